@@ -1,0 +1,149 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// A client for one Kubernetes API server: REST calls with client-side rate limiting and retries,
+/// and a REST mapper filled from discovery. Create one per process and `shutdown()` it on exit.
+public struct KubeClient: Sendable {
+    public let config: ClusterConfig
+    public let mapper: RESTMapper
+    let http: HTTPClient
+    let limiter: RateLimiter
+    let logger: Logger
+    let maximumAttempts: Int
+
+    public init(config: ClusterConfig, logger: Logger, qps: Double = 100, burst: Int = 200, maximumAttempts: Int = 5)
+        throws(ConfigError)
+    {
+        self.config = config
+        self.logger = logger
+        self.limiter = RateLimiter(qps: qps, burst: burst)
+        self.maximumAttempts = maximumAttempts
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: nil)
+        configuration.decompression = .disabled
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        if config.server.hasPrefix("https") {
+            configuration.tlsConfiguration = try Self.tlsConfiguration(config)
+        }
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.mapper = RESTMapper()
+    }
+
+    /// Closes the connection pool.
+    public func shutdown() async throws { try await http.shutdown() }
+
+    static func tlsConfiguration(_ config: ClusterConfig) throws(ConfigError) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            if let ca = config.certificateAuthorityPEM {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(ca))
+            }
+            if config.insecureSkipTLSVerify { tls.certificateVerification = .none }
+            if let cert = config.clientCertificatePEM, let key = config.clientKeyPEM {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(cert).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: key, format: .pem))
+            }
+        } catch {
+            throw ConfigError("TLS material in the kubeconfig cannot be read: \(error)")
+        }
+        return tls
+    }
+
+    /// A raw HTTP exchange result: status code and body.
+    public struct RawResponse: Sendable {
+        public let status: Int
+        public let body: [UInt8]
+        public let headers: [(String, String)]
+    }
+
+    /// Sends one request and returns the body of a 2xx answer; other answers throw the server's `Status`.
+    /// Retries throttling (429), unavailability and connection failures with exponential back-off.
+    public func send(method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+                     contentType: String = "application/json", accept: String = "application/json") async throws(KubeError)
+        -> [UInt8]
+    {
+        let response = try await sendRaw(method: method, path: path, query: query, body: body,
+                                         contentType: contentType, accept: accept)
+        guard (200..<300).contains(response.status) else {
+            throw KubeError(httpStatus: response.status, body: response.body)
+        }
+        return response.body
+    }
+
+    /// Like `send`, but returns any answer the server gave, 2xx or not.
+    public func sendRaw(method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+                        contentType: String = "application/json", accept: String = "application/json",
+                        timeout: TimeAmount = .seconds(60)) async throws(KubeError) -> RawResponse
+    {
+        var delay: Duration = .milliseconds(100)
+        var attempt = 1
+        while true {
+            await limiter.acquire()
+            do {
+                let request = makeRequest(method: method, path: path, query: query, body: body,
+                                          contentType: contentType, accept: accept)
+                let response = try await http.execute(request, timeout: timeout)
+                let bytes = Array(buffer: try await response.body.collect(upTo: 256 * 1024 * 1024))
+                let status = Int(response.status.code)
+                let retryable = status == 429 || status == 503 || (status >= 500 && method == .GET)
+                if retryable && attempt < maximumAttempts {
+                    logger.debug("retrying", metadata: ["path": "\(path)", "status": "\(status)"])
+                } else {
+                    return RawResponse(status: status, body: bytes, headers: response.headers.map { ($0.name, $0.value) })
+                }
+            } catch {
+                if Task.isCancelled || attempt >= maximumAttempts {
+                    throw KubeError(code: 0, reason: .transport,
+                                    message: "\(method) \(config.server)\(path): \(Self.describe(error))")
+                }
+                logger.debug("retrying after transport error",
+                             metadata: ["path": "\(path)", "error": "\(Self.describe(error))"])
+            }
+            attempt += 1
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError { return error.description }
+        return String(describing: error)
+    }
+
+    func makeRequest(method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?,
+                     contentType: String, accept: String) -> HTTPClientRequest
+    {
+        var url = config.server + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Accept", value: accept)
+        request.headers.add(name: "User-Agent", value: "capstan")
+        if let auth = config.authorization() { request.headers.add(name: "Authorization", value: auth) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
+    }
+
+    static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+
+    static func percentEncode(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            if unreserved.contains(byte) {
+                out.append(Character(Unicode.Scalar(byte)))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+}

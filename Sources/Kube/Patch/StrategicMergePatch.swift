@@ -1,0 +1,109 @@
+/// Strategic merge patch, as kubectl sends for built-in kinds: like a merge patch, but lists that the
+/// Kubernetes schema marks with a merge key (containers by `name`, ports by `containerPort`, ...) merge
+/// element by element, and the `$patch`, `$deleteFromPrimitiveList` and `$setElementOrder` directives apply.
+public enum StrategicMergePatch {
+    /// Merge keys of the keyed lists of the built-in kinds, by field name.
+    static let mergeKeys: [String: String] = [
+        "containers": "name", "initContainers": "name", "ephemeralContainers": "name",
+        "env": "name", "volumes": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath",
+        "imagePullSecrets": "name", "ownerReferences": "uid", "conditions": "type",
+        "hostAliases": "ip", "topologySpreadConstraints": "topologyKey", "readinessGates": "conditionType",
+    ]
+    /// Lists of scalars whose patch strategy is merge (a union) rather than replace.
+    static let mergedScalarLists: Set<String> = ["finalizers"]
+
+    public static func apply(_ patch: JSON, to target: JSON) throws(PatchError) -> JSON {
+        guard case .object(let members) = patch else { throw PatchError("a strategic merge patch must be an object") }
+        return try mergeObject(target.objectValue ?? [:], members)
+    }
+
+    static func mergeKey(for field: String, elements: [JSON]) -> String? {
+        if field == "ports" {
+            return elements.contains { $0["containerPort"] != nil } ? "containerPort" : "port"
+        }
+        return mergeKeys[field]
+    }
+
+    static func mergeObject(_ original: [String: JSON], _ patch: [String: JSON]) throws(PatchError) -> JSON {
+        if patch["$patch"]?.stringValue == "replace" {
+            var replaced = patch
+            replaced["$patch"] = nil
+            return stripDirectives(replaced)
+        }
+        if patch["$patch"]?.stringValue == "delete" { return .null }
+        var result = original
+        for (key, value) in patch {
+            if key.hasPrefix("$setElementOrder/") || key == "$retainKeys" || key == "$patch" { continue }
+            if key.hasPrefix("$deleteFromPrimitiveList/") {
+                let field = String(key.dropFirst("$deleteFromPrimitiveList/".count))
+                let remove = Set(value.arrayValue ?? [])
+                if let list = result[field]?.arrayValue { result[field] = .array(list.filter { !remove.contains($0) }) }
+                continue
+            }
+            if value == .null {
+                result[key] = nil
+                continue
+            }
+            switch (result[key], value) {
+            case (.object(let o)?, .object(let p)):
+                let merged = try mergeObject(o, p)
+                result[key] = merged == .null ? nil : merged
+            case (.array(let o)?, .array(let p)):
+                result[key] = try mergeList(field: key, original: o, patch: p)
+            case (_, .object(let p)):
+                let merged = try mergeObject([:], p)
+                result[key] = merged == .null ? nil : merged
+            case (_, .array(let p)):
+                result[key] = try mergeList(field: key, original: [], patch: p)
+            default:
+                result[key] = value
+            }
+        }
+        return .object(result)
+    }
+
+    static func mergeList(field: String, original: [JSON], patch: [JSON]) throws(PatchError) -> JSON {
+        if patch.contains(where: { $0["$patch"]?.stringValue == "replace" }) {
+            return .array(patch.filter { $0["$patch"] == nil }.map(stripDirectives))
+        }
+        if mergedScalarLists.contains(field) {
+            var result = original
+            for v in patch where !result.contains(v) { result.append(v) }
+            return .array(result)
+        }
+        guard let key = mergeKey(for: field, elements: original + patch) else {
+            return .array(patch.map(stripDirectives))
+        }
+        var result = original
+        for element in patch {
+            guard case .object(let members) = element, let id = members[key] else {
+                throw PatchError("element of \(field) has no merge key \"\(key)\"")
+            }
+            let index = result.firstIndex { $0[key] == id }
+            if members["$patch"]?.stringValue == "delete" {
+                if let index { result.remove(at: index) }
+                continue
+            }
+            if let index {
+                result[index] = try mergeObject(result[index].objectValue ?? [:], members)
+            } else {
+                result.append(stripDirectives(element))
+            }
+        }
+        return .array(result)
+    }
+
+    static func stripDirectives(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let o): return stripDirectives(o)
+        case .array(let a): return .array(a.map(stripDirectives))
+        default: return value
+        }
+    }
+
+    static func stripDirectives(_ o: [String: JSON]) -> JSON {
+        var result: [String: JSON] = [:]
+        for (k, v) in o where !k.hasPrefix("$") { result[k] = stripDirectives(v) }
+        return .object(result)
+    }
+}
