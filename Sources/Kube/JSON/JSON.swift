@@ -55,6 +55,12 @@ extension JSON {
         }
     }
 
+    /// The element at `index` of an array; `nil` when out of range or not an array.
+    public subscript(index: Int) -> JSON? {
+        guard let a = arrayValue, a.indices.contains(index) else { return nil }
+        return a[index]
+    }
+
     /// The value at a path of object keys, `nil` where any step is missing.
     public subscript(path path: [String]) -> JSON? {
         get {

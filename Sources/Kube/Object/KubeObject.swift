@@ -96,7 +96,8 @@ public struct KubeObject: Sendable, Hashable {
     /// `namespace/name`, or `name` for cluster-scoped objects: the key used by caches and work queues.
     public var key: String { namespace.map { "\($0)/\(name)" } ?? name }
 
-    static func stringMap(_ json: JSON?) -> [String: String] {
+    /// A JSON object of strings as a dictionary (non-string values are serialized).
+    public static func stringMap(_ json: JSON?) -> [String: String] {
         guard let object = json?.objectValue else { return [:] }
         var map: [String: String] = [:]
         for (k, v) in object {

@@ -17,7 +17,8 @@ public enum StrategicMergePatch {
         return try mergeObject(target.objectValue ?? [:], members)
     }
 
-    static func mergeKey(for field: String, elements: [JSON]) -> String? {
+    /// The merge key of the keyed list `field` (given its elements), or nil for atomic lists.
+    public static func mergeKey(for field: String, elements: [JSON]) -> String? {
         if field == "ports" {
             return elements.contains { $0["containerPort"] != nil } ? "containerPort" : "port"
         }

@@ -120,6 +120,9 @@ public actor Informer: Service {
         }
     }
 
+    /// Feeds one event into the cache as if it came from the watch (benchmarks, and tests of handlers).
+    public func ingest(_ event: WatchEvent) async { await apply(event) }
+
     func apply(_ event: WatchEvent) async {
         if let rv = event.object.resourceVersion { lastResourceVersion = rv }
         switch event.type {

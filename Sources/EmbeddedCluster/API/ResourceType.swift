@@ -1,0 +1,103 @@
+import Kube
+
+/// A resource the embedded server serves: its names, scope and subresources.
+public struct ResourceType: Sendable, Hashable {
+    public var gvr: GroupVersionResource
+    public var kind: String
+    public var singular: String
+    public var namespaced: Bool
+    public var shortNames: [String]
+    public var hasStatus: Bool
+    public var hasScale: Bool
+    /// Where the scale subresource reads and writes replicas (`spec.replicas` / `status.replicas`).
+    public var scaleSpecPath: [String] = ["spec", "replicas"]
+    public var scaleStatusPath: [String] = ["status", "replicas"]
+    public var scaleSelectorPath: [String]? = ["status", "selector"]
+    public var categories: [String] = []
+
+    public init(_ group: String, _ version: String, _ resource: String, kind: String, namespaced: Bool = true,
+                shortNames: [String] = [], status: Bool = false, scale: Bool = false, categories: [String] = []) {
+        gvr = GroupVersionResource(group: group, version: version, resource: resource)
+        self.kind = kind
+        singular = kind.lowercased()
+        self.namespaced = namespaced
+        self.shortNames = shortNames
+        hasStatus = status
+        hasScale = scale
+        self.categories = categories
+    }
+
+    /// Identity of a resource independent of version: objects are stored once per group and resource.
+    public var storageKey: String { gvr.group.isEmpty ? gvr.resource : "\(gvr.resource).\(gvr.group)" }
+    public var apiVersion: String { gvr.groupVersion.description }
+    public var listKind: String { kind + "List" }
+
+    /// Spec-like fields that bump `metadata.generation` when they change: everything but metadata and status.
+    func specChanged(_ old: JSON, _ new: JSON) -> Bool {
+        guard case .object(var o) = old, case .object(var n) = new else { return old != new }
+        for key in ["metadata", "status", "apiVersion", "kind"] {
+            o[key] = nil
+            n[key] = nil
+        }
+        return o != n
+    }
+
+    /// The discovery entry (`APIResource`) for this resource and its subresources.
+    var discoveryEntries: [JSON] {
+        let verbs: [JSON] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+        var main: [String: JSON] = [
+            "name": .string(gvr.resource), "singularName": .string(singular), "namespaced": .bool(namespaced),
+            "kind": .string(kind), "verbs": .array(verbs),
+        ]
+        if !shortNames.isEmpty { main["shortNames"] = .array(shortNames.map(JSON.string)) }
+        if !categories.isEmpty { main["categories"] = .array(categories.map(JSON.string)) }
+        var entries: [JSON] = [.object(main)]
+        if hasStatus {
+            entries.append(["name": .string(gvr.resource + "/status"), "singularName": "", "namespaced": .bool(namespaced),
+                            "kind": .string(kind), "verbs": ["get", "patch", "update"]])
+        }
+        if hasScale {
+            entries.append(["name": .string(gvr.resource + "/scale"), "singularName": "", "namespaced": .bool(namespaced),
+                            "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]])
+        }
+        return entries
+    }
+}
+
+extension ResourceType {
+    /// The kinds every cluster has, which Capstan and kubectl touch.
+    static let builtins: [ResourceType] = [
+        ResourceType("", "v1", "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], status: true),
+        ResourceType("", "v1", "pods", kind: "Pod", shortNames: ["po"], status: true, categories: ["all"]),
+        ResourceType("", "v1", "services", kind: "Service", shortNames: ["svc"], status: true, categories: ["all"]),
+        ResourceType("", "v1", "endpoints", kind: "Endpoints", shortNames: ["ep"]),
+        ResourceType("", "v1", "configmaps", kind: "ConfigMap", shortNames: ["cm"]),
+        ResourceType("", "v1", "secrets", kind: "Secret"),
+        ResourceType("", "v1", "events", kind: "Event", shortNames: ["ev"]),
+        ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
+        ResourceType("", "v1", "nodes", kind: "Node", namespaced: false, shortNames: ["no"], status: true),
+        ResourceType("", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
+        ResourceType("apps", "v1", "deployments", kind: "Deployment", shortNames: ["deploy"], status: true, scale: true,
+                     categories: ["all"]),
+        ResourceType("apps", "v1", "replicasets", kind: "ReplicaSet", shortNames: ["rs"], status: true, scale: true,
+                     categories: ["all"]),
+        ResourceType("apps", "v1", "statefulsets", kind: "StatefulSet", shortNames: ["sts"], status: true, scale: true,
+                     categories: ["all"]),
+        ResourceType("apps", "v1", "daemonsets", kind: "DaemonSet", shortNames: ["ds"], status: true, categories: ["all"]),
+        ResourceType("apps", "v1", "controllerrevisions", kind: "ControllerRevision"),
+        ResourceType("batch", "v1", "jobs", kind: "Job", status: true, categories: ["all"]),
+        ResourceType("batch", "v1", "cronjobs", kind: "CronJob", shortNames: ["cj"], status: true, categories: ["all"]),
+        ResourceType("networking.k8s.io", "v1", "ingresses", kind: "Ingress", shortNames: ["ing"], status: true),
+        ResourceType("coordination.k8s.io", "v1", "leases", kind: "Lease"),
+        ResourceType("autoscaling", "v2", "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler",
+                     shortNames: ["hpa"], status: true),
+        ResourceType("rbac.authorization.k8s.io", "v1", "roles", kind: "Role"),
+        ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", kind: "RoleBinding"),
+        ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", kind: "ClusterRole", namespaced: false),
+        ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", kind: "ClusterRoleBinding",
+                     namespaced: false),
+        ResourceType("events.k8s.io", "v1", "events", kind: "Event", shortNames: ["ev"]),
+        ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
+                     namespaced: false, shortNames: ["crd", "crds"], status: true),
+    ]
+}

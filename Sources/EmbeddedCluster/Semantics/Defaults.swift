@@ -1,0 +1,55 @@
+import Kube
+
+/// The defaults a real API server fills in for the built-in kinds Capstan manages, so that what the embedded
+/// server returns looks like what a cluster returns (and so diffs must learn to ignore defaulted fields).
+enum Defaults {
+    static func apply(to object: inout KubeObject, resource: String) {
+        switch resource {
+        case "deployments.apps":
+            setIfMissing(&object.json, ["spec", "replicas"], 1)
+            setIfMissing(&object.json, ["spec", "revisionHistoryLimit"], 10)
+            setIfMissing(&object.json, ["spec", "progressDeadlineSeconds"], 600)
+            if object.json[path: ["spec", "strategy", "type"]] == nil {
+                object.json[path: ["spec", "strategy"]] = ["type": "RollingUpdate",
+                                                           "rollingUpdate": ["maxSurge": "25%", "maxUnavailable": "25%"]]
+            }
+            podTemplate(&object.json, ["spec", "template", "spec"])
+        case "replicasets.apps", "statefulsets.apps", "daemonsets.apps":
+            if resource != "daemonsets.apps" { setIfMissing(&object.json, ["spec", "replicas"], 1) }
+            podTemplate(&object.json, ["spec", "template", "spec"])
+        case "jobs.batch":
+            setIfMissing(&object.json, ["spec", "completions"], 1)
+            setIfMissing(&object.json, ["spec", "parallelism"], 1)
+            setIfMissing(&object.json, ["spec", "backoffLimit"], 6)
+            podTemplate(&object.json, ["spec", "template", "spec"])
+        case "pods":
+            podTemplate(&object.json, ["spec"])
+        case "services":
+            setIfMissing(&object.json, ["spec", "type"], "ClusterIP")
+            setIfMissing(&object.json, ["spec", "sessionAffinity"], "None")
+            if var ports = object.json[path: ["spec", "ports"]]?.arrayValue {
+                for i in ports.indices {
+                    if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
+                    if ports[i]["targetPort"] == nil { ports[i]["targetPort"] = ports[i]["port"] }
+                }
+                object.json[path: ["spec", "ports"]] = .array(ports)
+            }
+        case "namespaces":
+            setIfMissing(&object.json, ["status", "phase"], "Active")
+            setIfMissing(&object.json, ["spec", "finalizers"], ["kubernetes"])
+        default:
+            break
+        }
+    }
+
+    static func podTemplate(_ json: inout JSON, _ path: [String]) {
+        guard json[path: path] != nil else { return }
+        setIfMissing(&json, path + ["restartPolicy"], "Always")
+        setIfMissing(&json, path + ["dnsPolicy"], "ClusterFirst")
+        setIfMissing(&json, path + ["terminationGracePeriodSeconds"], 30)
+    }
+
+    static func setIfMissing(_ json: inout JSON, _ path: [String], _ value: JSON) {
+        if json[path: path] == nil { json[path: path] = value }
+    }
+}

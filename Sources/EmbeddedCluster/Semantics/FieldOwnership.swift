@@ -1,0 +1,140 @@
+import Kube
+
+/// Server-side apply and field ownership: which manager owns which fields (`metadata.managedFields`),
+/// conflicts between managers, and removal of fields a manager stops applying.
+enum FieldOwnership {
+    struct Entry {
+        var manager: String
+        var operation: String
+        var apiVersion: String
+        var subresource: String?
+        var fields: FieldSet
+
+        init(manager: String, operation: String, apiVersion: String, subresource: String?, fields: FieldSet) {
+            self.manager = manager
+            self.operation = operation
+            self.apiVersion = apiVersion
+            self.subresource = subresource
+            self.fields = fields
+        }
+
+        init?(json: JSON) {
+            guard let manager = json["manager"]?.stringValue else { return nil }
+            self.init(manager: manager, operation: json["operation"]?.stringValue ?? "Update",
+                      apiVersion: json["apiVersion"]?.stringValue ?? "", subresource: json["subresource"]?.stringValue,
+                      fields: FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])))
+        }
+
+        func json(time: String) -> JSON {
+            var o: [String: JSON] = ["manager": .string(manager), "operation": .string(operation),
+                                     "apiVersion": .string(apiVersion), "time": .string(time),
+                                     "fieldsType": "FieldsV1", "fieldsV1": fields.fieldsV1]
+            if let subresource { o["subresource"] = .string(subresource) }
+            return .object(o)
+        }
+    }
+
+    /// Applies `applied` for `manager` on top of `live` (nil when creating). Returns the merged object with
+    /// updated managedFields, or throws 409 naming each conflicting field and its owner unless `force`.
+    static func apply(_ applied: JSON, manager: String, live: JSON?, force: Bool, subresource: String?)
+        throws(KubeError) -> JSON
+    {
+        var entries = (live.map(KubeObject.init)?.managedFields ?? []).compactMap(Entry.init(json:))
+        let appliedFields = FieldSet(of: applied, includeStatus: subresource == "status")
+        let liveObject = live ?? .object([:])
+        var conflicts: [(manager: String, path: [String])] = []
+        for entry in entries where !(entry.manager == manager && entry.operation == "Apply") {
+            for path in entry.fields.paths.intersection(appliedFields.paths)
+            where FieldSet.value(at: path, in: liveObject) != FieldSet.value(at: path, in: applied) {
+                conflicts.append((entry.manager, path))
+            }
+        }
+        if !conflicts.isEmpty && !force {
+            throw conflictError(conflicts)
+        }
+        for (i, entry) in entries.enumerated() {
+            let lost = conflicts.filter { $0.manager == entry.manager }.map(\.path)
+            entries[i].fields.paths.subtract(lost)
+        }
+        let mineIndex = entries.firstIndex { $0.manager == manager && $0.operation == "Apply" }
+        let previouslyApplied = mineIndex.map { entries[$0].fields.paths } ?? []
+        let ownedByOthers = entries.enumerated().filter { $0.offset != mineIndex }
+            .reduce(into: Set<[String]>()) { $0.formUnion($1.element.fields.paths) }
+        var result = liveObject
+        for path in previouslyApplied.subtracting(appliedFields.paths).subtracting(ownedByOthers)
+            .sorted(by: { $0.count > $1.count })
+        {
+            result = FieldSet.remove(path, from: result)
+        }
+        var body = applied
+        body["metadata"] = nil
+        do {
+            result = try StrategicMergePatch.apply(body, to: result)
+            if let metadata = applied["metadata"]?.objectValue {
+                var ownedMeta: [String: JSON] = [:]
+                for key in FieldSet.ownedMetadata { if let v = metadata[key] { ownedMeta[key] = v } }
+                result["metadata"] = try StrategicMergePatch.apply(.object(ownedMeta), to: result["metadata"] ?? [:])
+            }
+        } catch {
+            throw KubeError(code: 422, reason: .invalid, message: "cannot apply: \(error.message)")
+        }
+        let apiVersion = applied["apiVersion"]?.stringValue ?? ""
+        if let mineIndex {
+            entries[mineIndex].fields = appliedFields
+            entries[mineIndex].apiVersion = apiVersion
+        } else {
+            entries.append(Entry(manager: manager, operation: "Apply", apiVersion: apiVersion,
+                                 subresource: subresource, fields: appliedFields))
+        }
+        result[path: ["metadata", "managedFields"]] = render(entries)
+        return result
+    }
+
+    /// Records a non-apply write (create, update, patch) by `manager`: it takes ownership of every field it
+    /// changed, which other managers lose; fields that disappeared are dropped from every manager.
+    static func recordUpdate(manager: String, old: JSON?, new: JSON, subresource: String?) -> JSON {
+        var entries = (old.map(KubeObject.init)?.managedFields ?? []).compactMap(Entry.init(json:))
+        let includeStatus = subresource == "status"
+        let newFields = FieldSet(of: new, includeStatus: includeStatus).paths
+        let oldJSON = old ?? .object([:])
+        let changed = newFields.filter { FieldSet.value(at: $0, in: oldJSON) != FieldSet.value(at: $0, in: new) }
+        for i in entries.indices {
+            entries[i].fields.paths = entries[i].fields.paths.intersection(newFields).subtracting(changed)
+        }
+        if !changed.isEmpty {
+            if let i = entries.firstIndex(where: { $0.manager == manager && $0.operation == "Update" }) {
+                entries[i].fields.paths.formUnion(changed)
+            } else {
+                entries.append(Entry(manager: manager, operation: "Update",
+                                     apiVersion: new["apiVersion"]?.stringValue ?? "", subresource: subresource,
+                                     fields: FieldSet(changed)))
+            }
+        }
+        var result = new
+        result[path: ["metadata", "managedFields"]] = render(entries)
+        return result
+    }
+
+    static func render(_ entries: [Entry]) -> JSON? {
+        let kept = entries.filter { !$0.fields.paths.isEmpty }
+        return kept.isEmpty ? nil : .array(kept.map { $0.json(time: KubeTime.now()) })
+    }
+
+    static func conflictError(_ conflicts: [(manager: String, path: [String])]) -> KubeError {
+        let causes: [JSON] = conflicts.map {
+            ["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""),
+             "field": .string(readable($0.path))]
+        }
+        let list = conflicts.map { "conflict with \"\($0.manager)\": \(readable($0.path))" }.joined(separator: "\n- ")
+        return KubeError(code: 409, reason: .conflict,
+                         message: "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): \(list)",
+                         details: ["causes": .array(causes)])
+    }
+
+    /// `["f:spec","f:replicas"]` → `.spec.replicas`.
+    static func readable(_ path: [String]) -> String {
+        path.map { step in
+            step.hasPrefix("f:") ? "." + step.dropFirst(2) : step.hasPrefix("k:") ? "[" + step.dropFirst(2) + "]" : ""
+        }.joined()
+    }
+}

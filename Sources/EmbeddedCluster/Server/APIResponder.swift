@@ -1,0 +1,205 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Kube
+import Logging
+import NIOCore
+
+/// Serves the Kubernetes REST API from a `ClusterStore`: discovery, CRUD, watch, patches, subresources.
+/// Every failure is answered with a Kubernetes `Status` body; nothing a client sends can stop the server.
+struct APIResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let store: ClusterStore
+    let token: String?
+    let maximumBodyBytes: Int
+    let bookmarkInterval: Duration
+    let logger: Logger
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        do {
+            if let token, request.headers[.authorization] != "Bearer \(token)" {
+                throw KubeError(code: 401, reason: .unauthorized, message: "Unauthorized")
+            }
+            return try await route(request)
+        } catch let error as KubeError {
+            return Self.statusResponse(error)
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.statusResponse(KubeError(code: 500, reason: .internalError, message: "\(error)"))
+        }
+    }
+
+    func route(_ request: Request) async throws -> Response {
+        let catalog = await store.catalog
+        let target = RequestTarget(path: request.uri.path) { catalog.type($0)?.namespaced }
+        if request.method != .get, case .resource = target {} else if request.method != .get {
+            throw KubeError(code: 405, reason: .methodNotAllowed, message: "the server does not allow this method on the requested resource")
+        }
+        switch target {
+        case .version:
+            return Self.json(["major": "1", "minor": "32", "gitVersion": "v1.32.0-capstan", "platform": "linux/amd64",
+                              "goVersion": "n/a", "compiler": "swift"])
+        case .health: return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
+        case .coreGroupList: return Self.json(catalog.coreVersions)
+        case .groupList: return Self.json(catalog.groupList)
+        case .group(let name): return Self.json(try found(catalog.group(name)))
+        case .resourceList(let gv): return Self.json(try found(catalog.resourceList(gv)))
+        case .openAPIv3Root: return Self.json(catalog.openAPIv3Root)
+        case .openAPIv3(let gv): return Self.json(try found(catalog.openAPIv3(gv)))
+        case .openAPIv2, .unknown:
+            throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
+        case .resource(let path):
+            return try await resource(path, request: request)
+        }
+    }
+
+    func found(_ json: JSON?) throws(KubeError) -> JSON {
+        guard let json else {
+            throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
+        }
+        return json
+    }
+
+    func resource(_ path: ResourcePath, request: Request) async throws -> Response {
+        var request = request
+        let query = request.uri.queryParameters
+        func param(_ name: String) -> String? { query[Substring(name)].map { String($0) } }
+        let gvr = path.gvr
+        let manager = param("fieldManager") ?? Self.defaultManager(request.headers[.userAgent])
+        let options = WriteOptions(fieldManager: manager, dryRun: param("dryRun") != nil,
+                                   force: param("force") == "true")
+        guard path.subresource == nil || ["status", "scale"].contains(path.subresource!) else {
+            throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
+        }
+        switch (request.method, path.name, path.subresource) {
+        case (.get, nil, _):
+            let labels = try param("labelSelector").map { (text) throws(KubeError) in try Self.labelSelector(text) }
+            let fields = try param("fieldSelector").map { (text) throws(KubeError) in try Self.fieldSelector(text) }
+            if param("watch") == "true" || param("watch") == "1" {
+                return try await WatchResponder(store: store, bookmarkInterval: bookmarkInterval).watch(
+                    gvr, namespace: path.namespace, labels: labels, fields: fields,
+                    resourceVersion: param("resourceVersion"), timeoutSeconds: param("timeoutSeconds").flatMap(Int.init),
+                    bookmarks: param("allowWatchBookmarks") == "true")
+            }
+            let limit = param("limit").flatMap(Int.init)
+            return Self.bytes(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
+                                                        fieldSelector: fields, limit: limit, continue: param("continue")))
+        case (.get, let name?, "scale"):
+            return Self.json(try await store.scale(gvr, namespace: path.namespace, name: name).json)
+        case (.get, let name?, _):
+            return Self.bytes(try await store.getBytes(gvr, namespace: path.namespace, name: name))
+        case (.post, nil, nil):
+            let object = KubeObject(try await body(&request))
+            return Self.json(try await store.create(gvr, namespace: path.namespace, object: object, options: options).json,
+                             status: .created)
+        case (.put, let name?, "scale"):
+            let scale = KubeObject(try await body(&request))
+            return Self.json(try await store.updateScale(gvr, namespace: path.namespace, name: name, newScale: scale,
+                                                         patchType: nil, patchBody: nil, options: options).json)
+        case (.put, let name?, let sub):
+            let object = KubeObject(try await body(&request))
+            return Self.json(try await store.update(gvr, namespace: path.namespace, name: name, object: object,
+                                                    subresource: sub, options: options).json)
+        case (.patch, let name?, let sub):
+            guard let type = PatchType(contentType: request.headers[.contentType] ?? "") else {
+                throw KubeError(code: 415, reason: .unsupportedMediaType,
+                                message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+            }
+            let raw = try await rawBody(&request)
+            if sub == "scale" {
+                return Self.json(try await store.updateScale(gvr, namespace: path.namespace, name: name, newScale: nil,
+                                                             patchType: type, patchBody: raw, options: options).json)
+            }
+            return Self.json(try await store.patch(gvr, namespace: path.namespace, name: name, type: type, body: raw,
+                                                   subresource: sub, options: options).json)
+        case (.delete, let name?, nil):
+            let raw = try await rawBody(&request)
+            let deleteOptions = raw.isEmpty ? JSON.object([:]) : try Self.parse(raw)
+            let policy = (deleteOptions["propagationPolicy"]?.stringValue ?? param("propagationPolicy"))
+                .flatMap(PropagationPolicy.init(rawValue:))
+            let result = try await store.delete(gvr, namespace: path.namespace, name: name, propagation: policy,
+                                                preconditionUID: deleteOptions["preconditions"]?["uid"]?.stringValue,
+                                                preconditionResourceVersion: deleteOptions["preconditions"]?["resourceVersion"]?.stringValue,
+                                                dryRun: options.dryRun)
+            return Self.json(result.object.json, status: result.finished ? .ok : .accepted)
+        case (.delete, nil, nil):
+            let labels = try param("labelSelector").map { (text) throws(KubeError) in try Self.labelSelector(text) }
+            let list = try JSON.parse(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
+                                                               fieldSelector: nil, limit: nil, continue: nil))
+            for item in list["items"]?.arrayValue ?? [] {
+                let object = KubeObject(item)
+                _ = try? await store.delete(gvr, namespace: object.namespace, name: object.name)
+            }
+            return Self.json(list)
+        default:
+            throw KubeError(code: 405, reason: .methodNotAllowed,
+                            message: "the server does not allow this method on the requested resource")
+        }
+    }
+
+    func rawBody(_ request: inout Request) async throws(KubeError) -> [UInt8] {
+        do {
+            return Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
+        } catch {
+            throw KubeError(code: 413, reason: .requestEntityTooLarge,
+                            message: "the request body is larger than \(maximumBodyBytes) bytes")
+        }
+    }
+
+    func body(_ request: inout Request) async throws(KubeError) -> JSON {
+        let raw = try await rawBody(&request)
+        let contentType = request.headers[.contentType] ?? "application/json"
+        if contentType.contains("yaml") {
+            do { return try YAML.parseYAMLOrJSON(raw) } catch {
+                throw KubeError(code: 400, reason: .badRequest, message: "the body is not valid YAML: \(error.message)")
+            }
+        }
+        return try Self.parse(raw)
+    }
+
+    static func parse(_ raw: [UInt8]) throws(KubeError) -> JSON {
+        do { return try JSON.parse(raw) } catch {
+            throw KubeError(code: 400, reason: .badRequest, message: "the body is not valid JSON: \(error)")
+        }
+    }
+
+    static func labelSelector(_ text: String) throws(KubeError) -> LabelSelector {
+        do { return try LabelSelector(parsing: text) } catch {
+            throw KubeError(code: 400, reason: .badRequest, message: "unable to parse requirement: \(error.message)")
+        }
+    }
+
+    static func fieldSelector(_ text: String) throws(KubeError) -> FieldSelector {
+        do { return try FieldSelector(parsing: text) } catch {
+            throw KubeError(code: 400, reason: .badRequest, message: error.message)
+        }
+    }
+
+    /// The field manager a write gets when it names none: the client's User-Agent up to the first `/`.
+    static func defaultManager(_ userAgent: String?) -> String {
+        guard let userAgent, let first = userAgent.split(separator: "/").first, !first.isEmpty else { return "unknown" }
+        return String(first.prefix(128))
+    }
+
+    static func json(_ value: JSON, status: HTTPResponse.Status = .ok) -> Response {
+        bytes(value.serializedBytes(), status: status)
+    }
+
+    static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func statusResponse(_ error: KubeError) -> Response {
+        json(statusJSON(error), status: HTTPResponse.Status(code: error.code == 0 ? 500 : error.code))
+    }
+
+    /// A `Status` object as the real API server writes it.
+    static func statusJSON(_ error: KubeError) -> JSON {
+        var status: [String: JSON] = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+                                      "message": .string(error.message), "reason": .string(error.reason.rawValue),
+                                      "code": .int(Int64(error.code))]
+        if let details = error.details { status["details"] = details }
+        return .object(status)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import Kube
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A Kubernetes-compatible API server in the process: the store, the HTTP API on 127.0.0.1 and the
+/// simulated nodes and controllers. Start it with `start()`, point clients at `clusterConfig` or the
+/// kubeconfig written by `writeKubeconfig(to:)`, and `stop()` it at the end.
+public final class EmbeddedCluster: Sendable {
+    /// How to start a cluster.
+    public struct Options: Sendable {
+        /// SQLite file for durable state; `nil` keeps everything in memory.
+        public var dataPath: String?
+        /// 0 picks a free port.
+        public var port: Int
+        public var host: String
+        /// Bearer token clients must send; `nil` disables authentication.
+        public var token: String?
+        public var maximumBodyBytes: Int
+        public var watchHistory: Int
+        public var bookmarkInterval: Duration
+        /// Run the simulated kubelet and controller-manager (Deployments, ReplicaSets, pods, Endpoints, Jobs).
+        public var simulateWorkloads: Bool
+        /// How long a simulated pod takes from Pending to Ready.
+        public var podStartDelay: Duration
+
+        public init(dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
+                    token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
+                    watchHistory: Int = 10_000, bookmarkInterval: Duration = .seconds(5),
+                    simulateWorkloads: Bool = true, podStartDelay: Duration = .milliseconds(200)) {
+            self.dataPath = dataPath
+            self.port = port
+            self.host = host
+            self.token = token
+            self.maximumBodyBytes = maximumBodyBytes
+            self.watchHistory = watchHistory
+            self.bookmarkInterval = bookmarkInterval
+            self.simulateWorkloads = simulateWorkloads
+            self.podStartDelay = podStartDelay
+        }
+    }
+
+    public let store: ClusterStore
+    public let options: Options
+    public let port: Int
+    let serverTask: Task<Void, any Error>
+    let simulation: Task<Void, Never>?
+
+    /// Opens the store, starts serving and returns once the port is bound.
+    public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
+        let store = try await ClusterStore(path: options.dataPath, watchHistory: options.watchHistory, logger: logger)
+        let responder = APIResponder(store: store, token: options.token, maximumBodyBytes: options.maximumBodyBytes,
+                                     bookmarkInterval: options.bookmarkInterval, logger: logger)
+        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port),
+                                                    serverName: "capstan-embedded-cluster"),
+            onServerRunning: { channel in
+                portContinuation.yield(channel.localAddress?.port ?? 0)
+                portContinuation.finish()
+            },
+            logger: logger)
+        let serverTask = Task { try await app.run() }
+        var port = 0
+        for await p in portStream { port = p }
+        guard port != 0 else {
+            serverTask.cancel()
+            throw ConfigError("the embedded API server could not bind \(options.host):\(options.port)")
+        }
+        let simulation = options.simulateWorkloads
+            ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
+            : nil
+        return EmbeddedCluster(store: store, options: options, port: port, serverTask: serverTask, simulation: simulation)
+    }
+
+    init(store: ClusterStore, options: Options, port: Int, serverTask: Task<Void, any Error>,
+         simulation: Task<Void, Never>?) {
+        self.store = store
+        self.options = options
+        self.port = port
+        self.serverTask = serverTask
+        self.simulation = simulation
+    }
+
+    public var url: String { "http://\(options.host):\(port)" }
+
+    /// How a `KubeClient` reaches this cluster.
+    public var clusterConfig: ClusterConfig { ClusterConfig(server: url, bearerToken: options.token) }
+
+    /// A kubeconfig for kubectl and other clients, with context `capstan`.
+    public var kubeconfig: String {
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: capstan
+          cluster:
+            server: \(url)
+        users:
+        - name: capstan
+          user:
+        \(options.token.map { "    token: \($0)" } ?? "    {}")
+        contexts:
+        - name: capstan
+          context:
+            cluster: capstan
+            user: capstan
+            namespace: default
+        current-context: capstan
+
+        """
+    }
+
+    public func writeKubeconfig(to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try kubeconfig.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// Stops serving and the simulation; the durable store keeps its data for the next start.
+    public func stop() async {
+        simulation?.cancel()
+        serverTask.cancel()
+        _ = try? await serverTask.value
+        await simulation?.value
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Kube
+import Logging
+
+/// A tiny kubelet and controller-manager for the embedded cluster: Deployments roll out ReplicaSets,
+/// ReplicaSets create pods, pods go Pending → Running → Ready after a delay, Services get Endpoints,
+/// Jobs complete. Reacts to changes and re-checks on a short tick for timed transitions.
+///
+/// Pods can be told to misbehave with the annotation `capstan.io/simulate`:
+/// `crash-loop` (running, restarting, never ready), `never-ready` (running, not ready), `fail` (phase Failed).
+actor WorkloadSimulator {
+    let store: ClusterStore
+    let podStartDelay: Duration
+    let logger: Logger
+    var firstSeen: [String: ContinuousClock.Instant] = [:]
+    var progressSeen: [String: (state: String, since: ContinuousClock.Instant)] = [:]
+    let writer = WriteOptions(fieldManager: "kube-controller-manager")
+
+    init(store: ClusterStore, podStartDelay: Duration, logger: Logger) {
+        self.store = store
+        self.podStartDelay = podStartDelay
+        self.logger = logger
+    }
+
+    func run() async {
+        await ensureNode()
+        var lastVersion: Int64 = -1
+        var idleTicks = 0
+        while !Task.isCancelled {
+            let version = await store.currentResourceVersion
+            if version != lastVersion || idleTicks >= 5 {
+                lastVersion = version
+                idleTicks = 0
+                await reconcileAll()
+            } else {
+                idleTicks += 1
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    func reconcileAll() async {
+        for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
+        for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
+        for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }
+        for pod in (try? await store.list(.pods)) ?? [] { await reconcilePod(pod) }
+        for set in ((try? await store.list(.statefulSets)) ?? []) + ((try? await store.list(.daemonSets)) ?? []) {
+            await reconcileInstantWorkload(set)
+        }
+        await reconcileEndpoints()
+    }
+
+    func ensureNode() async {
+        let node = KubeObject(apiVersion: "v1", kind: "Node", name: "capstan-node-1", body: [
+            "status": ["conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
+                       "capacity": ["cpu": "2", "memory": "24Gi", "pods": "1000"]],
+        ])
+        _ = try? await store.create(.nodes, namespace: nil, object: node, options: writer)
+    }
+
+    // MARK: pods
+
+    func reconcilePod(_ pod: KubeObject) async {
+        guard pod.deletionTimestamp == nil, let uid = pod.uid else { return }
+        let phase = pod.status?["phase"]?.stringValue
+        if phase == "Succeeded" || phase == "Failed" { return }
+        let seen = firstSeen[uid] ?? ContinuousClock.now
+        firstSeen[uid] = seen
+        let mode = pod.annotations["capstan.io/simulate"]
+        let started = ContinuousClock.now - seen >= podStartDelay
+        var status: JSON = pod.status ?? [:]
+        let now = KubeTime.now()
+        if !started {
+            guard phase == nil else { return }
+            status = ["phase": "Pending", "conditions": [["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]]]
+        } else if mode == "fail" {
+            status["phase"] = "Failed"
+            status["reason"] = "Error"
+        } else if Self.isJobPod(pod) {
+            status["phase"] = "Succeeded"
+        } else {
+            let ready = mode == nil
+            let containers = pod.spec?["containers"]?.arrayValue ?? []
+            let restarts = (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (mode == "crash-loop" ? 1 : 0)
+            let containerStatuses: [JSON] = containers.map { c in
+                var s: JSON = ["name": c["name"] ?? "", "image": c["image"] ?? "", "ready": .bool(ready),
+                               "restartCount": .int(restarts), "started": .bool(mode != "crash-loop")]
+                s["state"] = mode == "crash-loop"
+                    ? ["waiting": ["reason": "CrashLoopBackOff", "message": "back-off restarting failed container"]]
+                    : ["running": ["startedAt": .string(now)]]
+                return s
+            }
+            let readyText: JSON = ready ? "True" : "False"
+            if phase == "Running" && status["conditions"]?[0]?["status"] == readyText && mode != "crash-loop" { return }
+            status["phase"] = "Running"
+            status["podIP"] = .string(Self.podIP(uid))
+            status["hostIP"] = "10.0.0.1"
+            status["startTime"] = status["startTime"] ?? .string(now)
+            status["containerStatuses"] = .array(containerStatuses)
+            status["conditions"] = [["type": "Ready", "status": readyText, "lastTransitionTime": .string(now)],
+                                    ["type": "ContainersReady", "status": readyText, "lastTransitionTime": .string(now)],
+                                    ["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]]
+            if mode == "crash-loop" && restarts > 50 { return }
+        }
+        var updated = pod
+        updated.status = status
+        if pod.spec?["nodeName"] == nil {
+            updated.json[path: ["spec", "nodeName"]] = "capstan-node-1"
+            _ = try? await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated, options: writer)
+        }
+        _ = try? await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated,
+                                    subresource: "status", options: writer)
+    }
+
+    static func isJobPod(_ pod: KubeObject) -> Bool {
+        pod.ownerReferences.contains { $0.kind == "Job" }
+    }
+
+    static func isReady(_ pod: KubeObject) -> Bool {
+        pod.deletionTimestamp == nil && pod.status?["phase"]?.stringValue == "Running"
+            && (pod.status?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+    }
+
+    /// A stable fake IP in 10.244.0.0/16 from the pod's uid.
+    static func podIP(_ uid: String) -> String {
+        let h = Hashing.fnv1a(uid)
+        return "10.244.\((h >> 8) & 0xFF).\(max(h & 0xFF, 2))"
+    }
+
+    // MARK: endpoints
+
+    func reconcileEndpoints() async {
+        let pods = (try? await store.list(.pods)) ?? []
+        for service in (try? await store.list(.services)) ?? [] {
+            guard let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty else { continue }
+            let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
+            let ready = pods.filter { $0.namespace == service.namespace && wanted.matches($0.labels) && Self.isReady($0) }
+                .sorted { $0.name < $1.name }
+            let addresses: [JSON] = ready.map {
+                ["ip": .string($0.status?["podIP"]?.stringValue ?? ""),
+                 "targetRef": ["kind": "Pod", "name": .string($0.name), "namespace": .string($0.namespace ?? ""),
+                               "uid": .string($0.uid ?? "")]]
+            }
+            let ports: [JSON] = (service.spec?["ports"]?.arrayValue ?? []).map { p in
+                var port: JSON = ["port": p["targetPort"]?.intValue.map(JSON.int) ?? p["port"] ?? 0,
+                                  "protocol": p["protocol"] ?? "TCP"]
+                if let name = p["name"] { port["name"] = name }
+                return port
+            }
+            let subsets: JSON = addresses.isEmpty ? [] : [["addresses": .array(addresses), "ports": .array(ports)]]
+            var endpoints = KubeObject(apiVersion: "v1", kind: "Endpoints", name: service.name,
+                                       namespace: service.namespace, body: ["subsets": subsets])
+            endpoints.labels = service.labels
+            if let existing = try? await store.get(.endpoints, namespace: service.namespace, name: service.name) {
+                guard existing.json["subsets"] ?? [] != subsets else { continue }
+                var updated = existing
+                updated.json["subsets"] = subsets
+                _ = try? await store.update(.endpoints, namespace: service.namespace, name: service.name,
+                                            object: updated, options: writer)
+            } else {
+                _ = try? await store.create(.endpoints, namespace: service.namespace, object: endpoints, options: writer)
+            }
+        }
+    }
+
+    // MARK: StatefulSets and DaemonSets
+
+    /// StatefulSets and DaemonSets are reported ready at once (no pods are simulated for them).
+    func reconcileInstantWorkload(_ set: KubeObject) async {
+        let replicas = set.kind == "DaemonSet" ? 1 : (set.spec?["replicas"]?.intValue ?? 1)
+        var status: [String: JSON] = ["observedGeneration": .int(set.generation), "replicas": .int(replicas),
+                                      "readyReplicas": .int(replicas), "currentReplicas": .int(replicas),
+                                      "updatedReplicas": .int(replicas), "availableReplicas": .int(replicas)]
+        if set.kind == "DaemonSet" {
+            status = ["observedGeneration": .int(set.generation), "desiredNumberScheduled": 1, "currentNumberScheduled": 1,
+                      "numberReady": 1, "updatedNumberScheduled": 1, "numberAvailable": 1]
+        }
+        guard set.status != .object(status) else { return }
+        var updated = set
+        updated.status = .object(status)
+        _ = try? await store.update(set.kind == "DaemonSet" ? .daemonSets : .statefulSets, namespace: set.namespace,
+                                    name: set.name, object: updated, subresource: "status", options: writer)
+    }
+}
+
+/// Small stable hashes for names and fake addresses.
+enum Hashing {
+    static func fnv1a(_ text: String) -> UInt32 {
+        var hash: UInt32 = 2_166_136_261
+        for byte in text.utf8 {
+            hash ^= UInt32(byte)
+            hash = hash &* 16_777_619
+        }
+        return hash
+    }
+
+    /// A short alphanumeric hash like the `pod-template-hash` label.
+    static func templateHash(_ json: JSON) -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        var h = fnv1a(json.serialized())
+        var out = ""
+        for _ in 0..<10 {
+            out.append(alphabet[Int(h % UInt32(alphabet.count))])
+            h /= UInt32(alphabet.count)
+            if h == 0 { h = fnv1a(out) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import Kube
+
+extension ClusterStore {
+    /// Deletes an object. Returns it as left: with `deletionTimestamp` while finalizers or foreground
+    /// dependents hold it (`finished == false`), or as it was when removed.
+    public func delete(_ gvr: GroupVersionResource, namespace: String?, name: String,
+                       propagation: PropagationPolicy? = nil, preconditionUID: String? = nil,
+                       preconditionResourceVersion: String? = nil, dryRun: Bool = false) throws(KubeError)
+        -> (object: KubeObject, finished: Bool)
+    {
+        let type = try resourceType(gvr)
+        let key = key(type, namespace, name)
+        guard var object = objects[type.storageKey]?[key]?.object else { throw Self.notFound(type, name) }
+        if let uid = preconditionUID, uid != object.uid {
+            throw KubeError(code: 409, reason: .conflict,
+                            message: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid ?? "")")
+        }
+        if let rv = preconditionResourceVersion, rv != object.resourceVersion {
+            throw KubeError(code: 409, reason: .conflict,
+                            message: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object.resourceVersion ?? "")")
+        }
+        if dryRun { return (object, true) }
+        if object.deletionTimestamp != nil { return (object, false) }
+        let policy = propagation ?? .background
+        if policy == .orphan { orphanDependents(of: object) }
+        var finalizers = object.finalizers
+        if policy == .foreground && !(dependents[object.uid ?? ""]?.isEmpty ?? true) {
+            finalizers.append("foregroundDeletion")
+        }
+        if type.storageKey == "namespaces" || !finalizers.isEmpty {
+            object.finalizers = finalizers
+            object.deletionTimestamp = KubeTime.now()
+            object.json[path: ["metadata", "deletionGracePeriodSeconds"]] = 0
+            if type.storageKey == "namespaces" { object.json[path: ["status", "phase"]] = "Terminating" }
+            let stored = try commit(key, object, event: .modified)!.object
+            advanceDeletion(type, stored)
+            let after = objects[type.storageKey]?[key]?.object
+            return (after ?? stored, after == nil)
+        }
+        try commit(key, nil, event: .deleted)
+        afterDelete(type, key: key, object: object)
+        return (object, true)
+    }
+
+    /// Moves a deletion forward: foreground owners delete their dependents, terminating namespaces empty
+    /// themselves, and the object goes once nothing holds it.
+    func advanceDeletion(_ type: ResourceType, _ object: KubeObject) {
+        let key = key(type, object.namespace, object.name)
+        var current = object
+        if current.finalizers.contains("foregroundDeletion") {
+            let uid = current.uid ?? ""
+            for dependent in dependents[uid] ?? [] {
+                deleteQuietly(dependent, policy: .foreground)
+            }
+            if dependents[uid]?.isEmpty ?? true {
+                current.finalizers.removeAll { $0 == "foregroundDeletion" }
+                if let stored = try? commit(key, current, event: .modified) { current = stored.object }
+            }
+        }
+        if type.storageKey == "namespaces" {
+            let name = current.name
+            let contents = objects.filter { $0.key != "namespaces" }.flatMap { $0.value.keys }.filter { $0.namespace == name }
+            for member in contents { deleteQuietly(member, policy: .background) }
+            let remaining = objects.filter { $0.key != "namespaces" }.contains { $0.value.keys.contains { $0.namespace == name } }
+            if !remaining && current.finalizers.isEmpty {
+                try? commit(key, nil, event: .deleted)
+                return
+            }
+        }
+        if current.finalizers.isEmpty && type.storageKey != "namespaces" {
+            try? commit(key, nil, event: .deleted)
+            afterDelete(type, key: key, object: current)
+        }
+    }
+
+    /// Garbage collection after an object is gone: dependents whose owners are all gone are deleted
+    /// (background), foreground owners waiting on it advance, and a terminating namespace may finish.
+    func afterDelete(_ type: ResourceType, key: ObjectKey, object: KubeObject) {
+        if type.storageKey == "customresourcedefinitions.apiextensions.k8s.io" {
+            deleteAllOf(crd: object)
+            catalog.unregister(crdName: object.name)
+        }
+        let uid = object.uid ?? ""
+        for dependent in dependents[uid] ?? [] {
+            guard let stored = objects[dependent.resource]?[dependent] else { continue }
+            if stored.ownerUIDs.allSatisfy({ byUID[$0] == nil }) { deleteQuietly(dependent, policy: .background) }
+        }
+        for ownerUID in object.ownerReferences.map(\.uid) {
+            guard let ownerKey = byUID[ownerUID], let owner = objects[ownerKey.resource]?[ownerKey]?.object,
+                  owner.finalizers.contains("foregroundDeletion"), let ownerType = typeFor(storageKey: ownerKey.resource)
+            else { continue }
+            advanceDeletion(ownerType, owner)
+        }
+        if !key.namespace.isEmpty,
+           let ns = objects["namespaces"]?[ObjectKey(resource: "namespaces", namespace: "", name: key.namespace)]?.object,
+           ns.deletionTimestamp != nil, let nsType = typeFor(storageKey: "namespaces")
+        {
+            advanceDeletion(nsType, ns)
+        }
+    }
+
+    func deleteQuietly(_ key: ObjectKey, policy: PropagationPolicy) {
+        guard let type = typeFor(storageKey: key.resource) else { return }
+        _ = try? delete(type.gvr, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
+                        propagation: policy)
+    }
+
+    func orphanDependents(of owner: KubeObject) {
+        let uid = owner.uid ?? ""
+        for dependent in dependents[uid] ?? [] {
+            guard var object = objects[dependent.resource]?[dependent]?.object else { continue }
+            object.ownerReferences.removeAll { $0.uid == uid }
+            try? commit(dependent, object, event: .modified)
+        }
+    }
+
+    func deleteAllOf(crd: KubeObject) {
+        guard let group = crd.spec?["group"]?.stringValue, let plural = crd.spec?["names"]?["plural"]?.stringValue
+        else { return }
+        let storageKey = "\(plural).\(group)"
+        for key in objects[storageKey]?.keys.sorted() ?? [] { try? commit(key, nil, event: .deleted) }
+    }
+
+    func typeFor(storageKey: String) -> ResourceType? {
+        catalog.byGVR.values.first { $0.storageKey == storageKey }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Kube
+
+extension ClusterStore {
+    /// The serialized object, as GET returns it.
+    public func getBytes(_ gvr: GroupVersionResource, namespace: String?, name: String) throws(KubeError) -> [UInt8] {
+        let type = try resourceType(gvr)
+        guard let stored = objects[type.storageKey]?[key(type, namespace, name)] else {
+            throw Self.notFound(type, name)
+        }
+        return stored.bytes
+    }
+
+    public func get(_ gvr: GroupVersionResource, namespace: String?, name: String) throws(KubeError) -> KubeObject {
+        let bytes = try getBytes(gvr, namespace: namespace, name: name)
+        return KubeObject((try? JSON.parse(bytes)) ?? .object([:]))
+    }
+
+    /// One page of a list, as a serialized `<Kind>List`. The continue token names the last key returned.
+    public func listBytes(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+                          fieldSelector: FieldSelector?, limit: Int?, continue token: String?) throws(KubeError)
+        -> [UInt8]
+    {
+        let type = try resourceType(gvr)
+        var after: ObjectKey?
+        if let token, !token.isEmpty {
+            guard let data = Data(base64Encoded: token), let parts = try? JSON.parse(Array(data)),
+                  let ns = parts["ns"]?.stringValue, let name = parts["name"]?.stringValue else {
+                throw KubeError(code: 400, reason: .badRequest, message: "continue token is invalid")
+            }
+            after = ObjectKey(resource: type.storageKey, namespace: ns, name: name)
+        }
+        let filter = WatchFilter(resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
+                                 labelSelector: labelSelector, fieldSelector: fieldSelector)
+        let all = objects[type.storageKey] ?? [:]
+        var keys = all.keys.filter { filter.namespace == nil || $0.namespace == filter.namespace }
+        if let after { keys = keys.filter { $0 > after } }
+        keys.sort()
+        var items: [[UInt8]] = []
+        var lastKey: ObjectKey?
+        var next: String?
+        for key in keys {
+            let stored = all[key]!
+            guard filter.matches(ChangeEvent(type: .added, key: key, stored: stored)) else { continue }
+            if let limit, limit > 0, items.count == limit, let lastKey {
+                let marker: JSON = ["ns": .string(lastKey.namespace), "name": .string(lastKey.name)]
+                next = Data(marker.serializedBytes()).base64EncodedString()
+                break
+            }
+            items.append(stored.bytes)
+            lastKey = key
+        }
+        var out = Array("{\"apiVersion\":\"\(type.apiVersion)\",\"kind\":\"\(type.listKind)\",\"metadata\":{".utf8)
+        if let next { out += Array("\"continue\":\"\(next)\",".utf8) }
+        out += Array("\"resourceVersion\":\"\(resourceVersion)\"},\"items\":[".utf8)
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += item
+        }
+        out += Array("]}".utf8)
+        return out
+    }
+
+    /// Objects of a resource, decoded (for the simulated controllers).
+    public func list(_ gvr: GroupVersionResource, namespace: String? = nil) throws(KubeError) -> [KubeObject] {
+        let type = try resourceType(gvr)
+        return (objects[type.storageKey] ?? [:]).filter { namespace == nil || $0.key.namespace == namespace }
+            .sorted { $0.key < $1.key }.map(\.value.object)
+    }
+
+    /// Opens a watch. Events after `resourceVersion` are replayed first; with no version, the current
+    /// objects come first as ADDED events (the "list then watch" that `kubectl get -w` relies on).
+    func watch(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+               fieldSelector: FieldSelector?, resourceVersion from: String?) throws(KubeError)
+        -> (initial: [ChangeEvent], stream: AsyncStream<WatchMessage>, id: Int)
+    {
+        let type = try resourceType(gvr)
+        let filter = WatchFilter(resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
+                                 labelSelector: labelSelector, fieldSelector: fieldSelector)
+        var initial: [ChangeEvent]
+        if let from, !from.isEmpty, from != "0" {
+            guard let rv = Int64(from) else {
+                throw KubeError(code: 400, reason: .badRequest, message: "resourceVersion \"\(from)\" is not valid")
+            }
+            guard let replay = hub.events(after: rv, matching: filter) else {
+                throw KubeError(code: 410, reason: .expired,
+                                message: "too old resource version: \(rv) (\(hub.compactedThrough))")
+            }
+            initial = replay
+        } else {
+            initial = (objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }
+                .map { ChangeEvent(type: .added, key: $0.key, stored: $0.value) }.filter(filter.matches)
+        }
+        let (stream, continuation) = AsyncStream<WatchMessage>.makeStream(bufferingPolicy: .unbounded)
+        let id = hub.add(filter, continuation)
+        return (initial, stream, id)
+    }
+
+    func stopWatch(_ id: Int) { hub.remove(id) }
+
+    /// Puts a bookmark at the current resourceVersion into a watch stream, after every change already sent.
+    func bookmark(_ id: Int) { hub.bookmark(id, at: resourceVersion) }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Kube
+
+/// Who is writing and how: the field manager recorded in managedFields, and dry-run.
+public struct WriteOptions: Sendable {
+    public var fieldManager: String
+    public var dryRun: Bool
+    public var force: Bool
+
+    public init(fieldManager: String = "unknown", dryRun: Bool = false, force: Bool = false) {
+        self.fieldManager = fieldManager
+        self.dryRun = dryRun
+        self.force = force
+    }
+}
+
+extension ClusterStore {
+    public func create(_ gvr: GroupVersionResource, namespace: String?, object input: KubeObject,
+                       options: WriteOptions = WriteOptions()) throws(KubeError) -> KubeObject
+    {
+        let type = try resourceType(gvr)
+        var object = try admit(input, type: type, namespace: namespace)
+        if object.name.isEmpty, let prefix = object.generateName {
+            object.name = prefix + Self.randomSuffix()
+        }
+        try validateName(object.name, type: type)
+        let key = key(type, object.namespace, object.name)
+        if objects[type.storageKey]?[key] != nil {
+            throw KubeError(code: 409, reason: .alreadyExists,
+                            message: "\(type.gvr.resource) \"\(object.name)\" already exists",
+                            details: ["name": .string(object.name), "kind": .string(type.gvr.resource)])
+        }
+        try requireLiveNamespace(type, key.namespace)
+        if let problem = try validateObject(object, type: type) {
+            throw KubeError(code: 422, reason: .invalid, message: "\(type.kind) \"\(object.name)\" is invalid: \(problem)")
+        }
+        object.uid = UUID().uuidString.lowercased()
+        object.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
+        object.json[path: ["metadata", "deletionTimestamp"]] = nil
+        object.generation = 1
+        if type.hasStatus && type.storageKey != "namespaces" && type.storageKey != "customresourcedefinitions.apiextensions.k8s.io" {
+            object.status = nil
+        }
+        Defaults.apply(to: &object, resource: type.storageKey)
+        object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: nil, new: object.json,
+                                                  subresource: nil)
+        if options.dryRun { return object }
+        let stored = try commit(key, object, event: .added)!
+        afterWrite(type, stored.object)
+        return stored.object
+    }
+
+    /// Replaces an object (PUT). `subresource: "status"` writes only status; the main resource ignores status.
+    public func update(_ gvr: GroupVersionResource, namespace: String?, name: String, object input: KubeObject,
+                       subresource: String? = nil, options: WriteOptions = WriteOptions()) throws(KubeError)
+        -> KubeObject
+    {
+        let type = try resourceType(gvr)
+        let key = key(type, namespace, name)
+        guard let current = objects[type.storageKey]?[key]?.object else {
+            throw Self.notFound(type, name)
+        }
+        if input.name != name && !input.name.isEmpty {
+            throw KubeError(code: 400, reason: .badRequest,
+                            message: "the name of the object (\(input.name)) does not match the name on the URL (\(name))")
+        }
+        if let rv = input.resourceVersion, !rv.isEmpty, rv != current.resourceVersion {
+            throw conflict(type, name)
+        }
+        var object = input
+        object.apiVersion = type.apiVersion
+        object.kind = type.kind
+        return try store(type, key: key, current: current, proposed: object, subresource: subresource,
+                         options: options, managerOperation: .update)
+    }
+
+    enum ManagerOperation { case update, apply }
+
+    /// The shared tail of update, patch and apply: split status, keep server-owned metadata, bump
+    /// generation, record field ownership, finish deletion when the last finalizer goes, commit.
+    func store(_ type: ResourceType, key: ObjectKey, current: KubeObject, proposed: KubeObject, subresource: String?,
+               options: WriteOptions, managerOperation: ManagerOperation) throws(KubeError) -> KubeObject
+    {
+        var object = proposed
+        if subresource == "status" {
+            var merged = current
+            merged.status = proposed.status
+            object = merged
+        } else if type.hasStatus {
+            object.status = current.status
+        }
+        for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+            object.json[path: ["metadata", field]] = current.json[path: ["metadata", field]]
+        }
+        object.json[path: ["metadata", "namespace"]] = current.json[path: ["metadata", "namespace"]]
+        object.json[path: ["metadata", "name"]] = .string(current.name)
+        if managerOperation == .update {
+            object.managedFields = current.managedFields
+            object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: current.json,
+                                                      new: object.json, subresource: subresource)
+        }
+        Defaults.apply(to: &object, resource: type.storageKey)
+        if let problem = try validateObject(object, type: type) {
+            throw KubeError(code: 422, reason: .invalid, message: "\(type.kind) \"\(current.name)\" is invalid: \(problem)")
+        }
+        if subresource == nil && type.specChanged(current.json, object.json) {
+            object.generation = current.generation + 1
+        }
+        object.resourceVersion = current.resourceVersion
+        if object.json == current.json { return current }
+        if options.dryRun { return object }
+        if object.deletionTimestamp != nil && object.finalizers.isEmpty {
+            try commit(key, nil, event: .deleted)
+            afterDelete(type, key: key, object: object)
+            return object
+        }
+        let stored = try commit(key, object, event: .modified)!
+        afterWrite(type, stored.object)
+        return stored.object
+    }
+
+    public func patch(_ gvr: GroupVersionResource, namespace: String?, name: String, type patchType: PatchType,
+                      body: [UInt8], subresource: String? = nil, options: WriteOptions = WriteOptions())
+        throws(KubeError) -> KubeObject
+    {
+        let type = try resourceType(gvr)
+        let key = key(type, namespace, name)
+        let patch: JSON
+        do {
+            patch = patchType == .apply ? try YAML.parseYAMLOrJSON(body) : try JSON.parse(body)
+        } catch {
+            throw KubeError(code: 400, reason: .badRequest, message: "the patch body cannot be decoded: \(error)")
+        }
+        guard let current = objects[type.storageKey]?[key]?.object else {
+            guard patchType == .apply else { throw Self.notFound(type, name) }
+            return try createByApply(type, namespace: namespace, name: name, patch: patch, options: options)
+        }
+        var patched: JSON
+        do {
+            switch patchType {
+            case .merge: patched = MergePatch.apply(patch, to: current.json)
+            case .json: patched = try JSONPatch.apply(patch, to: current.json)
+            case .strategicMerge: patched = try StrategicMergePatch.apply(patch, to: current.json)
+            case .apply:
+                try checkApplyBody(patch, type: type, name: name)
+                patched = try FieldOwnership.apply(patch, manager: options.fieldManager, live: current.json,
+                                                   force: options.force, subresource: subresource)
+            }
+        } catch let error as PatchError {
+            throw KubeError(code: 422, reason: .invalid, message: "the patch cannot be applied: \(error.message)")
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw KubeError(code: 500, reason: .internalError, message: "\(error)")
+        }
+        if let rv = patched["metadata"]?["resourceVersion"]?.stringValue, rv != current.resourceVersion {
+            throw conflict(type, name)
+        }
+        var object = KubeObject(patched)
+        object.apiVersion = type.apiVersion
+        object.kind = type.kind
+        return try store(type, key: key, current: current, proposed: object, subresource: subresource,
+                         options: options, managerOperation: patchType == .apply ? .apply : .update)
+    }
+
+    func createByApply(_ type: ResourceType, namespace: String?, name: String, patch: JSON, options: WriteOptions)
+        throws(KubeError) -> KubeObject
+    {
+        try checkApplyBody(patch, type: type, name: name)
+        var object = KubeObject(try FieldOwnership.apply(patch, manager: options.fieldManager, live: nil, force: true,
+                                                         subresource: nil))
+        object.json[path: ["metadata", "name"]] = .string(name)
+        if type.namespaced { object.namespace = namespace }
+        let managed = object.managedFields
+        var created = try create(type.gvr, namespace: namespace, object: object,
+                                 options: WriteOptions(fieldManager: options.fieldManager, dryRun: options.dryRun))
+        guard !options.dryRun else { return created }
+        created.managedFields = managed
+        let key = key(type, namespace, name)
+        created.resourceVersion = nil
+        return try commit(key, created, event: .modified)!.object
+    }
+
+    func checkApplyBody(_ patch: JSON, type: ResourceType, name: String) throws(KubeError) {
+        guard patch["apiVersion"]?.stringValue != nil, patch["kind"]?.stringValue != nil else {
+            throw KubeError(code: 400, reason: .badRequest, message: "apply patches must set apiVersion and kind")
+        }
+        if let bodyName = patch["metadata"]?["name"]?.stringValue, bodyName != name {
+            throw KubeError(code: 400, reason: .badRequest,
+                            message: "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+    }
+
+    func conflict(_ type: ResourceType, _ name: String) -> KubeError {
+        KubeError(code: 409, reason: .conflict,
+                  message: "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
+    }
+
+    static func randomSuffix() -> String {
+        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+        return String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}

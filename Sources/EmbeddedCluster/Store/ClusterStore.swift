@@ -1,0 +1,123 @@
+import Foundation
+import Kube
+import Logging
+
+/// The embedded cluster's state and API semantics: every object, the global resourceVersion, watches,
+/// admission (names, namespaces, defaults), optimistic concurrency, field ownership, deletion and
+/// garbage collection. One actor, so every write is serialized like a single etcd member behind one API server.
+public actor ClusterStore {
+    var catalog = ResourceCatalog()
+    var objects: [String: [ObjectKey: StoredObject]] = [:]
+    var byUID: [String: ObjectKey] = [:]
+    var dependents: [String: Set<ObjectKey>] = [:]
+    var resourceVersion: Int64 = 0
+    var hub: WatchHub
+    let persistence: Persistence
+    let logger: Logger
+    var pendingChanges: [(ObjectKey, [UInt8]?, Int64)] = []
+
+    /// Opens the store; with a path, every object and the resourceVersion sequence survive a restart.
+    public init(path: String?, watchHistory: Int = 10_000, logger: Logger) async throws {
+        persistence = try Persistence(path: path)
+        self.logger = logger
+        let loaded = try persistence.load()
+        resourceVersion = loaded.resourceVersion
+        hub = WatchHub(capacity: watchHistory, startingAt: loaded.resourceVersion)
+        var crds: [KubeObject] = []
+        for (key, bytes, rv) in loaded.objects {
+            guard let json = try? JSON.parse(bytes) else { continue }
+            let object = KubeObject(json)
+            let stored = StoredObject(object: object, resourceVersion: rv)
+            index(key, stored)
+            if key.resource == "customresourcedefinitions.apiextensions.k8s.io" { crds.append(object) }
+        }
+        for crd in crds { _ = catalog.register(crd: crd) }
+        if objects["namespaces"]?.isEmpty ?? true {
+            for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+                _ = try? createNamespaceIfMissing(name)
+            }
+        }
+    }
+
+    /// The latest resourceVersion handed out.
+    public var currentResourceVersion: Int64 { resourceVersion }
+
+    /// Number of objects of all kinds.
+    public var objectCount: Int { objects.values.reduce(0) { $0 + $1.count } }
+
+    func index(_ key: ObjectKey, _ stored: StoredObject) {
+        if let old = objects[key.resource]?[key] { unindex(key, old) }
+        objects[key.resource, default: [:]][key] = stored
+        byUID[stored.uid] = key
+        for owner in stored.ownerUIDs { dependents[owner, default: []].insert(key) }
+    }
+
+    func unindex(_ key: ObjectKey, _ stored: StoredObject) {
+        byUID[stored.uid] = nil
+        for owner in stored.ownerUIDs {
+            dependents[owner]?.remove(key)
+            if dependents[owner]?.isEmpty == true { dependents[owner] = nil }
+        }
+    }
+
+    // MARK: resource lookup
+
+    func resourceType(_ gvr: GroupVersionResource) throws(KubeError) -> ResourceType {
+        guard let type = catalog.type(gvr) else {
+            throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
+        }
+        return type
+    }
+
+    func key(_ type: ResourceType, _ namespace: String?, _ name: String) -> ObjectKey {
+        ObjectKey(resource: type.storageKey, namespace: type.namespaced ? (namespace ?? "") : "", name: name)
+    }
+
+    static func notFound(_ type: ResourceType, _ name: String) -> KubeError {
+        KubeError(code: 404, reason: .notFound, message: "\(type.gvr.resource)\(type.gvr.group.isEmpty ? "" : "." + type.gvr.group) \"\(name)\" not found",
+                  details: ["name": .string(name), "group": .string(type.gvr.group), "kind": .string(type.gvr.resource)])
+    }
+
+    // MARK: commit
+
+    /// Stores `object` (nil deletes) under a new resourceVersion, persists it and notifies watchers.
+    @discardableResult
+    func commit(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) throws(KubeError) -> StoredObject? {
+        resourceVersion += 1
+        let rv = resourceVersion
+        var stored: StoredObject
+        if var object {
+            object.resourceVersion = String(rv)
+            stored = StoredObject(object: object, resourceVersion: rv)
+            do { try persistence.commit([(key, stored.bytes, rv)], resourceVersion: rv) } catch {
+                resourceVersion -= 1
+                throw KubeError(code: 500, reason: .internalError, message: "storage write failed: \(error)")
+            }
+            index(key, stored)
+        } else {
+            guard let old = objects[key.resource]?[key] else { return nil }
+            var gone = old.object
+            gone.resourceVersion = String(rv)
+            stored = StoredObject(object: gone, resourceVersion: rv)
+            do { try persistence.commit([(key, nil, rv)], resourceVersion: rv) } catch {
+                resourceVersion -= 1
+                throw KubeError(code: 500, reason: .internalError, message: "storage write failed: \(error)")
+            }
+            unindex(key, old)
+            objects[key.resource]?[key] = nil
+        }
+        hub.record(ChangeEvent(type: event, key: key, stored: stored))
+        return object == nil ? nil : stored
+    }
+
+    func createNamespaceIfMissing(_ name: String) throws(KubeError) {
+        let key = ObjectKey(resource: "namespaces", namespace: "", name: name)
+        guard objects["namespaces"]?[key] == nil else { return }
+        var ns = KubeObject(apiVersion: "v1", kind: "Namespace", name: name)
+        ns.uid = UUID().uuidString.lowercased()
+        ns.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
+        ns.labels = ["kubernetes.io/metadata.name": name]
+        Defaults.apply(to: &ns, resource: "namespaces")
+        try commit(key, ns, event: .added)
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `capstan` command line.
+@main
+struct Capstan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capstan",
+        abstract: "GitOps delivery for Kubernetes: sync from Git, progressive rollouts, analysis, image updates.",
+        subcommands: [ClusterCommand.self, BenchCommand.self])
+}
