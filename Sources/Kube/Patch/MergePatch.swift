@@ -26,7 +26,7 @@ public enum MergePatch {
                 patch[key] = value
             }
         }
-        for key in o.keys where m[key] == nil { patch[key] = .null }
+        for key in o.keys where !m.keys.contains(key) { patch[key] = .null }
         return patch.isEmpty ? nil : .object(patch)
     }
 }

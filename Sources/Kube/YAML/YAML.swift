@@ -12,7 +12,8 @@ public enum YAML {
     public static func parseAll(_ text: String) throws(YAMLError) -> [JSON] {
         do {
             var documents: [JSON] = []
-            for node in try Yams.compose_all(yaml: text) {
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() {
                 let value = try json(from: node)
                 if value != .null { documents.append(value) }
             }

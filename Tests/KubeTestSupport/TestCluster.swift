@@ -1,0 +1,90 @@
+import EmbeddedCluster
+import Foundation
+import Kube
+import Logging
+
+/// A cluster for a test: the embedded server on an ephemeral port, or, when `CAPSTAN_TEST_KUBECONFIG` names a
+/// kubeconfig, that real cluster (the conformance suite runs unchanged against both).
+public final class TestCluster: Sendable {
+    public let client: KubeClient
+    public let embedded: EmbeddedCluster?
+    /// A namespace made for this test, deleted by `shutdown()`.
+    public let namespace: String
+
+    public static func start(token: String? = nil, simulate: Bool = true, dataPath: String? = nil) async throws
+        -> TestCluster
+    {
+        var logger = Logger(label: "capstan.test")
+        logger.logLevel = .error
+        let config: ClusterConfig
+        var embedded: EmbeddedCluster?
+        if let path = ProcessInfo.processInfo.environment["CAPSTAN_TEST_KUBECONFIG"], !path.isEmpty {
+            config = try KubeConfig.load(environment: ["KUBECONFIG": path]).clusterConfig()
+        } else {
+            let cluster = try await EmbeddedCluster.start(
+                EmbeddedCluster.Options(dataPath: dataPath, token: token, bookmarkInterval: .milliseconds(200),
+                                        simulateWorkloads: simulate, podStartDelay: .milliseconds(100)),
+                logger: logger)
+            embedded = cluster
+            config = cluster.clusterConfig
+        }
+        let client = try KubeClient(config: config, logger: logger)
+        let namespace = "t-" + UUID().uuidString.lowercased().prefix(8)
+        _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: String(namespace)))
+        return TestCluster(client: client, embedded: embedded, namespace: String(namespace))
+    }
+
+    init(client: KubeClient, embedded: EmbeddedCluster?, namespace: String) {
+        self.client = client
+        self.embedded = embedded
+        self.namespace = namespace
+    }
+
+    /// Writes a kubeconfig for kubectl and returns its path.
+    public func kubeconfigPath() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-\(namespace).kubeconfig").path
+        if let embedded {
+            try embedded.writeKubeconfig(to: path)
+        } else if let real = ProcessInfo.processInfo.environment["CAPSTAN_TEST_KUBECONFIG"] {
+            return real
+        }
+        return path
+    }
+
+    public func shutdown() async {
+        _ = try? await client.delete(.namespaces, name: namespace)
+        try? await client.shutdown()
+        await embedded?.stop()
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes (for effects of controllers, not for timing).
+    public func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+}
+
+/// Object builders shared by tests.
+public enum Fixtures {
+    public static func configMap(_ name: String, namespace: String, data: [String: String] = ["a": "1"],
+                                 labels: [String: String] = [:]) -> KubeObject {
+        var object = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: namespace,
+                                body: ["data": .object(data.mapValues(JSON.string))])
+        object.labels = labels
+        return object
+    }
+
+    public static func deployment(_ name: String, namespace: String, replicas: Int = 2, image: String = "nginx:1.25")
+        -> KubeObject
+    {
+        KubeObject(apiVersion: "apps/v1", kind: "Deployment", name: name, namespace: namespace, body: [
+            "spec": ["replicas": .int(Int64(replicas)), "selector": ["matchLabels": ["app": .string(name)]],
+                     "template": ["metadata": ["labels": ["app": .string(name)]],
+                                  "spec": ["containers": [["name": "app", "image": .string(image)]]]]],
+        ])
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import Kube
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func kubeconfigListMergesFirstWins() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kc-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "token-from-file\n".write(toFile: dir + "/tok", atomically: true, encoding: .utf8)
+        try """
+        current-context: one
+        clusters: [{name: c1, cluster: {server: "https://a.example:6443", insecure-skip-tls-verify: true}}]
+        users: [{name: u1, user: {tokenFile: tok}}]
+        contexts: [{name: one, context: {cluster: c1, user: u1, namespace: apps}}]
+        """.write(toFile: dir + "/a", atomically: true, encoding: .utf8)
+        try """
+        current-context: two
+        clusters: [{name: c1, cluster: {server: "https://ignored"}}, {name: c2, cluster: {server: "http://b"}}]
+        users: [{name: u2, user: {token: abc}}]
+        contexts: [{name: two, context: {cluster: c2, user: u2}}]
+        """.write(toFile: dir + "/b", atomically: true, encoding: .utf8)
+        let config = try KubeConfig.load(environment: ["KUBECONFIG": "\(dir)/a:\(dir)/b"])
+        let one = try config.clusterConfig()
+        #expect(one.server == "https://a.example:6443")
+        #expect(one.insecureSkipTLSVerify)
+        #expect(one.namespace == "apps")
+        #expect(one.bearerTokenFile == dir + "/tok")
+        let two = try config.clusterConfig(context: "two")
+        #expect(two.bearerToken == "abc")
+        #expect(two.namespace == "default")
+        #expect(throws: ConfigError.self) { try config.clusterConfig(context: "missing") }
+    }
+
+    @Test func inClusterConfigNeedsTheServiceEnvironment() {
+        #expect(throws: ConfigError.self) { try ClusterConfig.inCluster(environment: [:]) }
+    }
+}
