@@ -72,12 +72,18 @@ let package = Package(
         .testTarget(name: "KubeTests", dependencies: ["Kube"], swiftSettings: upcoming),
         .testTarget(
             name: "ConformanceTests",
-            dependencies: ["Kube", "EmbeddedCluster", "KubeTestSupport"],
+            dependencies: ["Kube", "EmbeddedCluster", "KubeTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .testTarget(
             name: "EmbeddedClusterTests",
-            dependencies: ["Kube", "EmbeddedCluster", "KubeTestSupport"],
+            dependencies: [
+                "Kube", "EmbeddedCluster", "KubeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
     ]
