@@ -27,7 +27,6 @@ struct ClusterBench: AsyncParsableCommand {
         let server = try ServerProcess(dataDir: dir)
         defer { server.stop() }
         let client = try KubeClient(config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0)
-        defer { Task { try? await client.shutdown() } }
         try await client.discover()
         let results = try await ClusterMeasurements(client: client, server: server, objects: objects, creates: creates)
             .run()

@@ -16,6 +16,11 @@ struct ClusterCommand: AsyncParsableCommand {
     @Option(help: "Require this bearer token. kubectl 1.32 does not send tokens over plain HTTP, so the default is none on 127.0.0.1.")
     var token: String?
 
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "capstan.cluster")

@@ -45,9 +45,19 @@ import Testing
     @Test func applyCreatesMissingObjects() async throws {
         let cluster = try await TestCluster.start(simulate: false)
         defer { Task { await cluster.shutdown() } }
+        let before = try await cluster.client.list(.configMaps, namespace: cluster.namespace).resourceVersion
         let created = try await cluster.client.apply(Fixtures.configMap("fresh", namespace: cluster.namespace),
                                                      fieldManager: "capstan")
         #expect(created.uid != nil)
+        #expect(created.managedFields.map { $0["operation"] } == ["Apply"])
         #expect(created.managedFields.first?["manager"] == "capstan")
+        let stream = try await cluster.client.watch(.configMaps, namespace: cluster.namespace, resourceVersion: before)
+        _ = try await cluster.client.create(Fixtures.configMap("marker", namespace: cluster.namespace))
+        var events: [String] = []
+        for try await event in stream where event.type != .bookmark {
+            events.append("\(event.type.rawValue) \(event.object.name)")
+            if event.object.name == "marker" { break }
+        }
+        #expect(events == ["ADDED fresh", "ADDED marker"])
     }
 }

@@ -29,14 +29,19 @@ import Testing
             (.POST, base, Array(repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024), "application/json", 413),
             (.PATCH, base + "/missing", Array("{}".utf8), "text/plain", 415),
             (.GET, base + "?labelSelector=in%20(", nil, "application/json", 400),
+            (.GET, base + "?limit=ten", nil, "application/json", 400),
+            (.GET, base + "?continue=garbage", nil, "application/json", 400),
+            (.GET, base + "?watch=true&resourceVersion=abc", nil, "application/json", 400),
+            (.DELETE, base + "/still-works", Array(#"{"propagationPolicy":"Sideways"}"#.utf8), "application/json", 400),
+            (.DELETE, base + "/still-works", Array("{oops".utf8), "application/json", 400),
         ]
+        _ = try await cluster.client.create(Fixtures.configMap("still-works", namespace: cluster.namespace))
         for (method, path, body, contentType, expected) in cases {
             let response = try await raw(cluster, method, path, body: body, contentType: contentType)
             #expect(response.status == expected, "\(method) \(path)")
             let status = try JSON.parse(response.body)
             #expect(status["kind"] == "Status" && status["code"]?.intValue == Int64(expected))
         }
-        _ = try await cluster.client.create(Fixtures.configMap("still-works", namespace: cluster.namespace))
         #expect(try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "still-works").name == "still-works")
     }
 

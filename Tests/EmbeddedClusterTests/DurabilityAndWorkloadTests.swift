@@ -26,6 +26,16 @@ import Testing
         await second.stop()
     }
 
+    @Test func aBusyPortIsAnErrorNotAHang() async throws {
+        var logger = Logger(label: "t")
+        logger.logLevel = .critical
+        let first = try await EmbeddedCluster.start(.init(simulateWorkloads: false), logger: logger)
+        await #expect(throws: ConfigError.self) {
+            _ = try await EmbeddedCluster.start(.init(port: first.port, simulateWorkloads: false), logger: logger)
+        }
+        await first.stop()
+    }
+
     @Test func podsBecomeReadyAndServicesGetEndpoints() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.shutdown() } }

@@ -32,8 +32,10 @@ struct APIResponder: HTTPResponder {
     func route(_ request: Request) async throws -> Response {
         let catalog = await store.catalog
         let target = RequestTarget(path: request.uri.path) { catalog.type($0)?.namespaced }
-        if request.method != .get, case .resource = target {} else if request.method != .get {
-            throw KubeError(code: 405, reason: .methodNotAllowed, message: "the server does not allow this method on the requested resource")
+        if case .resource(let path) = target { return try await resource(path, request: request) }
+        guard request.method == .get else {
+            throw KubeError(code: 405, reason: .methodNotAllowed,
+                            message: "the server does not allow this method on the requested resource")
         }
         switch target {
         case .version:
@@ -46,10 +48,8 @@ struct APIResponder: HTTPResponder {
         case .resourceList(let gv): return Self.json(try found(catalog.resourceList(gv)))
         case .openAPIv3Root: return Self.json(catalog.openAPIv3Root)
         case .openAPIv3(let gv): return Self.json(try found(catalog.openAPIv3(gv)))
-        case .openAPIv2, .unknown:
+        case .openAPIv2, .unknown, .resource:
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
-        case .resource(let path):
-            return try await resource(path, request: request)
         }
     }
 
@@ -81,7 +81,12 @@ struct APIResponder: HTTPResponder {
                     resourceVersion: param("resourceVersion"), timeoutSeconds: param("timeoutSeconds").flatMap(Int.init),
                     bookmarks: param("allowWatchBookmarks") == "true")
             }
-            let limit = param("limit").flatMap(Int.init)
+            let limit = try param("limit").map { (text) throws(KubeError) in
+                guard let n = Int(text), n >= 0 else {
+                    throw KubeError(code: 400, reason: .badRequest, message: "limit \"\(text)\" is not a non-negative integer")
+                }
+                return n
+            }
             return Self.bytes(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
                                                         fieldSelector: fields, limit: limit, continue: param("continue")))
         case (.get, let name?, "scale"):
@@ -115,8 +120,12 @@ struct APIResponder: HTTPResponder {
         case (.delete, let name?, nil):
             let raw = try await rawBody(&request)
             let deleteOptions = raw.isEmpty ? JSON.object([:]) : try Self.parse(raw)
-            let policy = (deleteOptions["propagationPolicy"]?.stringValue ?? param("propagationPolicy"))
-                .flatMap(PropagationPolicy.init(rawValue:))
+            let policyName = deleteOptions["propagationPolicy"]?.stringValue ?? param("propagationPolicy")
+            let policy = policyName.flatMap(PropagationPolicy.init(rawValue:))
+            if let policyName, policy == nil {
+                throw KubeError(code: 400, reason: .badRequest,
+                                message: "propagationPolicy \"\(policyName)\" must be Background, Foreground or Orphan")
+            }
             let result = try await store.delete(gvr, namespace: path.namespace, name: name, propagation: policy,
                                                 preconditionUID: deleteOptions["preconditions"]?["uid"]?.stringValue,
                                                 preconditionResourceVersion: deleteOptions["preconditions"]?["resourceVersion"]?.stringValue,

@@ -63,12 +63,20 @@ public final class EmbeddedCluster: Sendable {
                 portContinuation.finish()
             },
             logger: logger)
-        let serverTask = Task { try await app.run() }
+        let serverTask = Task {
+            do {
+                try await app.run()
+            } catch {
+                portContinuation.finish()
+                throw error
+            }
+            portContinuation.finish()
+        }
         var port = 0
         for await p in portStream { port = p }
         guard port != 0 else {
-            serverTask.cancel()
-            throw ConfigError("the embedded API server could not bind \(options.host):\(options.port)")
+            let cause = await serverTask.result.failureDescription
+            throw ConfigError("the embedded API server could not listen on \(options.host):\(options.port): \(cause)")
         }
         let simulation = options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
@@ -126,5 +134,12 @@ public final class EmbeddedCluster: Sendable {
         serverTask.cancel()
         _ = try? await serverTask.value
         await simulation?.value
+    }
+}
+
+extension Result where Failure == any Error {
+    var failureDescription: String {
+        if case .failure(let error) = self { return String(describing: error) }
+        return "the server stopped before it was listening"
     }
 }

@@ -18,7 +18,14 @@ extension ClusterStore {
     public func create(_ gvr: GroupVersionResource, namespace: String?, object input: KubeObject,
                        options: WriteOptions = WriteOptions()) throws(KubeError) -> KubeObject
     {
-        let type = try resourceType(gvr)
+        try create(try resourceType(gvr), namespace: namespace, object: input, options: options, appliedFields: nil)
+    }
+
+    /// Creates an object; `appliedFields` is the managedFields of a server-side apply that creates it,
+    /// otherwise the creator is recorded as an Update manager.
+    func create(_ type: ResourceType, namespace: String?, object input: KubeObject, options: WriteOptions,
+                appliedFields: [JSON]?) throws(KubeError) -> KubeObject
+    {
         var object = try admit(input, type: type, namespace: namespace)
         if object.name.isEmpty, let prefix = object.generateName {
             object.name = prefix + Self.randomSuffix()
@@ -42,8 +49,12 @@ extension ClusterStore {
             object.status = nil
         }
         Defaults.apply(to: &object, resource: type.storageKey)
-        object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: nil, new: object.json,
-                                                  subresource: nil)
+        if let appliedFields {
+            object.managedFields = appliedFields
+        } else {
+            object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: nil, new: object.json,
+                                                      subresource: nil)
+        }
         if options.dryRun { return object }
         let stored = try commit(key, object, event: .added)!
         afterWrite(type, stored.object)
@@ -171,14 +182,8 @@ extension ClusterStore {
                                                          subresource: nil))
         object.json[path: ["metadata", "name"]] = .string(name)
         if type.namespaced { object.namespace = namespace }
-        let managed = object.managedFields
-        var created = try create(type.gvr, namespace: namespace, object: object,
-                                 options: WriteOptions(fieldManager: options.fieldManager, dryRun: options.dryRun))
-        guard !options.dryRun else { return created }
-        created.managedFields = managed
-        let key = key(type, namespace, name)
-        created.resourceVersion = nil
-        return try commit(key, created, event: .modified)!.object
+        return try create(type, namespace: namespace, object: object, options: options,
+                          appliedFields: object.managedFields)
     }
 
     func checkApplyBody(_ patch: JSON, type: ResourceType, name: String) throws(KubeError) {
