@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "capstan", targets: ["capstan"]),
         .library(name: "Kube", targets: ["Kube"]),
         .library(name: "EmbeddedCluster", targets: ["EmbeddedCluster"]),
+        .library(name: "Git", targets: ["Git"]),
+        .library(name: "Sync", targets: ["Sync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -51,11 +53,24 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .target(
+            name: "Git",
+            dependencies: ["CLibGit2", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Sync",
+            dependencies: ["Kube", "Git", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "capstan",
             dependencies: [
                 "Kube",
                 "EmbeddedCluster",
+                "Git",
+                "Sync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,6 +85,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "KubeTests", dependencies: ["Kube"], swiftSettings: upcoming),
+        .testTarget(name: "GitTests", dependencies: ["Git", "KubeTestSupport"], swiftSettings: upcoming),
+        .testTarget(
+            name: "SyncTests",
+            dependencies: ["Kube", "Git", "Sync", "EmbeddedCluster", "KubeTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "ConformanceTests",
             dependencies: ["Kube", "EmbeddedCluster", "KubeTestSupport", .product(name: "Logging", package: "swift-log")],

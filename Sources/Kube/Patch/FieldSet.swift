@@ -1,14 +1,12 @@
-import Kube
-
 /// The set of leaf fields an object sets, as paths in the `fieldsV1` vocabulary of managedFields:
 /// `f:<member>` for object members, `k:{"name":"app"}` for keyed list elements and `.` for an element itself.
-struct FieldSet: Sendable, Hashable {
-    var paths: Set<[String]>
+public struct FieldSet: Sendable, Hashable {
+    public var paths: Set<[String]>
 
-    init(_ paths: Set<[String]> = []) { self.paths = paths }
+    public init(_ paths: Set<[String]> = []) { self.paths = paths }
 
     /// The fields `object` sets, leaving out identity and server-owned metadata (and status unless asked).
-    init(of object: JSON, includeStatus: Bool = false) {
+    public init(of object: JSON, includeStatus: Bool = false) {
         var paths = Set<[String]>()
         for (key, value) in object.objectValue ?? [:] {
             switch key {
@@ -25,7 +23,7 @@ struct FieldSet: Sendable, Hashable {
         self.paths = paths
     }
 
-    static let ownedMetadata: Set<String> = ["labels", "annotations", "finalizers", "ownerReferences"]
+    public static let ownedMetadata: Set<String> = ["labels", "annotations", "finalizers", "ownerReferences"]
 
     static func collect(_ value: JSON, field: String, prefix: [String], into paths: inout Set<[String]>) {
         switch value {
@@ -50,14 +48,14 @@ struct FieldSet: Sendable, Hashable {
     }
 
     /// The nested `fieldsV1` object.
-    var fieldsV1: JSON {
+    public var fieldsV1: JSON {
         var root = JSON.object([:])
         for path in paths { root[path: path] = root[path: path] ?? .object([:]) }
         return root
     }
 
     /// Reads a `fieldsV1` object back into paths.
-    init(fieldsV1: JSON) {
+    public init(fieldsV1: JSON) {
         var paths = Set<[String]>()
         func walk(_ node: JSON, _ prefix: [String]) {
             guard case .object(let members) = node, !members.isEmpty else {
@@ -71,7 +69,7 @@ struct FieldSet: Sendable, Hashable {
     }
 
     /// The value a path addresses, nil when absent.
-    static func value(at path: [String], in json: JSON) -> JSON? {
+    public static func value(at path: [String], in json: JSON) -> JSON? {
         var current: JSON? = json
         for step in path {
             guard let node = current else { return nil }
@@ -88,7 +86,7 @@ struct FieldSet: Sendable, Hashable {
     }
 
     /// Removes the field a path addresses (a keyed element when the path ends in `.`).
-    static func remove(_ path: [String], from json: JSON) -> JSON {
+    public static func remove(_ path: [String], from json: JSON) -> JSON {
         guard let step = path.first else { return json }
         let rest = Array(path.dropFirst())
         if step.hasPrefix("f:") {

@@ -1,0 +1,17 @@
+/// How Capstan authenticates to a remote: Argo CD's repository Secret fields map onto these cases.
+public enum GitCredentials: Sendable, Equatable {
+    case none
+    /// HTTPS basic auth; a token goes in `password` (any non-empty username works for most hosts).
+    case basic(username: String, password: String)
+    /// An SSH private key in PEM/OpenSSH form, held in memory.
+    case sshKey(username: String, privateKey: String, passphrase: String?)
+
+    /// The strings that must never appear in output.
+    var secrets: [String] {
+        switch self {
+        case .none: []
+        case .basic(_, let password): [password]
+        case .sshKey(_, let key, let passphrase): [key] + (passphrase.map { [$0] } ?? [])
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Kube
+import Sync
+import Testing
+
+@Suite struct RenderTests {
+    func tree(_ files: [String: String], root: String) -> SourceTree {
+        SourceTree(files: files.mapValues { Array($0.utf8) }, root: root)
+    }
+
+    func render(_ files: [String: String], root: String, source: JSON = ["repoURL": "x"]) throws -> [KubeObject] {
+        try Renderer().render(ApplicationSource(json: source), tree: tree(files, root: root), appName: "app",
+                              destinationNamespace: "ns").objects
+    }
+
+    static let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %@\ndata:\n  a: '1'\n"
+    func cm(_ name: String) -> String { Self.cm.replacingOccurrences(of: "%@", with: name) }
+
+    @Test func directoryRecurseIncludeExclude() throws {
+        let files = ["app/a.yaml": cm("a") + "---\n" + cm("b"), "app/c.json": #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#,
+                     "app/sub/d.yml": cm("d"), "app/sub/e.yaml": cm("e"), "app/readme.md": "# not yaml", "other/x.yaml": cm("x")]
+        #expect(try render(files, root: "app").map(\.name).sorted() == ["a", "b", "c"])
+        let recurse: JSON = ["repoURL": "x", "directory": ["recurse": true]]
+        #expect(try render(files, root: "app", source: recurse).map(\.name).sorted() == ["a", "b", "c", "d", "e"])
+        let filtered: JSON = ["repoURL": "x", "directory": ["recurse": true, "include": "{*.yaml,sub/*}", "exclude": "sub/e.yaml"]]
+        #expect(try render(files, root: "app", source: filtered).map(\.name).sorted() == ["a", "b", "d"])
+    }
+
+    @Test func badFilesAreRenderErrorsNamingTheFile() {
+        #expect(throws: RenderError.self) { try render(["app/bad.yaml": "a: [1, 2"], root: "app") }
+        do { _ = try render(["app/bad.yaml": "kind: ConfigMap\nmetadata: {name: x}\n"], root: "app") } catch {
+            #expect("\(error)".contains("bad.yaml"))
+        }
+        #expect(throws: RenderError.self) { try render(["app/a.yaml": cm("a")], root: "missing") }
+    }
+
+    @Test func kustomizeOverlayOverBase() throws {
+        let deployment = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.25
+                    envFrom: [{configMapRef: {name: settings}}]
+            """
+        let files = [
+            "base/kustomization.yaml": "resources: [deployment.yaml, settings.yaml]\n",
+            "base/deployment.yaml": deployment,
+            "base/settings.yaml": cm("settings"),
+            "overlays/prod/kustomization.yaml": """
+                resources: [../../base]
+                namespace: prod
+                namePrefix: prod-
+                commonLabels: {team: a}
+                commonAnnotations: {owner: ops}
+                images: [{name: nginx, newTag: "1.27"}]
+                replicas: [{name: web, count: 3}]
+                patches:
+                - target: {kind: Deployment, name: web}
+                  patch: |-
+                    - op: add
+                      path: /spec/template/spec/containers/0/env
+                      value: [{name: MODE, value: prod}]
+                - patch: |-
+                    apiVersion: v1
+                    kind: ConfigMap
+                    metadata: {name: settings}
+                    data: {b: '2'}
+                """,
+        ]
+        let objects = try render(files, root: "overlays/prod")
+        let web = try #require(objects.first { $0.kind == "Deployment" })
+        #expect(web.name == "prod-web")
+        #expect(web.namespace == "prod")
+        #expect(web.json[path: ["spec", "replicas"]] == .int(3))
+        #expect(web.json[path: ["spec", "selector", "matchLabels", "team"]] == "a")
+        #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"] == "nginx:1.27")
+        #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["env"]?[0]?["value"] == "prod")
+        #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["envFrom"]?[0]?[path: ["configMapRef", "name"]] == "prod-settings")
+        #expect(web.annotations["owner"] == "ops")
+        let settings = try #require(objects.first { $0.kind == "ConfigMap" })
+        #expect(settings.json[path: ["data", "b"]] == "2" && settings.json[path: ["data", "a"]] == "1")
+    }
+
+    @Test func kustomizeUnsupportedFieldIsAnError() {
+        let files = ["app/kustomization.yaml": "resources: [a.yaml]\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n", "app/a.yaml": cm("a")]
+        do {
+            _ = try render(files, root: "app")
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("configMapGenerator"))
+        }
+    }
+
+    @Test func applicationKustomizeOverridesAndArgocdSourceFiles() throws {
+        let files = [
+            "app/kustomization.yaml": "resources: [pod.yaml]\nimages: [{name: nginx, newTag: '1.0'}]\n",
+            "app/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}, {name: s, image: busybox:1}]}\n",
+            "app/.argocd-source-app.yaml": "kustomize:\n  images: [busybox:1.36]\n",
+        ]
+        let source: JSON = ["repoURL": "x", "kustomize": ["namePrefix": "x-", "images": ["nginx=registry.local/nginx:2.0"]]]
+        let pod = try #require(try render(files, root: "app", source: source).first)
+        #expect(pod.name == "x-p")
+        #expect(pod.json[path: ["spec", "containers"]]?[0]?["image"] == "registry.local/nginx:2.0")
+        #expect(pod.json[path: ["spec", "containers"]]?[1]?["image"] == "busybox:1.36")
+    }
+
+    @Test func helmWithoutABinaryNamesTheMissingTool() {
+        guard !FileManagerCheck.helmInstalled else { return }
+        do {
+            _ = try render(["chart/Chart.yaml": "name: c\nversion: 0.1.0\n"], root: "chart")
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("helm"))
+        }
+    }
+
+    @Test func globs() {
+        #expect(Glob("*.yaml").matches("a.yaml"))
+        #expect(!Glob("*.yaml").matches("sub/a.yaml"))
+        #expect(Glob("**/*.yaml").matches("sub/deep/a.yaml"))
+        #expect(Glob("**/*.yaml").matches("a.yaml"))
+        #expect(Glob("{a,b}/*.json").matches("b/x.json"))
+        #expect(!Glob("{a,b}/*.json").matches("c/x.json"))
+        #expect(Glob("file-[0-9].yaml").matches("file-3.yaml"))
+    }
+
+    @Test func imageReferences() {
+        let r = ImageReference("localhost:5000/team/app:1.2@sha256:abc")
+        #expect(r.name == "localhost:5000/team/app" && r.tag == "1.2" && r.digest == "sha256:abc")
+        #expect(ImageReference("localhost:5000/app").tag == nil)
+        #expect(ImageOverride(argoString: "nginx=ghcr.io/x/nginx:2").newName == "ghcr.io/x/nginx")
+    }
+}
+
+import Foundation
+
+enum FileManagerCheck {
+    static var helmInstalled: Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/helm") }
+    }
+}
