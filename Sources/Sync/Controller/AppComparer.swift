@@ -1,0 +1,59 @@
+import Git
+import Kube
+
+/// Renders an Application at its target revision and compares it with the live objects of its cluster.
+/// Rendered manifests are cached per (revision, source, app), so a steady-state reconcile neither reads
+/// Git nor parses YAML again.
+public actor AppComparer {
+    let repositories: RepositoryCache
+    let credentials: RepositoryCredentials
+    private var rendered: [String: (key: String, type: SourceType, objects: [KubeObject])] = [:]
+
+    public init(repositories: RepositoryCache, credentials: RepositoryCredentials) {
+        self.repositories = repositories
+        self.credentials = credentials
+    }
+
+    /// Resolves the revision (or uses `revision` when given, e.g. for a rollback) and renders every source.
+    public func desiredState(of app: Application, revision: String? = nil, maxAge: Duration) async throws(ComparisonFailure)
+        -> (revision: CommitID, type: SourceType, objects: [KubeObject])
+    {
+        var objects: [KubeObject] = []
+        var first: (CommitID, SourceType)?
+        for source in app.sources where source.ref == nil || !source.path.isEmpty {
+            let creds = await credentials.credentials(for: source.repoURL)
+            let commit: CommitID
+            let files: [String: [UInt8]]
+            do {
+                commit = try await repositories.resolve(source.repoURL, revision: revision ?? source.targetRevision,
+                                                        credentials: creds, maxAge: maxAge)
+            } catch { throw .comparison("failed to resolve revision '\(revision ?? source.targetRevision)': \(error)") }
+            let cacheKey = "\(commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")"
+            let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"
+            if let cached = rendered[slot], cached.key == cacheKey {
+                objects += cached.objects
+                first = first ?? (commit, cached.type)
+                continue
+            }
+            do { files = try await repositories.files(source.repoURL, commit: commit, path: "") } catch {
+                throw .comparison("\(error)")
+            }
+            do {
+                let output = try Renderer().render(source, tree: SourceTree(files: files, root: source.path), appName: app.name,
+                                                   destinationNamespace: app.destination.namespace)
+                rendered[slot] = (cacheKey, output.type, output.objects)
+                objects += output.objects
+                first = first ?? (commit, output.type)
+            } catch {
+                throw .comparison("rendering \(source.path.isEmpty ? "." : source.path) at \(commit.short): \(error)")
+            }
+        }
+        guard let first else { throw .invalidSpec("the Application has no source to render") }
+        return (first.0, first.1, objects)
+    }
+
+    /// Forgets cached renders of an Application (hard refresh, or the Application was deleted).
+    public func forget(_ app: Application) {
+        for key in rendered.keys where key.hasPrefix("\(app.namespace)/\(app.name)|") { rendered[key] = nil }
+    }
+}

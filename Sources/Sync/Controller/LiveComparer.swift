@@ -1,0 +1,92 @@
+import Git
+import Kube
+
+/// Compares desired objects with the cluster: fills in namespaces and tracking ids, finds the live
+/// counterparts in the cluster cache, diffs them and assesses health.
+struct LiveComparer {
+    let cache: ClusterCache
+    let app: Application
+
+    func compare(revision: CommitID, type: SourceType, rendered: [KubeObject]) async throws(ComparisonFailure) -> Comparison {
+        let client = cache.client
+        let crdKinds = Set(rendered.filter { $0.kind == "CustomResourceDefinition" }.compactMap { crd -> String? in
+            guard let group = crd.spec?["group"]?.stringValue, let kind = crd.spec?[path: ["names", "kind"]]?.stringValue else { return nil }
+            return group + "/" + kind
+        })
+        var desired: [KubeObject] = []
+        var gvrs: [ResourceKey: GroupVersionResource] = [:]
+        for var object in rendered {
+            var info: APIResourceInfo?
+            do { info = try await client.resource(for: object.gvk) } catch {
+                guard crdKinds.contains(object.gvk.group + "/" + object.kind) else {
+                    throw .comparison("the server has no resource for \(object.apiVersion) \(object.kind) (\(object.name))")
+                }
+            }
+            if let info {
+                if info.namespaced, object.namespace == nil, let ns = app.destination.namespace {
+                    object.json[path: ["metadata", "namespace"]] = .string(ns)
+                }
+                if !info.namespaced { object.json[path: ["metadata", "namespace"]] = nil }
+            } else if object.namespace == nil, let ns = app.destination.namespace {
+                object.json[path: ["metadata", "namespace"]] = .string(ns)
+            }
+            if !object.name.isEmpty {
+                object.json[path: ["metadata", "annotations", TrackingID.annotation]] = .string(TrackingID.value(app: app.name, key: ResourceKey(object)))
+            }
+            if let info { gvrs[ResourceKey(object)] = info.gvr }
+            desired.append(object)
+        }
+        await cache.watch(Set(gvrs.values))
+        var live = await cache.tracked(by: app.name)
+        var warnings: [(String, String)] = []
+        var seen = Set<ResourceKey>()
+        for object in desired where !object.name.isEmpty {
+            let key = ResourceKey(object)
+            if !seen.insert(key).inserted { warnings.append(("RepeatedResourceWarning", "\(key) appears more than once in the manifests")) }
+            guard live[key] == nil, let gvr = gvrs[key] else { continue }
+            if let found = await cache.live(gvr, namespace: object.namespace, name: object.name) {
+                live[key] = found
+                if let owner = TrackingID.owner(of: found), owner != app.name {
+                    warnings.append(("SharedResourceWarning", "\(key.kind)/\(key.name) is part of applications \(owner) and \(app.name)"))
+                }
+            }
+        }
+        return assemble(revision: revision, type: type, desired: desired, live: live, warnings: warnings)
+    }
+
+    func assemble(revision: CommitID, type: SourceType, desired: [KubeObject], live: [ResourceKey: KubeObject],
+                  warnings: [(String, String)]) -> Comparison {
+        var diffs: [ResourceKey: ResourceDiff] = [:]
+        var resources: [Comparison.Resource] = []
+        var images = Set<String>()
+        let desiredKeys = Set(desired.map(ResourceKey.init))
+        for object in desired {
+            let annotations = SyncAnnotations(object)
+            guard !annotations.isHook, !annotations.skip else { continue }
+            let key = ResourceKey(object)
+            let diff = ResourceDiff.compare(desired: object, live: live[key], ignore: app.ignoreDifferences)
+            diffs[key] = diff
+            let current = live[key]
+            resources.append(.init(key: key, version: object.gvk.version, inSync: !diff.differs,
+                                   health: HealthAssessor.assess(current), requiresPruning: false, wave: annotations.wave))
+            images.formUnion(Self.images(in: current ?? object))
+        }
+        for (key, object) in live where !desiredKeys.contains(key) && object.annotations[SyncAnnotations.hook] == nil {
+            resources.append(.init(key: key, version: object.gvk.version, inSync: false, health: HealthAssessor.assess(object),
+                                   requiresPruning: true, wave: SyncAnnotations(object).wave))
+        }
+        resources.sort { $0.key < $1.key }
+        let health = Health.worst(resources.filter { !$0.requiresPruning }.compactMap(\.health))
+        return Comparison(revision: revision, sourceType: type, desired: desired, live: live, diffs: diffs,
+                          resources: resources, health: health, warnings: warnings, images: images.sorted())
+    }
+
+    /// Container images of a workload or pod, for `status.summary.images`.
+    static func images(in object: KubeObject) -> [String] {
+        let specs = [object.json[path: ["spec"]], object.json[path: ["spec", "template", "spec"]],
+                     object.json[path: ["spec", "jobTemplate", "spec", "template", "spec"]]]
+        return specs.compactMap { $0 }.flatMap { spec in
+            ((spec["containers"]?.arrayValue ?? []) + (spec["initContainers"]?.arrayValue ?? [])).compactMap { $0["image"]?.stringValue }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Git
+import Kube
+
+/// Git credentials from Secrets labelled `argocd.argoproj.io/secret-type: repository` (exact URL) or
+/// `repo-creds` (URL prefix, longest wins), in the namespace Capstan's Applications live in, as Argo CD
+/// reads them: `url`, `username`, `password`, `sshPrivateKey`.
+public actor RepositoryCredentials {
+    private let client: KubeClient?
+    private let namespace: String
+    private var cached: (at: ContinuousClock.Instant, secrets: [KubeObject])?
+
+    public init(client: KubeClient?, namespace: String) {
+        self.client = client
+        self.namespace = namespace
+    }
+
+    public func credentials(for url: String) async -> GitCredentials {
+        let secrets = await load()
+        func data(_ secret: KubeObject, _ key: String) -> String? {
+            if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
+            guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let exact = secrets.first { $0.labels["argocd.argoproj.io/secret-type"] == "repository" && data($0, "url") == url }
+        let prefix = secrets.filter { secret in
+            secret.labels["argocd.argoproj.io/secret-type"] == "repo-creds" && data(secret, "url").map { url.hasPrefix($0) } == true
+        }.max { (data($0, "url") ?? "").count < (data($1, "url") ?? "").count }
+        guard let secret = exact ?? prefix else { return .none }
+        if let key = data(secret, "sshPrivateKey") {
+            return .sshKey(username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil)
+        }
+        if let password = data(secret, "password") {
+            return .basic(username: data(secret, "username") ?? "", password: password)
+        }
+        return .none
+    }
+
+    private func load() async -> [KubeObject] {
+        if let cached, ContinuousClock.now - cached.at < .seconds(5) { return cached.secrets }
+        guard let client else { return [] }
+        let secrets = (try? await client.listAll(.secrets, namespace: namespace,
+                                                 labelSelector: "argocd.argoproj.io/secret-type in (repository,repo-creds)").items) ?? []
+        cached = (ContinuousClock.now, secrets)
+        return secrets
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Kube
+
+/// Removes what the server owns before a comparison, and compares values the way the API server stores them.
+enum Normalizer {
+    static let serverMetadata = ["resourceVersion", "uid", "creationTimestamp", "generation", "managedFields",
+                                 "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"]
+
+    static func normalize(_ json: JSON) -> JSON {
+        var result = json
+        result["status"] = nil
+        if case .object(var metadata)? = result["metadata"] {
+            for field in serverMetadata { metadata[field] = nil }
+            if case .object(var annotations)? = metadata["annotations"] {
+                annotations["kubectl.kubernetes.io/last-applied-configuration"] = nil
+                metadata["annotations"] = annotations.isEmpty ? nil : .object(annotations)
+            }
+            result["metadata"] = .object(metadata)
+        }
+        if result["kind"]?.stringValue == "Secret", result["apiVersion"]?.stringValue == "v1",
+           case .object(let stringData)? = result["stringData"] {
+            var data = result["data"]?.objectValue ?? [:]
+            for (key, value) in stringData { data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString()) }
+            result["data"] = .object(data)
+            result["stringData"] = nil
+        }
+        return result
+    }
+
+    /// Equal, with integers and doubles of the same value treated as equal and an empty object or list
+    /// equal to an absent one.
+    static func equivalent(_ a: JSON?, _ b: JSON?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (.int(let x)?, .double(let y)?), (.double(let y)?, .int(let x)?): return Double(x) == y
+        case (.object(let m)?, nil), (nil, .object(let m)?): return m.isEmpty
+        case (.array(let m)?, nil), (nil, .array(let m)?): return m.isEmpty
+        case (.null?, nil), (nil, .null?): return true
+        default: return a == b
+        }
+    }
+
+    /// Removes the field an RFC 6901 pointer addresses, if present.
+    static func remove(pointer: String, from json: JSON) -> JSON {
+        guard let parsed = try? JSONPointer(pointer), !parsed.tokens.isEmpty else { return json }
+        return remove(parsed.tokens[...], from: json)
+    }
+
+    private static func remove(_ tokens: ArraySlice<String>, from json: JSON) -> JSON {
+        guard let token = tokens.first else { return json }
+        let rest = tokens.dropFirst()
+        switch json {
+        case .object(var members):
+            guard let child = members[token] else { return json }
+            members[token] = rest.isEmpty ? nil : remove(rest, from: child)
+            return .object(members)
+        case .array(var elements):
+            guard let index = Int(token), elements.indices.contains(index) else { return json }
+            if rest.isEmpty { elements.remove(at: index) } else { elements[index] = remove(rest, from: elements[index]) }
+            return .array(elements)
+        default:
+            return json
+        }
+    }
+
+    /// A copy of a Secret whose `data` and `stringData` values are replaced, for diff output.
+    static func masked(_ value: JSON?, path: String, kind: String) -> String {
+        guard let value else { return "<absent>" }
+        if kind == "Secret", path.hasPrefix("data") || path.hasPrefix("stringData") { return "++++++++" }
+        return value.stringValue ?? value.serialized()
+    }
+}
+
+extension ResourceDiff {
+    /// Text for `capstan app diff`: one line per changed field, Secret values masked.
+    public func render(for key: ResourceKey) -> String {
+        var lines = ["===== \(key.group.isEmpty ? "" : key.group + "/")\(key.kind) \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name) ====="]
+        if isMissing { lines.append("  (missing from the cluster)") }
+        for change in changes {
+            lines.append("  \(change.path): \(Normalizer.masked(change.live, path: change.path, kind: key.kind)) -> \(Normalizer.masked(change.desired, path: change.path, kind: key.kind))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

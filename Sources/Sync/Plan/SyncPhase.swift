@@ -1,0 +1,59 @@
+import Kube
+
+/// The phases of a sync, in order; SyncFail runs only when another phase failed.
+public enum SyncPhase: String, Sendable, CaseIterable, Comparable {
+    case preSync = "PreSync"
+    case sync = "Sync"
+    case postSync = "PostSync"
+    case syncFail = "SyncFail"
+
+    public static func < (a: SyncPhase, b: SyncPhase) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// The resource annotations that steer a sync, read from a desired object.
+public struct SyncAnnotations: Sendable, Equatable {
+    public static let hook = "argocd.argoproj.io/hook"
+    public static let hookDeletePolicy = "argocd.argoproj.io/hook-delete-policy"
+    public static let syncWave = "argocd.argoproj.io/sync-wave"
+    public static let syncOptions = "argocd.argoproj.io/sync-options"
+    public static let compareOptions = "argocd.argoproj.io/compare-options"
+
+    /// The hook phases (empty for an ordinary resource).
+    public var hookPhases: [SyncPhase]
+    /// `hook: Skip`: never applied.
+    public var skip: Bool
+    public var deletePolicies: Set<String>
+    public var wave: Int
+    public var options: SyncOptions
+
+    public init(_ object: KubeObject) {
+        let annotations = object.annotations
+        var phases: [SyncPhase] = []
+        var skip = false
+        for name in (annotations[Self.hook] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if name == "Skip" { skip = true } else if let phase = SyncPhase(rawValue: name) { phases.append(phase) }
+        }
+        if phases.isEmpty, let helm = annotations["helm.sh/hook"] {  // Helm hooks, mapped as Argo CD maps them
+            for name in helm.split(separator: ",") {
+                switch name.trimmingCharacters(in: .whitespaces) {
+                case "pre-install", "pre-upgrade": phases.append(.preSync)
+                case "post-install", "post-upgrade": phases.append(.postSync)
+                default: continue
+                }
+            }
+        }
+        hookPhases = phases
+        self.skip = skip
+        var policies = Set((annotations[Self.hookDeletePolicy] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        if policies.isEmpty { policies = ["BeforeHookCreation"] }  // Argo CD's default for hooks
+        deletePolicies = policies
+        wave = Int(annotations[Self.syncWave]?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+        options = SyncOptions(annotation: annotations[Self.syncOptions])
+    }
+
+    public var isHook: Bool { !hookPhases.isEmpty }
+}
+
+import Foundation
