@@ -1,0 +1,111 @@
+import Git
+import Logging
+import Kube
+
+extension ApplicationController {
+    static let refreshAnnotation = "argocd.argoproj.io/refresh"
+
+    func reconcile(_ key: String) async {
+        reconcileCount += 1
+        guard let object = await appInformer?.get(key) else { return }
+        let app = Application(object)
+        let refresh = object.annotations[Self.refreshAnnotation]
+        if refresh == "hard" {
+            for source in app.sources { await repositories.invalidate(source.repoURL) }
+            await comparer.forget(app)
+        }
+        var comparison: Comparison?
+        var failure: ComparisonFailure?
+        do {
+            let project = try await ProjectPolicy.load(app, client: client)
+            try project.checkSpec(app)
+            let state = try await comparer.desiredState(of: app, maxAge: refresh != nil ? .zero : options.pollInterval)
+            let compared = try await LiveComparer(cache: cache, app: app).compare(revision: state.revision, type: state.type,
+                                                                                 rendered: state.objects)
+            try project.checkResources(compared.desired)
+            comparison = compared
+        } catch {
+            failure = error
+        }
+        await writeStatus(app, comparison: comparison, failure: failure)
+        if refresh != nil { await store.removeAnnotation(app, Self.refreshAnnotation) }
+        await decideOperation(app, comparison: comparison, failure: failure)
+    }
+
+    private func writeStatus(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?) async {
+        let key = app.object.key
+        let members = StatusBuilder.status(app: app, comparison: comparison, failure: failure, now: KubeTime.now())
+        let previous = app.object.status ?? .object([:])
+        let changed = members.contains { previous[$0.key] != $0.value }
+        let stale = lastReconciledAt[key].map { ContinuousClock.now - $0 >= options.pollInterval } ?? true
+        guard changed || stale else { return }
+        var write = members
+        write["reconciledAt"] = .string(KubeTime.now())
+        await store.patchStatus(app, write)
+        lastReconciledAt[key] = ContinuousClock.now
+        if let failure, previous["conditions"]?.arrayValue?.contains(where: { $0["message"]?.stringValue == failure.message }) != true {
+            await events.record(app.object, type: .warning, reason: failure.type, message: failure.message)
+            logger.warning("comparison failed", metadata: ["app": "\(key)", "type": "\(failure.type)", "cause": "\(failure.message)"])
+        }
+    }
+
+    private func decideOperation(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?) async {
+        let key = app.object.key
+        guard operations[key] == nil else { return }
+        if app.operation != nil {
+            // The cache may trail the finished operation's atomic clear; only the server's copy is trusted.
+            if let fresh = await store.get(app), let operation = fresh.operation { startOperation(fresh, SyncOperation(json: operation)) }
+            return
+        }
+        guard let automated = app.automated, automated.enabled, let comparison, failure == nil else { return }
+        guard !comparison.isSynced else {
+            selfHealAttempts[key] = nil
+            return
+        }
+        if comparison.desired.isEmpty && !automated.allowEmpty {
+            logger.info("skipping auto-sync: the source renders no objects and allowEmpty is false", metadata: ["app": "\(key)"])
+            return
+        }
+        let onlyPrune = comparison.resources.filter { !$0.inSync }.allSatisfy(\.requiresPruning)
+        if onlyPrune && !automated.prune { return }
+        let lastOperation = app.object.status?["operationState"]
+        let lastRevision = lastOperation?[path: ["syncResult", "revision"]]?.stringValue
+        if lastRevision == comparison.revision.hex {
+            let phase = lastOperation?["phase"]?.stringValue
+            if phase == "Failed" || phase == "Error" { return }  // a failed revision is not retried by automation
+            guard automated.selfHeal else { return }
+            let attempts = selfHealAttempts[key]
+            if let attempts, ContinuousClock.now < attempts.next {
+                await queue.add(key, after: attempts.next - ContinuousClock.now)
+                return
+            }
+            let count = (attempts?.count ?? 0) + 1
+            var delay = options.selfHealDelay
+            for _ in 1..<count { delay = min(delay * 2, options.selfHealMaxDelay) }
+            selfHealAttempts[key] = (count, ContinuousClock.now + delay)
+            logger.info("self-healing drift", metadata: ["app": "\(key)", "attempt": "\(count)"])
+        }
+        let request = SyncOperation.request(revision: comparison.revision.hex, prune: automated.prune, automated: true)
+        do { try await store.requestOperation(app, request) } catch {
+            logger.warning("could not start auto-sync", metadata: ["app": "\(key)", "error": "\(error)"])
+        }
+    }
+
+    private func startOperation(_ app: Application, _ operation: SyncOperation) {
+        let key = app.object.key
+        let runner = OperationRunner(apps: store, cache: cache, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
+                                     logger: logger) { [comparer] app, revision in
+            guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision else { return nil }
+            return state.revision
+        }
+        operations[key] = Task {
+            await runner.run(app, operation: operation)
+            await self.operationFinished(key)
+        }
+    }
+
+    private func operationFinished(_ key: String) async {
+        operations[key] = nil
+        await queue.add(key)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Git
+import Kube
+import Logging
+
+/// The reconciler: keeps every Application's cluster state matching Git. Level-triggered: each reconcile
+/// reads the Application and the live objects, writes the status difference, and starts a sync operation
+/// when one is asked for (`operation`) or automation calls for one. All state lives in the Application.
+public actor ApplicationController {
+    /// Settings for the controller.
+    public struct Options: Sendable {
+        /// Only Applications in this namespace; nil watches all namespaces.
+        public var namespace: String?
+        /// How often Git is asked for new commits (Argo CD: `timeout.reconciliation`, 120-180 s; Capstan: 60 s).
+        public var pollInterval: Duration = .seconds(60)
+        public var workers = 4
+        public var cacheDirectory: URL
+        /// How long one sync wave may take to become healthy.
+        public var stepTimeout: Duration = .seconds(600)
+        /// First delay of self-heal after drift; doubles per consecutive attempt up to `selfHealMaxDelay`.
+        public var selfHealDelay: Duration = .seconds(1)
+        public var selfHealMaxDelay: Duration = .seconds(180)
+
+        public init(namespace: String? = nil, cacheDirectory: URL) {
+            self.namespace = namespace
+            self.cacheDirectory = cacheDirectory
+        }
+    }
+
+    let client: KubeClient
+    let options: Options
+    let logger: Logger
+    let repositories: RepositoryCache
+    let comparer: AppComparer
+    let cache: ClusterCache
+    let store: ApplicationStore
+    let events: EventRecorder
+    let queue = WorkQueue(baseDelay: .milliseconds(200), maximumDelay: .seconds(300))
+    var appInformer: Informer?
+    var operations: [String: Task<Void, Never>] = [:]
+    var appKeysByName: [String: Set<String>] = [:]
+    var selfHealAttempts: [String: (count: Int, next: ContinuousClock.Instant)] = [:]
+    var lastStatus: [String: JSON] = [:]
+    var lastReconciledAt: [String: ContinuousClock.Instant] = [:]
+    private var tasks: [Task<Void, Never>] = []
+    public internal(set) var reconcileCount = 0
+
+    public init(client: KubeClient, options: Options, logger: Logger = Logger(label: "capstan.sync")) {
+        self.client = client
+        self.options = options
+        self.logger = logger
+        repositories = RepositoryCache(directory: options.cacheDirectory, logger: logger)
+        comparer = AppComparer(repositories: repositories,
+                               credentials: RepositoryCredentials(client: client, namespace: options.namespace ?? "argocd"))
+        cache = ClusterCache(client: client, logger: logger)
+        store = ApplicationStore(client: client, logger: logger)
+        events = EventRecorder(client: client, component: "capstan-application-controller", logger: logger)
+    }
+
+    /// Installs the CRDs if missing, starts watching, and reconciles until cancelled.
+    public func run() async throws {
+        try await start()
+        await withTaskCancellationHandler {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        } onCancel: {
+            Task { await self.stop() }
+        }
+    }
+
+    /// Starts the informers, workers and poll timer and returns once the Application cache is synced.
+    public func start() async throws {
+        try await CRDInstaller.ensure(client: client)
+        let informer = Informer(client: client, gvr: Application.gvr, namespace: options.namespace, logger: logger)
+        appInformer = informer
+        await informer.addHandler { [weak self] event in await self?.applicationChanged(event) }
+        await cache.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
+        tasks.append(Task { try? await informer.run() })
+        await informer.waitForSync()
+        for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
+        tasks.append(Task { await self.poll() })
+    }
+
+    public func stop() async {
+        for task in tasks { task.cancel() }
+        for task in operations.values { task.cancel() }
+        tasks = []
+        await queue.shutdown()
+        await cache.stop()
+    }
+
+    /// Asks for a reconcile of every Application whose source is `repoURL` (a push webhook arrived).
+    public func refresh(repository repoURL: String) async -> Int {
+        await repositories.invalidate(repoURL)
+        var count = 0
+        for app in await appInformer?.list() ?? [] {
+            let parsed = Application(app)
+            if parsed.sources.contains(where: { RepoURL.same($0.repoURL, repoURL) }) {
+                for source in parsed.sources { await repositories.invalidate(source.repoURL) }
+                await queue.add(app.key)
+                count += 1
+            }
+        }
+        return count
+    }
+
+    func applicationChanged(_ event: InformerEvent) async {
+        let object = event.object
+        if case .deleted = event {
+            appKeysByName[object.name]?.remove(object.key)
+            operations[object.key]?.cancel()
+            operations[object.key] = nil
+            lastStatus[object.key] = nil
+            await comparer.forget(Application(object))
+            return
+        }
+        appKeysByName[object.name, default: []].insert(object.key)
+        if case .updated(let old, let new) = event, old.json["spec"] == new.json["spec"], old.json["operation"] == new.json["operation"],
+           old.annotations == new.annotations {
+            return  // a status write of our own
+        }
+        await queue.add(object.key)
+    }
+
+    func trackedObjectChanged(_ name: String) async {
+        for key in appKeysByName[name] ?? [] { await queue.add(key, after: .milliseconds(100)) }
+    }
+
+    private func work() async {
+        while let key = await queue.next() {
+            await reconcile(key)
+            await queue.done(key)
+        }
+    }
+
+    private func poll() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.pollInterval)
+            for app in await appInformer?.list() ?? [] { await queue.add(app.key) }
+        }
+    }
+
+    /// Reconciles every Application once, now, and returns when all are done (benchmarks and tests).
+    public func reconcileAll() async {
+        for app in await appInformer?.list() ?? [] { await reconcile(app.key) }
+    }
+}
+
+/// Compares repository URLs the way webhooks name them (`.git` suffix, case and scheme differences).
+enum RepoURL {
+    static func normalize(_ url: String) -> String {
+        var text = Redaction.url(url).lowercased()
+        for scheme in ["https://", "http://", "ssh://", "git://", "file://"] where text.hasPrefix(scheme) {
+            text.removeFirst(scheme.count)
+        }
+        if text.hasPrefix("git@") { text = String(text.dropFirst(4)).replacingOccurrences(of: ":", with: "/") }
+        if text.hasSuffix(".git") { text.removeLast(4) }
+        while text.hasSuffix("/") { text.removeLast() }
+        return text
+    }
+
+    static func same(_ a: String, _ b: String) -> Bool { normalize(a) == normalize(b) }
+}

@@ -1,0 +1,53 @@
+import Kube
+
+/// An `AppProject`'s restrictions: `sourceRepos`, `destinations` and the cluster-scoped resource allow-list.
+/// The project `default` allows everything while no AppProject of that name exists, as in a fresh Argo CD.
+struct ProjectPolicy: Sendable {
+    var name: String
+    var spec: JSON?
+
+    static func load(_ app: Application, client: KubeClient) async throws(ComparisonFailure) -> ProjectPolicy {
+        let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects")
+        do {
+            let project = try await client.get(gvr, namespace: app.namespace, name: app.project)
+            return ProjectPolicy(name: app.project, spec: project.spec ?? .object([:]))
+        } catch {
+            if error.isNotFound && app.project == "default" { return ProjectPolicy(name: "default", spec: nil) }
+            throw .invalidSpec("Application referencing project \(app.project) which does not exist")
+        }
+    }
+
+    func checkSpec(_ app: Application) throws(ComparisonFailure) {
+        let errors = app.validationErrors()
+        if !errors.isEmpty { throw .invalidSpec(errors.joined(separator: "; ")) }
+        guard let spec else { return }
+        let repos = spec["sourceRepos"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for source in app.sources where !repos.contains(where: { $0 == "*" || Glob($0).matches(source.repoURL) }) {
+            throw .invalidSpec("application repo \(source.repoURL) is not permitted in project '\(name)'")
+        }
+        let server = app.destination.server ?? ApplicationDestination.inCluster
+        let namespace = app.destination.namespace ?? ""
+        let allowed = (spec["destinations"]?.arrayValue ?? []).contains { entry in
+            let serverOK = entry["server"]?.stringValue.map { Glob($0).matches(server) }
+                ?? entry["name"]?.stringValue.map { Glob($0).matches(app.destination.name ?? "in-cluster") } ?? false
+            let namespaceOK = entry["namespace"]?.stringValue.map { Glob($0).matches(namespace) } ?? false
+            return serverOK && namespaceOK
+        }
+        if !allowed {
+            throw .invalidSpec("application destination server '\(server)' and namespace '\(namespace)' do not match any of the allowed destinations in project '\(name)'")
+        }
+    }
+
+    func checkResources(_ desired: [KubeObject]) throws(ComparisonFailure) {
+        guard let spec else { return }
+        let whitelist = spec["clusterResourceWhitelist"]?.arrayValue ?? []
+        for object in desired where object.namespace == nil {
+            let ok = whitelist.contains { entry in
+                Glob(entry["group"]?.stringValue ?? "").matches(object.gvk.group) && Glob(entry["kind"]?.stringValue ?? "").matches(object.kind)
+            }
+            if !ok {
+                throw .invalidSpec("resource \(object.gvk.group):\(object.kind) is not permitted in project \(name)")
+            }
+        }
+    }
+}

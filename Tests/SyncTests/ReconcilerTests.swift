@@ -1,0 +1,145 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Sync
+import Testing
+
+@Suite(.serialized) struct ReconcilerTests {
+    @Test func autoSyncAppliesGitAndSelfHealsAKubectlEdit() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        let sha = try h.repo.commit(["guestbook/cm.yaml": Manifests.configMap("settings", ["mode": "blue"]),
+                                     "guestbook/web.yaml": Manifests.deployment("web")])
+        try await h.createApp("guestbook", path: "guestbook", automated: ["prune": true, "selfHeal": true])
+        #expect(try await h.waitForApp("guestbook") { $0.syncStatus == "Synced" && $0.healthStatus == "Healthy" })
+        let status = try await h.app("guestbook").status!
+        #expect(status[path: ["sync", "revision"]]?.stringValue == sha)
+        #expect(status["resources"]?.arrayValue?.count == 2)
+        #expect(status[path: ["summary", "images"]] == ["nginx:1.25"])
+        #expect(status["history"]?.arrayValue?.count == 1)
+        let cm = try #require(await h.configMap("settings"))
+        #expect(cm.annotations["argocd.argoproj.io/tracking-id"] == "guestbook:/ConfigMap:\(h.namespace)/settings")
+
+        // A hand edit with kubectl is drift; self-heal puts Git's value back.
+        let kubeconfig = try h.cluster.kubeconfigPath()
+        try GitFixture.run(["kubectl", "--kubeconfig", kubeconfig, "-n", h.namespace, "patch", "configmap", "settings",
+                            "--type", "merge", "-p", #"{"data":{"mode":"green"}}"#])
+        #expect(try await h.cluster.eventually { await h.configMap("settings")?.json[path: ["data", "mode"]] == "blue" })
+        #expect(try await h.waitForApp("guestbook") { $0.syncStatus == "Synced" })
+    }
+
+    @Test func newCommitsAreDeployedAndPruneLeavesUntrackedObjectsAlone() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/a.yaml": Manifests.configMap("a", ["v": "1"]), "app/b.yaml": Manifests.configMap("b", ["v": "1"])])
+        try await h.createApp("app", path: "app", automated: ["prune": true])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+        _ = try await h.client.create(Fixtures.configMap("handmade", namespace: h.namespace))
+
+        let second = try h.repo.commit(["app/a.yaml": Manifests.configMap("a", ["v": "2"]), "app/b.yaml": nil])
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+        #expect(try await h.cluster.eventually { await h.configMap("b") == nil })
+        #expect(await h.configMap("a")?.json[path: ["data", "v"]] == "2")
+        #expect(await h.configMap("handmade") != nil)
+        let history = try await h.app("app").status?["history"]?.arrayValue ?? []
+        #expect(history.count == 2)
+    }
+
+    @Test func withoutAutomatedPruneExtraObjectsAreReportedNotDeleted() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/a.yaml": Manifests.configMap("a", ["v": "1"]), "app/b.yaml": Manifests.configMap("b", ["v": "1"])])
+        try await h.createApp("app", path: "app", automated: ["prune": false])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+        try h.repo.commit(["app/b.yaml": nil])
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { status in
+            status.syncStatus == "OutOfSync"
+                && (status["resources"]?.arrayValue ?? []).contains { $0["name"] == "b" && $0["requiresPruning"] == true }
+        })
+        #expect(await h.configMap("b") != nil)
+        try await h.sync("app", prune: true)
+        #expect(try await h.cluster.eventually { await h.configMap("b") == nil })
+    }
+
+    @Test func brokenYAMLIsAComparisonErrorAndOtherAppsKeepSyncing() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["broken/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [oops\n",
+                           "good/a.yaml": Manifests.configMap("good", ["v": "1"])])
+        try await h.createApp("broken", path: "broken", automated: [:])
+        try await h.createApp("good", path: "good", automated: [:])
+        #expect(try await h.waitForApp("good") { $0.syncStatus == "Synced" })
+        #expect(try await h.waitForApp("broken") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "ComparisonError" && ($0["message"]?.stringValue ?? "").contains("a.yaml")
+            } && status.syncStatus == "Unknown"
+        })
+        let events = try await h.client.list(.events, namespace: h.namespace).items
+        #expect(events.contains { $0.json["reason"] == "ComparisonError" && $0.json[path: ["involvedObject", "name"]] == "broken" })
+    }
+
+    @Test func wavesApplyInOrderAndHooksRunInTheirPhases() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit([
+            "app/pre.yaml": Manifests.job("migrate", hook: "PreSync", deletePolicy: "HookSucceeded"),
+            "app/first.yaml": Manifests.configMap("first", ["v": "1"], annotations: ["argocd.argoproj.io/sync-wave": "-1"]),
+            "app/web.yaml": Manifests.deployment("web"),
+            "app/last.yaml": Manifests.configMap("last", ["v": "1"], annotations: ["argocd.argoproj.io/sync-wave": "5"]),
+            "app/post.yaml": Manifests.job("smoke", hook: "PostSync"),
+        ])
+        try await h.createApp("app", path: "app")
+        try await h.sync("app")
+        #expect(try await h.waitForApp("app") { $0.operationPhase == "Succeeded" })
+        let results = try await h.app("app").status?[path: ["operationState", "syncResult", "resources"]]?.arrayValue ?? []
+        let order = results.map { $0["name"]?.stringValue ?? "" }
+        #expect(order == ["migrate", "first", "web", "last", "smoke"])
+        #expect(results.first?["hookPhase"] == "Succeeded")
+        // HookSucceeded deleted the PreSync job; the PostSync job (BeforeHookCreation) stays.
+        let jobs = try await h.client.list(.jobs, namespace: h.namespace).items.map(\.name)
+        #expect(!jobs.contains("migrate") && jobs.contains("smoke"))
+        let web = try await h.client.get(.deployments, namespace: h.namespace, name: "web")
+        let last = try #require(await h.configMap("last"))
+        #expect(Int(last.resourceVersion ?? "0")! > Int(web.resourceVersion ?? "0")! || web.status?["availableReplicas"] == 2)
+    }
+
+    @Test func aFailingPostSyncHookRunsSyncFailHooks() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit([
+            "app/cm.yaml": Manifests.configMap("cm", ["v": "1"]),
+            "app/post.yaml": Manifests.job("smoke", hook: "PostSync", fail: true),
+            "app/onfail.yaml": Manifests.configMap("sync-failed", ["v": "1"], annotations: ["argocd.argoproj.io/hook": "SyncFail"]),
+        ])
+        try await h.createApp("app", path: "app")
+        try await h.sync("app")
+        #expect(try await h.waitForApp("app") { $0.operationPhase == "Failed" })
+        let status = try await h.app("app").status!
+        #expect(status[path: ["operationState", "message"]]?.stringValue?.contains("smoke") == true)
+        #expect(await h.configMap("sync-failed") != nil)
+        #expect(try await h.waitForApp("app") { ($0["conditions"]?.arrayValue ?? []).contains { $0["type"] == "SyncError" } })
+        #expect(try await h.app("app").json["operation"] == nil)
+    }
+
+    @Test func historyAndRollback() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        let first = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+        try await h.createApp("app", path: "app")
+        try await h.sync("app")
+        #expect(try await h.waitForApp("app") { $0.operationPhase == "Succeeded" && $0.syncStatus == "Synced" })
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
+        try await h.refresh("app")
+        try await h.sync("app")
+        #expect(try await h.waitForApp("app") { ($0["history"]?.arrayValue?.count ?? 0) == 2 })
+        #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
+        try await h.sync("app", revision: first)
+        #expect(try await h.waitForApp("app") { ($0["history"]?.arrayValue?.count ?? 0) == 3 })
+        #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "1")
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "OutOfSync" })
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await h.app("app").status?["history"]?.arrayValue?.count == 3, "an operation runs exactly once")
+    }
+}
