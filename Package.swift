@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "EmbeddedCluster", targets: ["EmbeddedCluster"]),
         .library(name: "Git", targets: ["Git"]),
         .library(name: "Sync", targets: ["Sync"]),
+        .library(name: "Operator", targets: ["Operator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -64,6 +65,16 @@ let package = Package(
             dependencies: ["Kube", "Git", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "Operator",
+            dependencies: [
+                "Kube", "Sync",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "capstan",
             dependencies: [
@@ -71,6 +82,7 @@ let package = Package(
                 "EmbeddedCluster",
                 "Git",
                 "Sync",
+                "Operator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,7 +100,11 @@ let package = Package(
         .testTarget(name: "GitTests", dependencies: ["Git", "KubeTestSupport"], swiftSettings: upcoming),
         .testTarget(
             name: "SyncTests",
-            dependencies: ["Kube", "Git", "Sync", "EmbeddedCluster", "KubeTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Kube", "Git", "Sync", "Operator", "EmbeddedCluster", "KubeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

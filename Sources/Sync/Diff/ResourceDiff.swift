@@ -39,6 +39,10 @@ public struct ResourceDiff: Sendable, Equatable {
         for path in desiredPaths {
             let want = FieldSet.value(at: path, in: desiredJSON)
             let have = FieldSet.value(at: path, in: liveJSON)
+            if path.last == "." {  // a keyed list element: only its presence; its fields are compared on their own
+                if have == nil { changes.append(Change(path: readable(path), live: nil, desired: want)) }
+                continue
+            }
             if !Normalizer.equivalent(want, have) { changes.append(Change(path: readable(path), live: have, desired: want)) }
         }
         for path in ownedPaths(of: live, manager: manager) where !desiredPaths.contains(path) && !coveredByDesired(path, desiredPaths) {

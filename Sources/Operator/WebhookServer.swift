@@ -1,0 +1,48 @@
+import Hummingbird
+import Kube
+import Logging
+import NIOCore
+import Sync
+
+/// Receives Git push webhooks on `POST /api/webhook` and refreshes the Applications of the pushed repository
+/// at once, so a commit reaches the cluster without waiting for the poll. Also serves `GET /healthz`.
+public struct WebhookServer: Sendable {
+    let controller: ApplicationController
+    let logger: Logger
+
+    public init(controller: ApplicationController, logger: Logger) {
+        self.controller = controller
+        self.logger = logger
+    }
+
+    /// Starts listening; returns the bound port and the task that serves until cancelled.
+    public func start(host: String = "127.0.0.1", port: Int) async throws -> (port: Int, task: Task<Void, any Error>) {
+        let router = Router()
+        router.get("/healthz") { _, _ in "ok" }
+        router.post("/api/webhook") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 5 * 1024 * 1024)
+            guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
+            }
+            let urls = PushEvent.repositoryURLs(in: payload)
+            var refreshed = 0
+            for url in urls { refreshed += await controller.refresh(repository: url) }
+            logger.info("push webhook", metadata: ["repositories": "\(urls.map(\.self))", "applications": "\(refreshed)"])
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "refreshed \(refreshed) applications\n")))
+        }
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "capstan"),
+                              onServerRunning: { channel in
+                                  continuation.yield(channel.localAddress?.port ?? 0)
+                                  continuation.finish()
+                              }, logger: logger)
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
+        var bound = 0
+        for await p in stream { bound = p }
+        guard bound != 0 else { throw ConfigError("the webhook server could not listen on \(host):\(port)") }
+        return (bound, task)
+    }
+}
