@@ -15,8 +15,10 @@ public enum AppDiffer {
                               logger: Logger = Logger(label: "capstan.diff")) async throws -> Report {
         let comparer = AppComparer(repositories: RepositoryCache(directory: cacheDirectory, logger: logger),
                                    credentials: RepositoryCredentials(client: client, namespace: app.namespace))
-        let cache = ClusterCache(client: client, logger: logger)
-        defer { Task { await cache.stop() } }
+        let clusters = ClusterRegistry(local: ClusterCache(client: client, logger: logger), client: client,
+                                       namespace: app.namespace, logger: logger)
+        defer { Task { await clusters.stop() } }
+        let cache = try await clusters.cache(for: app.destination)
         let state = try await comparer.desiredState(of: app, maxAge: .zero)
         let comparison = try await LiveComparer(cache: cache, app: app).compare(revision: state.revision, type: state.type,
                                                                                rendered: state.objects)

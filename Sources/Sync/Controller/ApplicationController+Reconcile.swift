@@ -20,7 +20,8 @@ extension ApplicationController {
             let project = try await ProjectPolicy.load(app, client: client)
             try project.checkSpec(app)
             let state = try await comparer.desiredState(of: app, maxAge: refresh != nil ? .zero : options.pollInterval)
-            let compared = try await LiveComparer(cache: cache, app: app).compare(revision: state.revision, type: state.type,
+            let target = try await clusters.cache(for: app.destination)
+            let compared = try await LiveComparer(cache: target, app: app).compare(revision: state.revision, type: state.type,
                                                                                  rendered: state.objects)
             try project.checkResources(compared.desired)
             comparison = compared
@@ -93,7 +94,7 @@ extension ApplicationController {
 
     private func startOperation(_ app: Application, _ operation: SyncOperation) {
         let key = app.object.key
-        let runner = OperationRunner(apps: store, cache: cache, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
+        let runner = OperationRunner(apps: store, clusters: clusters, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
                                      logger: logger) { [comparer] app, revision in
             guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision else { return nil }
             return state.revision

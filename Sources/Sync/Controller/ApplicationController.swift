@@ -33,6 +33,7 @@ public actor ApplicationController {
     let repositories: RepositoryCache
     let comparer: AppComparer
     let cache: ClusterCache
+    let clusters: ClusterRegistry
     let store: ApplicationStore
     let events: EventRecorder
     let queue = WorkQueue(baseDelay: .milliseconds(200), maximumDelay: .seconds(300))
@@ -53,6 +54,7 @@ public actor ApplicationController {
         comparer = AppComparer(repositories: repositories,
                                credentials: RepositoryCredentials(client: client, namespace: options.namespace ?? "argocd"))
         cache = ClusterCache(client: client, logger: logger)
+        clusters = ClusterRegistry(local: cache, client: client, namespace: options.namespace ?? "argocd", logger: logger)
         store = ApplicationStore(client: client, logger: logger)
         events = EventRecorder(client: client, component: "capstan-application-controller", logger: logger)
     }
@@ -73,7 +75,7 @@ public actor ApplicationController {
         let informer = Informer(client: client, gvr: Application.gvr, namespace: options.namespace, logger: logger)
         appInformer = informer
         await informer.addHandler { [weak self] event in await self?.applicationChanged(event) }
-        await cache.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
+        await clusters.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
         tasks.append(Task { try? await informer.run() })
         await informer.waitForSync()
         for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
@@ -85,7 +87,7 @@ public actor ApplicationController {
         for task in operations.values { task.cancel() }
         tasks = []
         await queue.shutdown()
-        await cache.stop()
+        await clusters.stop()
     }
 
     /// Asks for a reconcile of every Application whose source is `repoURL` (a push webhook arrived).

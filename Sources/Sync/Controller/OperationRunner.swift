@@ -6,7 +6,7 @@ import Logging
 /// retry per `syncPolicy.retry`, append to `status.history` on success, and clear `operation`.
 struct OperationRunner: Sendable {
     let apps: ApplicationStore
-    let cache: ClusterCache
+    let clusters: ClusterRegistry
     let comparer: AppComparer
     let events: EventRecorder?
     let stepTimeout: Duration
@@ -65,11 +65,12 @@ struct OperationRunner: Sendable {
             target = Application(target.object)
         }
         do {
+            let cache = try await clusters.cache(for: target.destination)
             let state = try await comparer.desiredState(of: target, revision: operation.revision, maxAge: .zero)
             let comparison = try await LiveComparer(cache: cache, app: target).compare(revision: state.revision, type: state.type,
                                                                                       rendered: state.objects)
             if target.destination.namespace != nil, target.syncOptions.createNamespace {
-                try await ensureNamespace(target.destination.namespace!)
+                try await ensureNamespace(target.destination.namespace!, client: cache.client)
             }
             let options = operation.syncOptions.map { $0.overriding(target.syncOptions) } ?? target.syncOptions
             let plan = SyncPlan(desired: comparison.desired, live: comparison.live.filter { TrackingID.owner(of: $0.value) == target.name || comparison.diffs[$0.key] != nil },
@@ -92,9 +93,9 @@ struct OperationRunner: Sendable {
         }
     }
 
-    private func ensureNamespace(_ name: String) async throws {
-        if (try? await cache.client.get(.namespaces, name: name)) != nil { return }
-        do { _ = try await cache.client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: name)) } catch {
+    private func ensureNamespace(_ name: String, client: KubeClient) async throws {
+        if (try? await client.get(.namespaces, name: name)) != nil { return }
+        do { _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: name)) } catch {
             if !error.isAlreadyExists { throw error }
         }
     }

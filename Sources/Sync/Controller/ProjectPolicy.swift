@@ -22,15 +22,15 @@ struct ProjectPolicy: Sendable {
         if !errors.isEmpty { throw .invalidSpec(errors.joined(separator: "; ")) }
         guard let spec else { return }
         let repos = spec["sourceRepos"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for source in app.sources where !repos.contains(where: { $0 == "*" || Glob($0).matches(source.repoURL) }) {
+        for source in app.sources where !repos.contains(where: { $0 == "*" || Glob($0, pathAware: false).matches(source.repoURL) }) {
             throw .invalidSpec("application repo \(source.repoURL) is not permitted in project '\(name)'")
         }
         let server = app.destination.server ?? ApplicationDestination.inCluster
         let namespace = app.destination.namespace ?? ""
         let allowed = (spec["destinations"]?.arrayValue ?? []).contains { entry in
-            let serverOK = entry["server"]?.stringValue.map { Glob($0).matches(server) }
-                ?? entry["name"]?.stringValue.map { Glob($0).matches(app.destination.name ?? "in-cluster") } ?? false
-            let namespaceOK = entry["namespace"]?.stringValue.map { Glob($0).matches(namespace) } ?? false
+            let serverOK = entry["server"]?.stringValue.map { Glob($0, pathAware: false).matches(server) }
+                ?? entry["name"]?.stringValue.map { Glob($0, pathAware: false).matches(app.destination.name ?? "in-cluster") } ?? false
+            let namespaceOK = entry["namespace"]?.stringValue.map { Glob($0, pathAware: false).matches(namespace) } ?? false
             return serverOK && namespaceOK
         }
         if !allowed {

@@ -1,15 +1,27 @@
 /// Glob patterns as Argo CD's `directory.include`/`exclude` use them: `*` and `?` within one path segment,
-/// `**` across segments, `[abc]` classes, and `{a,b}` alternatives.
+/// `**` across segments, `[abc]` classes, and `{a,b}` alternatives. With `pathAware: false` (AppProject
+/// repositories and destinations, as Argo CD matches them) `*` crosses `/` too.
 public struct Glob: Sendable {
     let alternatives: [[Character]]
+    let pathAware: Bool
 
-    public init(_ pattern: String) {
+    public init(_ pattern: String, pathAware: Bool = true) {
         alternatives = Self.expandBraces(pattern).map(Array.init)
+        self.pathAware = pathAware
     }
 
     public func matches(_ path: String) -> Bool {
         let text = Array(path)
-        return alternatives.contains { Self.match($0[...], text[...]) }
+        return alternatives.contains { pathAware ? Self.match($0[...], text[...]) : Self.match(Self.crossing($0)[...], text[...]) }
+    }
+
+    /// Rewrites single stars as double stars so they cross separators.
+    static func crossing(_ pattern: [Character]) -> [Character] {
+        var result: [Character] = []
+        for c in pattern {
+            if c == "*" && result.last != "*" { result += ["*", "*"] } else if c != "*" { result.append(c) }
+        }
+        return result
     }
 
     /// `{a,b}c` → `ac`, `bc` (nested braces too).
