@@ -104,6 +104,8 @@ let package = Package(
                 "Kube", "Git", "Sync", "Operator", "EmbeddedCluster", "KubeTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming
         ),

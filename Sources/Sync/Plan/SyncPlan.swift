@@ -20,6 +20,14 @@ public struct SyncPlan: Sendable {
             self.prune = prune
             self.resources = resources
         }
+
+        /// Whether a resource is included; a filter entry without a namespace matches every namespace.
+        func includes(_ key: ResourceKey) -> Bool {
+            guard let resources else { return true }
+            var anyNamespace = key
+            anyNamespace.namespace = ""
+            return resources.contains(key) || resources.contains(anyNamespace)
+        }
     }
 
     public init(desired: [KubeObject], live: [ResourceKey: KubeObject], outOfSync: Set<ResourceKey>,
@@ -29,7 +37,7 @@ public struct SyncPlan: Sendable {
         let desiredKeys = Set(desired.map(ResourceKey.init))
         for object in desired {
             let key = ResourceKey(object)
-            if let only = request.resources, !only.contains(key) { continue }
+            if !request.includes(key) { continue }
             let annotations = SyncAnnotations(object)
             let options = annotations.options.overriding(appOptions)
             guard !annotations.skip else { continue }
@@ -47,7 +55,7 @@ public struct SyncPlan: Sendable {
         }
         var prunes: [SyncTask] = []
         for (key, object) in live where !desiredKeys.contains(key) {
-            if let only = request.resources, !only.contains(key) { continue }
+            if !request.includes(key) { continue }
             let annotations = SyncAnnotations(object)
             guard !annotations.isHook, object.annotations[SyncAnnotations.hook] == nil else { continue }
             prunes.append(SyncTask(action: .prune, key: key, phase: .sync, wave: annotations.wave, desired: nil,

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Foundation
+import Kube
+import KubeTestSupport
+import Logging
+import NIOCore
+import NIOHTTP1
+import Operator
+import Sync
+import Testing
+
+@Suite(.serialized) struct CLIAndWebhookTests {
+    /// The `capstan` binary `swift build` made next to this test bundle.
+    static var capstan: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/capstan").path
+    }
+
+    /// Runs `capstan` and returns its exit status and output.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.capstan)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func appCommands() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        let first = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"]),
+                                       "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: first-secret}\n"])
+        try await h.createApp("demo", path: "app")
+        let common = ["--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace]
+
+        #expect(try await h.waitForApp("demo") { $0.syncStatus == "OutOfSync" })
+        let diff = try run(["app", "diff", "demo"] + common)
+        #expect(diff.status == 1 && diff.output.contains("ConfigMap") && diff.output.contains("missing"))
+        let sync = try run(["app", "sync", "demo", "--timeout", "30"] + common)
+        #expect(sync.status == 0, "\(sync.output)")
+        #expect(sync.output.contains("Succeeded"))
+        #expect(try run(["app", "wait", "demo", "--timeout", "30"] + common).status == 0)
+        #expect(try run(["app", "diff", "demo"] + common).status == 0)
+        let list = try run(["app", "list"] + common)
+        #expect(list.output.contains("demo") && list.output.contains("Synced") && list.output.contains(String(first.prefix(7))))
+        let get = try run(["app", "get", "demo"] + common)
+        #expect(get.output.contains("ConfigMap") && get.output.contains("Healthy"))
+
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"]),
+                           "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: second-secret}\n"])
+        let changed = try run(["app", "diff", "demo"] + common)
+        #expect(changed.status == 1 && changed.output.contains("data.v") && !changed.output.contains("second-secret"))
+        #expect(try run(["app", "refresh", "demo", "--hard"] + common).status == 0)
+        #expect(try run(["app", "sync", "demo", "--resource", ":ConfigMap:cm", "--timeout", "30"] + common).status == 0)
+        #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
+        let history = try run(["app", "history", "demo"] + common)
+        #expect(history.output.split(separator: "\n").count == 3)
+        let rollback = try run(["app", "rollback", "demo", "0", "--timeout", "30"] + common)
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "1")
+
+        _ = try await h.client.patch(Application.gvr, namespace: h.namespace, name: "demo", type: .merge,
+                                     patch: ["spec": ["syncPolicy": ["automated": ["prune": true]]]])
+        let refused = try run(["app", "rollback", "demo", "0"] + common)
+        #expect(refused.status != 0 && refused.output.contains("automated"))
+    }
+
+    @Test func pushWebhookRefreshesTheApplicationsOfThatRepository() async throws {
+        let h = try await SyncHarness.start(pollInterval: .seconds(3600))
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+        try await h.createApp("hooked", path: "app", automated: [:])
+        #expect(try await h.waitForApp("hooked") { $0.syncStatus == "Synced" })
+        var logger = Logger(label: "webhook")
+        logger.logLevel = .critical
+        let server = try await WebhookServer(controller: h.controller, logger: logger).start(port: 0)
+        defer { server.task.cancel() }
+        let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
+        let payload: JSON = ["ref": "refs/heads/main", "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"]]
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { Task { try? await http.shutdown() } }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+        request.method = .POST
+        request.body = .bytes(ByteBuffer(bytes: payload.serializedBytes()))
+        let response = try await http.execute(request, timeout: .seconds(10))
+        #expect(response.status == .ok)
+        #expect(try await h.waitForApp("hooked") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+        #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
+        var bad = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+        bad.method = .POST
+        bad.body = .bytes(ByteBuffer(string: "not json"))
+        #expect(try await http.execute(bad, timeout: .seconds(10)).status == .badRequest)
+        #expect(PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]) == ["https://gitlab.example.com/a/b.git"])
+    }
+}
