@@ -119,6 +119,45 @@ final class BareRepository {
         }
     }
 
+    /// The id of the tree at `path` in a commit (the commit's root tree for an empty path); nil when absent.
+    /// Two commits with the same tree id at a path have identical files there.
+    func treeID(at id: CommitID, path: String) throws(GitError) -> CommitID? {
+        try withCommit(id) { (commit) throws(GitError) -> CommitID? in
+            let trimmed = path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+            guard !trimmed.isEmpty, trimmed != "." else { return CommitID(git_commit_tree_id(commit).pointee) }
+            var root: OpaquePointer?
+            try LibGit2.check(git_commit_tree(&root, commit), "read tree", repository: url)
+            defer { git_tree_free(root) }
+            var entry: OpaquePointer?
+            guard git_tree_entry_bypath(&entry, root, trimmed) == 0 else { return nil }
+            defer { git_tree_entry_free(entry) }
+            return CommitID(git_tree_entry_id(entry).pointee)
+        }
+    }
+
+    /// Paths of the files that differ between two commits (added, removed or modified).
+    func changedPaths(from old: CommitID, to new: CommitID) throws(GitError) -> [String] {
+        try withCommit(old) { (oldCommit) throws(GitError) -> [String] in
+            try withCommit(new) { (newCommit) throws(GitError) -> [String] in
+                var oldTree: OpaquePointer?, newTree: OpaquePointer?
+                try LibGit2.check(git_commit_tree(&oldTree, oldCommit), "read tree", repository: url)
+                defer { git_tree_free(oldTree) }
+                try LibGit2.check(git_commit_tree(&newTree, newCommit), "read tree", repository: url)
+                defer { git_tree_free(newTree) }
+                var diff: OpaquePointer?
+                try LibGit2.check(git_diff_tree_to_tree(&diff, repository, oldTree, newTree, nil), "diff", repository: url)
+                defer { git_diff_free(diff) }
+                var paths: [String] = []
+                for index in 0..<git_diff_num_deltas(diff) {
+                    guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
+                    if let p = delta.old_file.path { paths.append(String(cString: p)) }
+                    if let p = delta.new_file.path, paths.last != String(cString: p) { paths.append(String(cString: p)) }
+                }
+                return paths
+            }
+        }
+    }
+
     /// The files under `path` (repository-relative; empty or `.` for the root) at a commit, keyed by their
     /// path relative to `path`.
     func files(at id: CommitID, under path: String) throws(GitError) -> [String: [UInt8]] {

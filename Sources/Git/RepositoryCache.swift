@@ -15,6 +15,7 @@ public actor RepositoryCache {
     private var inFlight: [String: Task<RemoteRefs, any Error>] = [:]
     private var trees: [String: [String: [UInt8]]] = [:]
     private var treeOrder: [String] = []
+    private var treeIDs: [String: CommitID?] = [:]
     private let treeLimit = 4096
 
     public init(directory: URL, logger: Logger = Logger(label: "capstan.git")) {
@@ -57,6 +58,22 @@ public actor RepositoryCache {
             treeOrder.removeFirst(treeLimit / 2)
         }
         return files
+    }
+
+    /// The tree id of `path` at `commit` (nil when the path does not exist), to tell cheaply whether a path
+    /// changed between commits.
+    public func treeID(_ url: String, commit: CommitID, path: String) async throws(GitError) -> CommitID? {
+        let key = "\(url)\u{0}\(commit.hex)\u{0}\(path)"
+        if let cached = treeIDs[key] { return cached }
+        let id = try await handle(for: url).run { (repo) throws(GitError) in try repo.treeID(at: commit, path: path) }
+        if treeIDs.count > treeLimit * 4 { treeIDs.removeAll() }
+        treeIDs[key] = id
+        return id
+    }
+
+    /// Paths of the files that differ between two commits of `url`.
+    public func changedPaths(_ url: String, from old: CommitID, to new: CommitID) async throws(GitError) -> [String] {
+        try await handle(for: url).run { (repo) throws(GitError) in try repo.changedPaths(from: old, to: new) }
     }
 
     /// Author, date and message of a commit in the mirror of `url`.

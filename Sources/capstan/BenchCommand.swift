@@ -9,7 +9,7 @@ import Logging
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Capstan's speed and memory on this machine.",
-        subcommands: [ClusterBench.self])
+        subcommands: [ClusterBench.self, SyncBench.self])
 }
 
 struct ClusterBench: AsyncParsableCommand {
@@ -41,11 +41,11 @@ final class ServerProcess: Sendable {
     let process: Process
     let dataDir: String
 
-    init(dataDir: String) throws {
+    init(dataDir: String, inMemory: Bool = false) throws {
         self.dataDir = dataDir
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--no-simulation"]
+        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--no-simulation"] + (inMemory ? ["--in-memory"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

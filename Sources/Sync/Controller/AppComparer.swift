@@ -28,15 +28,21 @@ public actor AppComparer {
                 commit = try await repositories.resolve(source.repoURL, revision: revision ?? source.targetRevision,
                                                         credentials: creds, maxAge: maxAge)
             } catch { throw .comparison("failed to resolve revision '\(revision ?? source.targetRevision)': \(error)") }
-            let cacheKey = "\(commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")"
+            do { files = try await repositories.files(source.repoURL, commit: commit, path: "") } catch {
+                throw .comparison("\(error)")
+            }
+            // A plain directory is keyed by its own tree, so a commit elsewhere in the repository reuses the
+            // render; Kustomize and Helm may read outside the path, so they are keyed by the commit.
+            let root = SourceTree(files: files, root: source.path)
+            let selfContained = source.kustomize == nil && source.helm == nil
+                && KustomizeRenderer.kustomizationPath(in: root, directory: root.root) == nil
+            let tree = selfContained ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil
+            let cacheKey = "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")"
             let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"
             if let cached = rendered[slot], cached.key == cacheKey {
                 objects += cached.objects
                 first = first ?? (commit, cached.type)
                 continue
-            }
-            do { files = try await repositories.files(source.repoURL, commit: commit, path: "") } catch {
-                throw .comparison("\(error)")
             }
             do {
                 let output = try Renderer().render(source, tree: SourceTree(files: files, root: source.path), appName: app.name,

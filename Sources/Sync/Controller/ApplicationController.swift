@@ -91,18 +91,37 @@ public actor ApplicationController {
     }
 
     /// Asks for a reconcile of every Application whose source is `repoURL` (a push webhook arrived).
+    /// Applications whose path changed between their synced revision and the new one go to the front of
+    /// the queue, so a one-line change is applied before a thousand unchanged siblings are re-checked.
     public func refresh(repository repoURL: String) async -> Int {
-        await repositories.invalidate(repoURL)
-        var count = 0
-        for app in await appInformer?.list() ?? [] {
-            let parsed = Application(app)
-            if parsed.sources.contains(where: { RepoURL.same($0.repoURL, repoURL) }) {
-                for source in parsed.sources { await repositories.invalidate(source.repoURL) }
-                await queue.add(app.key)
-                count += 1
-            }
+        var changed: [String] = []
+        var unchanged: [String] = []
+        var invalidated = Set<String>()
+        var diffs: [String: [String]?] = [:]
+        for object in await appInformer?.list() ?? [] {
+            let app = Application(object)
+            guard app.sources.contains(where: { RepoURL.same($0.repoURL, repoURL) }) else { continue }
+            for source in app.sources where invalidated.insert(source.repoURL).inserted { await repositories.invalidate(source.repoURL) }
+            if await pathChanged(app, diffs: &diffs) { changed.append(object.key) } else { unchanged.append(object.key) }
         }
-        return count
+        for key in changed + unchanged { await queue.add(key) }
+        return changed.count + unchanged.count
+    }
+
+    /// Whether any file under the app's path differs between its synced revision and the newest one
+    /// (true when unknown). `diffs` caches one tree diff per pair of commits.
+    private func pathChanged(_ app: Application, diffs: inout [String: [String]?]) async -> Bool {
+        guard let source = app.sources.first, let synced = app.object.status?[path: ["sync", "revision"]]?.stringValue,
+              let old = CommitID(hex: synced),
+              let new = try? await repositories.resolve(source.repoURL, revision: source.targetRevision,
+                                                        credentials: await comparer.credentials.credentials(for: source.repoURL),
+                                                        maxAge: .seconds(5)) else { return true }
+        guard new != old else { return false }
+        let pair = "\(source.repoURL) \(old.hex) \(new.hex)"
+        if diffs[pair] == nil { diffs[pair] = .some(try? await repositories.changedPaths(source.repoURL, from: old, to: new)) }
+        guard let paths = diffs[pair] ?? nil else { return true }
+        let prefix = source.path.isEmpty || source.path == "." ? "" : source.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/"
+        return paths.contains { $0.hasPrefix(prefix) }
     }
 
     func applicationChanged(_ event: InformerEvent) async {
@@ -141,9 +160,16 @@ public actor ApplicationController {
         }
     }
 
-    /// Reconciles every Application once, now, and returns when all are done (benchmarks and tests).
+    /// Reconciles every Application once, now, `workers` at a time, and returns when all are done.
     public func reconcileAll() async {
-        for app in await appInformer?.list() ?? [] { await reconcile(app.key) }
+        let keys = (await appInformer?.list() ?? []).map(\.key)
+        let workers = max(options.workers, 1)
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<workers {
+                let share = stride(from: worker, to: keys.count, by: workers).map { keys[$0] }
+                group.addTask { for key in share { await self.reconcile(key) } }
+            }
+        }
     }
 }
 
