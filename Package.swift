@@ -95,7 +95,12 @@ let package = Package(
         ),
         .target(
             name: "KubeTestSupport",
-            dependencies: ["Kube", "EmbeddedCluster", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Kube", "EmbeddedCluster",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/KubeTestSupport",
             swiftSettings: upcoming
         ),

@@ -142,4 +142,34 @@ import Testing
         try await Task.sleep(for: .milliseconds(500))
         #expect(try await h.app("app").status?["history"]?.arrayValue?.count == 3, "an operation runs exactly once")
     }
+
+    @Test func ignoreDifferencesAreRespectedBySyncAndExtraneousObjectsCanBeIgnored() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["mode": "git", "other": "1"])])
+        try await h.createApp("app", path: "app", automated: ["selfHeal": true], syncOptions: ["RespectIgnoreDifferences=true"],
+                              extraSpec: ["ignoreDifferences": [["group": "", "kind": "ConfigMap", "jsonPointers": ["/data/mode"]]]])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+        _ = try await h.client.patch(.configMaps, namespace: h.namespace, name: "cm", type: .merge, patch: ["data": ["mode": "edited"]])
+        try await h.refresh("app")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await h.app("app").status?.syncStatus == "Synced")
+        let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["mode": "git", "other": "2"])])
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+        let cm = try #require(await h.configMap("cm"))
+        #expect(cm.json[path: ["data", "other"]] == "2")
+        #expect(cm.json[path: ["data", "mode"]] == "edited", "RespectIgnoreDifferences keeps the ignored field")
+
+        var extra = Fixtures.configMap("generated", namespace: h.namespace)
+        extra.json[path: ["metadata", "annotations"]] = [
+            "argocd.argoproj.io/tracking-id": .string("app:/ConfigMap:\(h.namespace)/generated"),
+            "argocd.argoproj.io/compare-options": "IgnoreExtraneous",
+        ]
+        _ = try await h.client.create(extra)
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { status in
+            (status["resources"]?.arrayValue ?? []).contains { $0["name"] == "generated" } && status.syncStatus == "Synced"
+        })
+    }
 }

@@ -72,7 +72,8 @@ struct LiveComparer {
             images.formUnion(Self.images(in: current ?? object))
         }
         for (key, object) in live where !desiredKeys.contains(key) && object.annotations[SyncAnnotations.hook] == nil {
-            resources.append(.init(key: key, version: object.gvk.version, inSync: false, health: HealthAssessor.assess(object),
+            let ignoreExtraneous = (object.annotations[SyncAnnotations.compareOptions] ?? "").contains("IgnoreExtraneous")
+            resources.append(.init(key: key, version: object.gvk.version, inSync: ignoreExtraneous, health: HealthAssessor.assess(object),
                                    requiresPruning: true, wave: SyncAnnotations(object).wave))
         }
         resources.sort { $0.key < $1.key }

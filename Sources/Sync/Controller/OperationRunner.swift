@@ -73,7 +73,10 @@ struct OperationRunner: Sendable {
                 try await ensureNamespace(target.destination.namespace!, client: cache.client)
             }
             let options = operation.syncOptions.map { $0.overriding(target.syncOptions) } ?? target.syncOptions
-            let plan = SyncPlan(desired: comparison.desired, live: comparison.live.filter { TrackingID.owner(of: $0.value) == target.name || comparison.diffs[$0.key] != nil },
+            let desired = options.respectIgnoreDifferences
+                ? comparison.desired.map { Normalizer.respectingIgnored($0, live: comparison.live[ResourceKey($0)], rules: target.ignoreDifferences) }
+                : comparison.desired
+            let plan = SyncPlan(desired: desired, live: comparison.live.filter { TrackingID.owner(of: $0.value) == target.name || comparison.diffs[$0.key] != nil },
                                 outOfSync: comparison.outOfSync, appOptions: options,
                                 request: .init(prune: operation.prune, resources: operation.resources))
             let executor = SyncExecutor(client: cache.client, appName: target.name, destinationNamespace: target.destination.namespace,

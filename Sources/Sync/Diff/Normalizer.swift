@@ -63,6 +63,39 @@ enum Normalizer {
         }
     }
 
+    /// Sets (or, with nil, removes) the value an RFC 6901 pointer addresses, creating objects on the way.
+    static func set(pointer: String, to value: JSON?, in json: JSON) -> JSON {
+        guard let parsed = try? JSONPointer(pointer), !parsed.tokens.isEmpty else { return json }
+        guard let value else { return remove(pointer: pointer, from: json) }
+        return set(parsed.tokens[...], value, json)
+    }
+
+    private static func set(_ tokens: ArraySlice<String>, _ value: JSON, _ json: JSON) -> JSON {
+        guard let token = tokens.first else { return value }
+        let rest = tokens.dropFirst()
+        if case .array(var elements) = json, let index = Int(token), elements.indices.contains(index) {
+            elements[index] = set(rest, value, elements[index])
+            return .array(elements)
+        }
+        var members = json.objectValue ?? [:]
+        members[token] = set(rest, value, members[token] ?? .object([:]))
+        return .object(members)
+    }
+
+    /// `RespectIgnoreDifferences`: the desired object with every ignored pointer taken from the live one,
+    /// so a sync leaves those fields as they are in the cluster.
+    static func respectingIgnored(_ desired: KubeObject, live: KubeObject?, rules: [IgnoreDifference]) -> KubeObject {
+        guard let live else { return desired }
+        var json = desired.json
+        for rule in rules where rule.matches(ResourceKey(desired)) {
+            for pointer in rule.jsonPointers {
+                let current = try? JSONPointer(pointer).value(in: live.json)
+                json = set(pointer: pointer, to: current, in: json)
+            }
+        }
+        return KubeObject(json)
+    }
+
     /// A copy of a Secret whose `data` and `stringData` values are replaced, for diff output.
     static func masked(_ value: JSON?, path: String, kind: String) -> String {
         guard let value else { return "<absent>" }

@@ -52,7 +52,7 @@ struct KustomizeRenderer {
                 throw RenderError("\(path): resource '\(name)' does not exist")
             }
         }
-        var patcher = KustomizePatcher(directory: directory, tree: tree, file: path)
+        let patcher = KustomizePatcher(directory: directory, tree: tree, file: path)
         try patcher.applyStrategicMerge(k["patchesStrategicMerge"], to: &objects)
         try patcher.applyPatches(k["patches"], to: &objects)
         if let namespace = k["namespace"]?.stringValue, !namespace.isEmpty {
