@@ -16,18 +16,10 @@ import Testing
         return root.appendingPathComponent(".build/debug/capstan").path
     }
 
-    /// Runs `capstan` and returns its exit status and output.
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.capstan)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs `capstan` (off the cooperative pool, since it talks to the server in this process).
+    func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run([Self.capstan] + arguments)
+        return (result.status, result.output)
     }
 
     @Test func appCommands() async throws {
@@ -39,34 +31,34 @@ import Testing
         let common = ["--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace]
 
         #expect(try await h.waitForApp("demo") { $0.syncStatus == "OutOfSync" })
-        let diff = try run(["app", "diff", "demo"] + common)
+        let diff = try await run(["app", "diff", "demo"] + common)
         #expect(diff.status == 1 && diff.output.contains("ConfigMap") && diff.output.contains("missing"))
-        let sync = try run(["app", "sync", "demo", "--timeout", "30"] + common)
+        let sync = try await run(["app", "sync", "demo", "--timeout", "30"] + common)
         #expect(sync.status == 0, "\(sync.output)")
         #expect(sync.output.contains("Succeeded"))
-        #expect(try run(["app", "wait", "demo", "--timeout", "30"] + common).status == 0)
-        #expect(try run(["app", "diff", "demo"] + common).status == 0)
-        let list = try run(["app", "list"] + common)
+        #expect(try await run(["app", "wait", "demo", "--timeout", "30"] + common).status == 0)
+        #expect(try await run(["app", "diff", "demo"] + common).status == 0)
+        let list = try await run(["app", "list"] + common)
         #expect(list.output.contains("demo") && list.output.contains("Synced") && list.output.contains(String(first.prefix(7))))
-        let get = try run(["app", "get", "demo"] + common)
+        let get = try await run(["app", "get", "demo"] + common)
         #expect(get.output.contains("ConfigMap") && get.output.contains("Healthy"))
 
         try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"]),
                            "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: second-secret}\n"])
-        let changed = try run(["app", "diff", "demo"] + common)
+        let changed = try await run(["app", "diff", "demo"] + common)
         #expect(changed.status == 1 && changed.output.contains("data.v") && !changed.output.contains("second-secret"))
-        #expect(try run(["app", "refresh", "demo", "--hard"] + common).status == 0)
-        #expect(try run(["app", "sync", "demo", "--resource", ":ConfigMap:cm", "--timeout", "30"] + common).status == 0)
+        #expect(try await run(["app", "refresh", "demo", "--hard"] + common).status == 0)
+        #expect(try await run(["app", "sync", "demo", "--resource", ":ConfigMap:cm", "--timeout", "30"] + common).status == 0)
         #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
-        let history = try run(["app", "history", "demo"] + common)
+        let history = try await run(["app", "history", "demo"] + common)
         #expect(history.output.split(separator: "\n").count == 3)
-        let rollback = try run(["app", "rollback", "demo", "0", "--timeout", "30"] + common)
+        let rollback = try await run(["app", "rollback", "demo", "0", "--timeout", "30"] + common)
         #expect(rollback.status == 0, "\(rollback.output)")
         #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "1")
 
         _ = try await h.client.patch(Application.gvr, namespace: h.namespace, name: "demo", type: .merge,
                                      patch: ["spec": ["syncPolicy": ["automated": ["prune": true]]]])
-        let refused = try run(["app", "rollback", "demo", "0"] + common)
+        let refused = try await run(["app", "rollback", "demo", "0"] + common)
         #expect(refused.status != 0 && refused.output.contains("automated"))
     }
 

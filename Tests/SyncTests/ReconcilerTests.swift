@@ -22,8 +22,9 @@ import Testing
 
         // A hand edit with kubectl is drift; self-heal puts Git's value back.
         let kubeconfig = try h.cluster.kubeconfigPath()
-        try GitFixture.run(["kubectl", "--kubeconfig", kubeconfig, "-n", h.namespace, "patch", "configmap", "settings",
-                            "--type", "merge", "-p", #"{"data":{"mode":"green"}}"#])
+        let edit = try await ChildProcess.run(["kubectl", "--kubeconfig", kubeconfig, "-n", h.namespace, "patch", "configmap", "settings",
+                                               "--type", "merge", "-p", #"{"data":{"mode":"green"}}"#])
+        #expect(edit.status == 0, "\(edit.output)")
         #expect(try await h.cluster.eventually { await h.configMap("settings")?.json[path: ["data", "mode"]] == "blue" })
         #expect(try await h.waitForApp("guestbook") { $0.syncStatus == "Synced" })
     }

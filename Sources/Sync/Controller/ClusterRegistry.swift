@@ -60,7 +60,11 @@ public actor ClusterRegistry {
 
     func stop() async {
         await local.stop()
-        for cache in remotes.values { await cache.stop() }
+        for cache in remotes.values {
+            await cache.stop()
+            try? await cache.client.shutdown()  // the registry made these clients; the local one is the caller's
+        }
+        remotes = [:]
     }
 
     static func field(_ secret: KubeObject, _ key: String) -> String? {

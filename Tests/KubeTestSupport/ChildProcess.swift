@@ -1,0 +1,39 @@
+import Dispatch
+import Foundation
+
+/// Runs a child process (kubectl, git, capstan) without blocking Swift's cooperative thread pool: the wait
+/// happens on a Dispatch thread. Tests must use this whenever the child talks to a server in the test
+/// process, or two blocked pool threads on a 2-core machine leave that server no thread to answer with.
+public enum ChildProcess {
+    public struct Output: Sendable {
+        public let status: Int32
+        public let output: String
+    }
+
+    public static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do { continuation.resume(returning: try runBlocking(arguments, input: input)) } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    static func runBlocking(_ arguments: [String], input: String?) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
+        process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+        try stdin.fileHandleForWriting.close()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
