@@ -1,2 +1,7 @@
 // libgit2 as the Git module sees it (Debian: libgit2-dev).
 #include <git2.h>
+
+// git_libgit2_opts is variadic, which Swift cannot call; these wrap the options Capstan sets.
+static inline int capstan_git_set_cache_max_size(long long bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)bytes);
+}

@@ -5,6 +5,9 @@ import Foundation
 enum LibGit2 {
     private static let initialized: Bool = {
         git_libgit2_init()
+        // libgit2 keeps up to 256 MiB of parsed objects by default; a controller reads each blob once per
+        // commit and caches what it rendered, so a small object cache is enough.
+        _ = capstan_git_set_cache_max_size(16 * 1024 * 1024)
         return true
     }()
 

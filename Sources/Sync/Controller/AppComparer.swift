@@ -28,14 +28,22 @@ public actor AppComparer {
                 commit = try await repositories.resolve(source.repoURL, revision: revision ?? source.targetRevision,
                                                         credentials: creds, maxAge: maxAge)
             } catch { throw .comparison("failed to resolve revision '\(revision ?? source.targetRevision)': \(error)") }
-            do { files = try await repositories.files(source.repoURL, commit: commit, path: "") } catch {
+            // A plain directory is read (and its render cached) by its own tree, so a commit elsewhere in the
+            // repository costs nothing; a kustomization may reach outside its path, so it reads the whole commit.
+            let pathFiles: [String: [UInt8]]
+            do { pathFiles = try await repositories.files(source.repoURL, commit: commit, path: source.path) } catch {
                 throw .comparison("\(error)")
             }
-            // A plain directory is keyed by its own tree, so a commit elsewhere in the repository reuses the
-            // render; Kustomize and Helm may read outside the path, so they are keyed by the commit.
-            let root = SourceTree(files: files, root: source.path)
             let selfContained = source.kustomize == nil && source.helm == nil
-                && KustomizeRenderer.kustomizationPath(in: root, directory: root.root) == nil
+                && !KustomizeRenderer.fileNames.contains { pathFiles[$0] != nil }
+            if selfContained {
+                let prefix = SourceTree.join("", source.path).map { $0.isEmpty ? "" : $0 + "/" } ?? ""
+                files = Dictionary(uniqueKeysWithValues: pathFiles.map { (prefix + $0.key, $0.value) })
+            } else {
+                do { files = try await repositories.files(source.repoURL, commit: commit, path: "") } catch {
+                    throw .comparison("\(error)")
+                }
+            }
             let tree = selfContained ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil
             let cacheKey = "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")"
             let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"

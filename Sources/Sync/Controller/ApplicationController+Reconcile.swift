@@ -87,7 +87,11 @@ extension ApplicationController {
             logger.info("self-healing drift", metadata: ["app": "\(key)", "attempt": "\(count)"])
         }
         let request = SyncOperation.request(revision: comparison.revision.hex, prune: automated.prune, automated: true)
-        do { try await store.requestOperation(app, request) } catch {
+        do {
+            // Recorded on the Application as Argo CD does, and started at once rather than on the watch event.
+            try await store.requestOperation(app, request)
+            if let fresh = await store.get(app), let operation = fresh.operation { startOperation(fresh, SyncOperation(json: operation)) }
+        } catch {
             logger.warning("could not start auto-sync", metadata: ["app": "\(key)", "error": "\(error)"])
         }
     }

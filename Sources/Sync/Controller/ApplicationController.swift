@@ -41,7 +41,6 @@ public actor ApplicationController {
     var operations: [String: Task<Void, Never>] = [:]
     var appKeysByName: [String: Set<String>] = [:]
     var selfHealAttempts: [String: (count: Int, next: ContinuousClock.Instant)] = [:]
-    var lastStatus: [String: JSON] = [:]
     var lastReconciledAt: [String: ContinuousClock.Instant] = [:]
     private var tasks: [Task<Void, Never>] = []
     public internal(set) var reconcileCount = 0
@@ -130,7 +129,6 @@ public actor ApplicationController {
             appKeysByName[object.name]?.remove(object.key)
             operations[object.key]?.cancel()
             operations[object.key] = nil
-            lastStatus[object.key] = nil
             await comparer.forget(Application(object))
             return
         }
