@@ -1,0 +1,67 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Logging
+import Testing
+
+/// Leader election and the Events recorder, against the cluster.
+@Suite struct RuntimeConformanceTests {
+    func elector(_ cluster: TestCluster, _ identity: String) -> LeaderElector {
+        var logger = Logger(label: "elector")
+        logger.logLevel = .critical
+        return LeaderElector(client: cluster.client, leaseName: "capstan-test", namespace: cluster.namespace, identity: identity,
+                             leaseDuration: .seconds(1), renewDeadline: .milliseconds(600), retryPeriod: .milliseconds(100),
+                             logger: logger)
+    }
+
+    @Test func oneLeaderAtATimeAndTakeOverAfterExpiry() async throws {
+        let cluster = try await TestCluster.start(simulate: false)
+        defer { Task { await cluster.shutdown() } }
+        let a = elector(cluster, "a"), b = elector(cluster, "b")
+        #expect(try await a.tryAcquireOrRenew())
+        #expect(try await !b.tryAcquireOrRenew())
+        #expect(try await a.tryAcquireOrRenew(), "the holder renews")
+        let lease = try await cluster.client.get(.leases, namespace: cluster.namespace, name: "capstan-test")
+        #expect(lease.spec?["holderIdentity"] == "a")
+
+        // a stops renewing; b takes over once the lease has expired, not before.
+        #expect(try await !b.tryAcquireOrRenew())
+        #expect(try await cluster.eventually(timeout: .seconds(10)) { try await b.tryAcquireOrRenew() })
+        let taken = try await cluster.client.get(.leases, namespace: cluster.namespace, name: "capstan-test")
+        #expect(taken.spec?["holderIdentity"] == "b")
+        #expect(try await !a.tryAcquireOrRenew())
+    }
+
+    @Test func runDoesTheWorkOnlyAsLeader() async throws {
+        let cluster = try await TestCluster.start(simulate: false)
+        defer { Task { await cluster.shutdown() } }
+        let a = elector(cluster, "a"), b = elector(cluster, "b")
+        let started = AsyncStream<String>.makeStream()
+        let first = Task { try await a.run { started.continuation.yield("a"); try await Task.sleep(for: .seconds(60)) } }
+        var iterator = started.stream.makeAsyncIterator()
+        #expect(await iterator.next() == "a")
+        let second = Task { try await b.run { started.continuation.yield("b"); try await Task.sleep(for: .seconds(60)) } }
+        try await Task.sleep(for: .milliseconds(300))
+        first.cancel()  // a stops renewing
+        #expect(await iterator.next() == "b")
+        second.cancel()
+    }
+
+    @Test func eventsAreRecordedAndRepeatsCounted() async throws {
+        let cluster = try await TestCluster.start(simulate: false)
+        defer { Task { await cluster.shutdown() } }
+        var logger = Logger(label: "events")
+        logger.logLevel = .critical
+        let recorder = EventRecorder(client: cluster.client, component: "capstan-test", logger: logger)
+        let cm = try await cluster.client.create(Fixtures.configMap("subject", namespace: cluster.namespace))
+        await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
+        await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
+        await recorder.record(cm, type: .normal, reason: "Synced", message: "ok")
+        let events = try await cluster.client.list(.events, namespace: cluster.namespace).items
+        let warning = try #require(events.first { $0.json["reason"] == "ComparisonError" })
+        #expect(warning.json["count"] == 2 && warning.json["type"] == "Warning")
+        #expect(warning.json[path: ["involvedObject", "name"]] == "subject")
+        #expect(warning.json[path: ["involvedObject", "uid"]]?.stringValue == cm.uid)
+        #expect(events.filter { $0.json["reason"] == "Synced" }.count == 1)
+    }
+}
