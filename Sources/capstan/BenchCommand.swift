@@ -45,7 +45,7 @@ final class ServerProcess: Sendable {
         self.dataDir = dataDir
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--no-simulation"] + (inMemory ? ["--in-memory"] : [])
+        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--no-simulation", "--insecure-http"] + (inMemory ? ["--in-memory"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

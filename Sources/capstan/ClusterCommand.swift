@@ -13,8 +13,10 @@ struct ClusterCommand: AsyncParsableCommand {
     @Option(help: "Directory for the durable store and the kubeconfig.") var dataDir: String = ".capstan"
     @Flag(help: "Keep state in memory only.") var inMemory = false
     @Flag(help: "Do not simulate pods, ReplicaSets and Deployments.") var noSimulation = false
-    @Option(help: "Require this bearer token. kubectl 1.32 does not send tokens over plain HTTP, so the default is none on 127.0.0.1.")
+    @Option(help: "Require this bearer token (default: a random one, kept in the data directory).")
     var token: String?
+    @Flag(help: "Serve plain HTTP without authentication instead of HTTPS with a token (kubectl sends no tokens over HTTP).")
+    var insecureHTTP = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -26,8 +28,10 @@ struct ClusterCommand: AsyncParsableCommand {
         var logger = Logger(label: "capstan.cluster")
         logger.logLevel = .info
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
-        let options = EmbeddedCluster.Options(dataPath: inMemory ? nil : dataDir + "/cluster.sqlite", port: port,
-                                              token: token, simulateWorkloads: !noSimulation)
+        var options = EmbeddedCluster.Options(dataPath: inMemory ? nil : dataDir + "/cluster.sqlite", port: port,
+                                              token: insecureHTTP ? nil : try token ?? Self.storedToken(in: dataDir),
+                                              simulateWorkloads: !noSimulation)
+        if !insecureHTTP { options.tlsDirectory = dataDir + "/pki" }
         let cluster = try await EmbeddedCluster.start(options, logger: logger)
         let kubeconfig = URL(fileURLWithPath: dataDir + "/kubeconfig").standardizedFileURL.path
         try cluster.writeKubeconfig(to: kubeconfig)
@@ -41,5 +45,17 @@ struct ClusterCommand: AsyncParsableCommand {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
         await cluster.stop()
+    }
+
+    /// A random token made once and kept in `dataDir/token`, so a restart keeps the kubeconfig valid.
+    static func storedToken(in dataDir: String) throws -> String {
+        let path = dataDir + "/token"
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8), !existing.isEmpty {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let token = (0..<4).map { _ in String(UInt64.random(in: 0..<UInt64.max), radix: 16) }.joined()
+        try token.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        return token
     }
 }

@@ -1,8 +1,11 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Kube
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// A Kubernetes-compatible API server in the process: the store, the HTTP API on 127.0.0.1 and the
@@ -25,6 +28,9 @@ public final class EmbeddedCluster: Sendable {
         public var simulateWorkloads: Bool
         /// How long a simulated pod takes from Pending to Ready.
         public var podStartDelay: Duration
+        /// Serve HTTPS with a CA and server certificate kept in this directory (made on first use);
+        /// `nil` serves plain HTTP.
+        public var tlsDirectory: String?
 
         public init(dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
                     token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
@@ -39,12 +45,15 @@ public final class EmbeddedCluster: Sendable {
             self.bookmarkInterval = bookmarkInterval
             self.simulateWorkloads = simulateWorkloads
             self.podStartDelay = podStartDelay
+            self.tlsDirectory = nil
         }
     }
 
     public let store: ClusterStore
     public let options: Options
     public let port: Int
+    /// The CA and server certificate when serving HTTPS.
+    public let certificates: SelfSignedCertificates?
     let serverTask: Task<Void, any Error>
     let simulation: Task<Void, Never>?
 
@@ -54,8 +63,17 @@ public final class EmbeddedCluster: Sendable {
         let responder = APIResponder(store: store, token: options.token, maximumBodyBytes: options.maximumBodyBytes,
                                      bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
+        let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
+        var server = HTTPServerBuilder.http1()
+        if let certificates {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))],
+                privateKey: .privateKey(try NIOSSLPrivateKey(bytes: certificates.keyPEM, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
         let app = Application(
             responder: responder,
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port),
                                                     serverName: "capstan-embedded-cluster"),
             onServerRunning: { channel in
@@ -81,22 +99,26 @@ public final class EmbeddedCluster: Sendable {
         let simulation = options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
             : nil
-        return EmbeddedCluster(store: store, options: options, port: port, serverTask: serverTask, simulation: simulation)
+        return EmbeddedCluster(store: store, options: options, port: port, certificates: certificates, serverTask: serverTask,
+                               simulation: simulation)
     }
 
-    init(store: ClusterStore, options: Options, port: Int, serverTask: Task<Void, any Error>,
-         simulation: Task<Void, Never>?) {
+    init(store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
+         serverTask: Task<Void, any Error>, simulation: Task<Void, Never>?) {
         self.store = store
         self.options = options
         self.port = port
+        self.certificates = certificates
         self.serverTask = serverTask
         self.simulation = simulation
     }
 
-    public var url: String { "http://\(options.host):\(port)" }
+    public var url: String { "\(certificates == nil ? "http" : "https")://\(options.host):\(port)" }
 
     /// How a `KubeClient` reaches this cluster.
-    public var clusterConfig: ClusterConfig { ClusterConfig(server: url, bearerToken: options.token) }
+    public var clusterConfig: ClusterConfig {
+        ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM, bearerToken: options.token)
+    }
 
     /// A kubeconfig for kubectl and other clients, with context `capstan`.
     public var kubeconfig: String {
@@ -107,6 +129,7 @@ public final class EmbeddedCluster: Sendable {
         - name: capstan
           cluster:
             server: \(url)
+        \(certificates.map { "    certificate-authority-data: " + Data($0.caPEM).base64EncodedString() } ?? "")
         users:
         - name: capstan
           user:

@@ -96,7 +96,8 @@ public struct KubeClient: Sendable {
                     return RawResponse(status: status, body: bytes, headers: response.headers.map { ($0.name, $0.value) })
                 }
             } catch {
-                if Task.isCancelled || attempt >= maximumAttempts {
+                // A certificate the client does not trust will not become trusted by retrying.
+                if Task.isCancelled || attempt >= maximumAttempts || error is NIOSSLError {
                     throw KubeError(code: 0, reason: .transport,
                                     message: "\(method) \(config.server)\(path): \(Self.describe(error))")
                 }
