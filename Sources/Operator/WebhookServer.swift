@@ -15,8 +15,8 @@ public struct WebhookServer: Sendable {
         self.logger = logger
     }
 
-    /// Starts listening; returns the bound port and the task that serves until cancelled.
-    public func start(host: String = "127.0.0.1", port: Int) async throws -> (port: Int, task: Task<Void, any Error>) {
+    /// Starts listening; returns the bound port and the runner that serves until stopped.
+    public func start(host: String = "127.0.0.1", port: Int) async throws -> (port: Int, server: ServiceRunner) {
         let router = Router()
         router.get("/healthz") { _, _ in "ok" }
         router.post("/api/webhook") { request, context -> Response in
@@ -36,13 +36,14 @@ public struct WebhookServer: Sendable {
                                   continuation.yield(channel.localAddress?.port ?? 0)
                                   continuation.finish()
                               }, logger: logger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
+        let server = ServiceRunner(app, logger: logger)
+        Task {
+            _ = try? await server.task.value
+            continuation.finish()
         }
         var bound = 0
         for await p in stream { bound = p }
         guard bound != 0 else { throw ConfigError("the webhook server could not listen on \(host):\(port)") }
-        return (bound, task)
+        return (bound, server)
     }
 }

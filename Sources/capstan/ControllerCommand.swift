@@ -32,7 +32,7 @@ struct ControllerCommand: AsyncParsableCommand {
         print("capstan controller: watching Applications in \(options.namespace ?? "all namespaces"); push webhook at http://127.0.0.1:\(webhook.port)/api/webhook")
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
-        webhook.task.cancel()
+        await webhook.server.stop()
         await controller.stop()
         try? await client.shutdown()
     }

@@ -58,7 +58,7 @@ struct SyncBench: AsyncParsableCommand {
         }
         print(String(format: "  commit-to-applied (webhook) p50:   %8.1f ms (target < 1000 ms)", ClusterMeasurements.percentile(latencies, 0.5)))
         print(String(format: "  controller resident memory:        %8.1f MB (target < 400 MB)", InformerMemory.residentMB()))
-        webhook.task.cancel()
+        await webhook.server.stop()
         await controller.stop()
         try? await client.shutdown()
     }

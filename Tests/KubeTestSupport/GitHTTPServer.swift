@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Kube
 import Logging
 import NIOCore
 
@@ -8,7 +9,7 @@ import NIOCore
 /// small Hummingbird server on 127.0.0.1, optionally requiring HTTP basic auth.
 public final class GitHTTPServer: Sendable {
     public let port: Int
-    let task: Task<Void, any Error>
+    let runner: ServiceRunner
 
     /// Serves the bare repositories under `root`.
     public static func start(root: String, username: String? = nil, password: String? = nil) async throws -> GitHTTPServer {
@@ -24,18 +25,18 @@ public final class GitHTTPServer: Sendable {
                                   continuation.yield(channel.localAddress?.port ?? 0)
                                   continuation.finish()
                               }, logger: logger)
-        let task = Task { try await app.run() }
+        let runner = ServiceRunner(app, logger: logger)
         var port = 0
         for await p in stream { port = p }
-        return GitHTTPServer(port: port, task: task)
+        return GitHTTPServer(port: port, runner: runner)
     }
 
-    init(port: Int, task: Task<Void, any Error>) {
+    init(port: Int, runner: ServiceRunner) {
         self.port = port
-        self.task = task
+        self.runner = runner
     }
 
-    public func stop() { task.cancel() }
+    public func stop() async { await runner.stop() }
 
     static func cgi(_ request: Request, root: String, expected: String?) async throws -> Response {
         if let expected, request.headers[.authorization] != expected {

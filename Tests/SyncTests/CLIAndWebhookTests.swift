@@ -71,7 +71,7 @@ import Testing
         var logger = Logger(label: "webhook")
         logger.logLevel = .critical
         let server = try await WebhookServer(controller: h.controller, logger: logger).start(port: 0)
-        defer { server.task.cancel() }
+        defer { Task { await server.server.stop() } }
         let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
         let payload: JSON = ["ref": "refs/heads/main", "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"]]
         let http = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -14,7 +14,7 @@ import Testing
         try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, root + "/team/app.git"])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let server = try await GitHTTPServer.start(root: root, username: "alice", password: "s3cret-token")
-        defer { server.stop() }
+        defer { Task { await server.stop() } }
         let url = "http://127.0.0.1:\(server.port)/team/app.git"
 
         // Without credentials: a clear error naming the repository, never a password.
@@ -45,7 +45,7 @@ import Testing
         try GitFixture.run(["git", "clone", "-q", "--bare", repo.path, root + "/r.git"])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let server = try await GitHTTPServer.start(root: root, username: "alice", password: "right")
-        defer { server.stop() }
+        defer { Task { await server.stop() } }
         let cache = RepositoryCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("capstan-http-\(UUID().uuidString.prefix(6))"))
         let url = "http://127.0.0.1:\(server.port)/r.git"
         do {

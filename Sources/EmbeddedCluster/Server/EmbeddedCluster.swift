@@ -54,7 +54,7 @@ public final class EmbeddedCluster: Sendable {
     public let port: Int
     /// The CA and server certificate when serving HTTPS.
     public let certificates: SelfSignedCertificates?
-    let serverTask: Task<Void, any Error>
+    let server: ServiceRunner
     let simulation: Task<Void, Never>?
 
     /// Opens the store, starts serving and returns once the port is bound.
@@ -64,16 +64,16 @@ public final class EmbeddedCluster: Sendable {
                                      bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
-        var server = HTTPServerBuilder.http1()
+        var builder = HTTPServerBuilder.http1()
         if let certificates {
             let tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))],
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: certificates.keyPEM, format: .pem)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            builder = try .tls(.http1(), tlsConfiguration: tls)
         }
         let app = Application(
             responder: responder,
-            server: server,
+            server: builder,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port),
                                                     serverName: "capstan-embedded-cluster"),
             onServerRunning: { channel in
@@ -81,13 +81,10 @@ public final class EmbeddedCluster: Sendable {
                 portContinuation.finish()
             },
             logger: logger)
-        let serverTask = Task {
-            do {
-                try await app.run()
-            } catch {
-                portContinuation.finish()
-                throw error
-            }
+        let server = ServiceRunner(app, logger: logger)
+        let serverTask = server.task
+        Task {
+            _ = try? await serverTask.value
             portContinuation.finish()
         }
         var port = 0
@@ -99,17 +96,17 @@ public final class EmbeddedCluster: Sendable {
         let simulation = options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
             : nil
-        return EmbeddedCluster(store: store, options: options, port: port, certificates: certificates, serverTask: serverTask,
+        return EmbeddedCluster(store: store, options: options, port: port, certificates: certificates, server: server,
                                simulation: simulation)
     }
 
     init(store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
-         serverTask: Task<Void, any Error>, simulation: Task<Void, Never>?) {
+         server: ServiceRunner, simulation: Task<Void, Never>?) {
         self.store = store
         self.options = options
         self.port = port
         self.certificates = certificates
-        self.serverTask = serverTask
+        self.server = server
         self.simulation = simulation
     }
 
@@ -154,8 +151,7 @@ public final class EmbeddedCluster: Sendable {
     /// Stops serving and the simulation; the durable store keeps its data for the next start.
     public func stop() async {
         simulation?.cancel()
-        serverTask.cancel()
-        _ = try? await serverTask.value
+        await server.stop()
         await simulation?.value
     }
 }
