@@ -62,6 +62,22 @@ import Testing
         #expect(refused.status != 0 && refused.output.contains("automated"))
     }
 
+    @Test func worksAsAKubectlPlugin() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+        try await h.createApp("plugged", path: "app")
+        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-plugin-\(h.namespace)")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: bin) }
+        try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("kubectl-capstan").path,
+                                                   withDestinationPath: Self.capstan)
+        let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let result = try await ChildProcess.run(["env", "PATH=\(path)", "kubectl", "capstan", "app", "list",
+                                                 "--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace])
+        #expect(result.status == 0 && result.output.contains("plugged"), "\(result.output)")
+    }
+
     @Test func pushWebhookRefreshesTheApplicationsOfThatRepository() async throws {
         let h = try await SyncHarness.start(pollInterval: .seconds(3600))
         defer { Task { await h.shutdown() } }
