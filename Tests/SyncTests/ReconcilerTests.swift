@@ -173,4 +173,25 @@ import Testing
             (status["resources"]?.arrayValue ?? []).contains { $0["name"] == "generated" } && status.syncStatus == "Synced"
         })
     }
+
+    @Test func fieldsOfAnIgnoredManagerAreNotDrift() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/web.yaml": Manifests.deployment("web", replicas: 2)])
+        try await h.createApp("app", path: "app", automated: ["selfHeal": true], extraSpec: [
+            "ignoreDifferences": [["group": "apps", "kind": "Deployment", "managedFieldsManagers": ["scaler"]]]])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+        _ = try await h.client.patch(.deployments, namespace: h.namespace, name: "web", type: .merge,
+                                     patch: ["spec": ["replicas": 5]], fieldManager: "scaler")
+        try await h.refresh("app")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await h.app("app").status?.syncStatus == "Synced")
+        #expect(try await h.client.get(.deployments, namespace: h.namespace, name: "web").spec?["replicas"] == 5)
+        // The same edit by an unnamed manager is drift, and self-heal reverts it.
+        _ = try await h.client.patch(.deployments, namespace: h.namespace, name: "web", type: .merge,
+                                     patch: ["spec": ["replicas": 7]], fieldManager: "someone")
+        #expect(try await h.cluster.eventually {
+            try await h.client.get(.deployments, namespace: h.namespace, name: "web").spec?["replicas"] == 2
+        })
+    }
 }

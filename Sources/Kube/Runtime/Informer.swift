@@ -24,6 +24,9 @@ public actor Informer: Service {
     let namespace: String?
     let labelSelector: String?
     let resyncInterval: Duration?
+    /// Applied to every object before it is cached (to drop what the consumer never reads, as client-go's
+    /// SetTransform does).
+    let transform: (@Sendable (KubeObject) -> KubeObject)?
     let logger: Logger
     var store: [String: KubeObject] = [:]
     var byNamespace: [String: Set<String>] = [:]
@@ -36,7 +39,9 @@ public actor Informer: Service {
     public private(set) var listCount = 0
 
     public init(client: KubeClient, gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
-                resyncInterval: Duration? = nil, logger: Logger) {
+                resyncInterval: Duration? = nil, logger: Logger,
+                transform: (@Sendable (KubeObject) -> KubeObject)? = nil) {
+        self.transform = transform
         self.client = client
         self.gvr = gvr
         self.namespace = namespace
@@ -136,7 +141,8 @@ public actor Informer: Service {
         }
     }
 
-    func upsert(_ object: KubeObject) async {
+    func upsert(_ incoming: KubeObject) async {
+        let object = transform?(incoming) ?? incoming
         let key = object.key
         let old = store[key]
         if let old, old.resourceVersion == object.resourceVersion { return }

@@ -11,6 +11,8 @@ public actor ClusterCache {
     private var runners: [Task<Void, Never>] = []
     private var byApp: [String: [ResourceKey: KubeObject]] = [:]
     private var onChange: (@Sendable (String) async -> Void)?
+    /// Field managers whose `managedFields` entries are kept; others are dropped to save memory.
+    private var keptManagers: Set<String> = [SyncModule.fieldManager]
 
     public init(client: KubeClient, logger: Logger) {
         self.client = client
@@ -28,7 +30,10 @@ public actor ClusterCache {
             await existing.waitForSync()
             return existing
         }
-        let informer = Informer(client: client, gvr: gvr, logger: logger)
+        let kept = keptManagers
+        let informer = Informer(client: client, gvr: gvr, logger: logger) { object in
+            Self.trimmingManagedFields(object, keeping: kept)
+        }
         informers[gvr] = informer
         await informer.addHandler { [weak self] event in await self?.handle(event) }
         runners.append(Task { try? await informer.run() })
@@ -52,6 +57,26 @@ public actor ClusterCache {
     }
 
     public var watchedTypes: Int { informers.count }
+
+    /// Keeps the `managedFields` of these managers too (an Application's `ignoreDifferences` names them).
+    /// Objects cached without them are dropped and listed again.
+    public func keep(managers: Set<String>) {
+        guard !managers.isSubset(of: keptManagers) else { return }
+        keptManagers.formUnion(managers)
+        stop()
+        informers = [:]
+        byApp = [:]
+    }
+
+    static func trimmingManagedFields(_ object: KubeObject, keeping managers: Set<String>) -> KubeObject {
+        let entries = object.managedFields
+        guard !entries.isEmpty else { return object }
+        let kept = entries.filter { managers.contains($0["manager"]?.stringValue ?? "") }
+        guard kept.count != entries.count else { return object }
+        var trimmed = object
+        trimmed.json[path: ["metadata", "managedFields"]] = kept.isEmpty ? nil : .array(kept)
+        return trimmed
+    }
 
     func handle(_ event: InformerEvent) async {
         var apps: Set<String> = []

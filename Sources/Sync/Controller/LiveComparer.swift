@@ -36,6 +36,7 @@ struct LiveComparer {
             if let info { gvrs[ResourceKey(object)] = info.gvr }
             desired.append(object)
         }
+        await cache.keep(managers: Set(app.ignoreDifferences.flatMap(\.managedFieldsManagers)))
         await cache.watch(Set(gvrs.values))
         var live = await cache.tracked(by: app.name)
         var warnings: [(String, String)] = []
