@@ -90,8 +90,9 @@ public actor ApplicationController {
     }
 
     /// Asks for a reconcile of every Application whose source is `repoURL` (a push webhook arrived).
-    /// Applications whose path changed between their synced revision and the new one go to the front of
-    /// the queue, so a one-line change is applied before a thousand unchanged siblings are re-checked.
+    /// Applications whose path changed between their synced revision and the new one are queued at once,
+    /// the others a second later, so a one-line change is applied before a thousand unchanged siblings
+    /// record the new revision.
     public func refresh(repository repoURL: String) async -> Int {
         var changed: [String] = []
         var unchanged: [String] = []
@@ -103,7 +104,9 @@ public actor ApplicationController {
             for source in app.sources where invalidated.insert(source.repoURL).inserted { await repositories.invalidate(source.repoURL) }
             if await pathChanged(app, diffs: &diffs) { changed.append(object.key) } else { unchanged.append(object.key) }
         }
-        for key in changed + unchanged { await queue.add(key) }
+        // The rest only need their new revision recorded: let the changed ones have the API server first.
+        for key in changed { await queue.add(key) }
+        for key in unchanged { await queue.add(key, after: .seconds(1)) }
         return changed.count + unchanged.count
     }
 
