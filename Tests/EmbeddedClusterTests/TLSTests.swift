@@ -48,3 +48,39 @@ import Testing
         #expect(again.caPEM == cluster.certificates?.caPEM)
     }
 }
+
+/// Client certificates: with `requireClientCertificates`, the kubeconfig carries a client certificate and key
+/// signed by the cluster's CA; the Kube client (reading that kubeconfig) and kubectl authenticate with it.
+@Suite struct ClientCertificateTests {
+    @Test func kubeconfigClientCertificatesAuthenticate() async throws {
+        var logger = Logger(label: "mtls")
+        logger.logLevel = .critical
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-mtls-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = EmbeddedCluster.Options(token: "unused", simulateWorkloads: false)
+        options.tlsDirectory = dir + "/pki"
+        options.requireClientCertificates = true
+        let cluster = try await EmbeddedCluster.start(options, logger: logger)
+        defer { Task { await cluster.stop() } }
+        let kubeconfig = dir + "/kubeconfig"
+        try cluster.writeKubeconfig(to: kubeconfig)
+        let text = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+        #expect(text.contains("client-certificate-data") && !text.contains("token:"))
+
+        let config = try KubeConfig.load(environment: ["KUBECONFIG": kubeconfig]).clusterConfig()
+        #expect(config.clientCertificatePEM != nil && config.bearerToken == nil)
+        let client = try KubeClient(config: config, logger: logger)
+        _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "by-cert"))
+        try await client.shutdown()
+
+        let get = try await ChildProcess.run(["kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "by-cert", "-o", "name"])
+        #expect(get.status == 0 && get.output.contains("namespace/by-cert"), "\(get.output)")
+
+        // Without a client certificate the TLS handshake is refused (curl trusts the CA but presents none).
+        let refused = try await ChildProcess.run(["curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version"])
+        #expect(refused.status != 0 && !refused.output.contains("gitVersion"), "\(refused.output)")
+        let withCert = try await ChildProcess.run(["curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt",
+                                                   "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version"])
+        #expect(withCert.status == 0 && withCert.output.contains("gitVersion"), "\(withCert.output)")
+    }
+}

@@ -31,6 +31,9 @@ public final class EmbeddedCluster: Sendable {
         /// Serve HTTPS with a CA and server certificate kept in this directory (made on first use);
         /// `nil` serves plain HTTP.
         public var tlsDirectory: String?
+        /// With TLS: require clients to present a certificate signed by the cluster's CA (as kube-apiserver's
+        /// `--client-ca-file` does); such clients need no token.
+        public var requireClientCertificates = false
 
         public init(dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
                     token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
@@ -60,15 +63,20 @@ public final class EmbeddedCluster: Sendable {
     /// Opens the store, starts serving and returns once the port is bound.
     public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
         let store = try await ClusterStore(path: options.dataPath, watchHistory: options.watchHistory, logger: logger)
-        let responder = APIResponder(store: store, token: options.token, maximumBodyBytes: options.maximumBodyBytes,
+        let certificateAuth = options.requireClientCertificates && options.tlsDirectory != nil
+        let responder = APIResponder(store: store, token: certificateAuth ? nil : options.token, maximumBodyBytes: options.maximumBodyBytes,
                                      bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
         var builder = HTTPServerBuilder.http1()
         if let certificates {
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))],
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: certificates.keyPEM, format: .pem)))
+            if options.requireClientCertificates {
+                tls.certificateVerification = .noHostnameVerification
+                tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificates.caPEM, format: .pem)])
+            }
             builder = try .tls(.http1(), tlsConfiguration: tls)
         }
         let app = Application(
@@ -114,7 +122,10 @@ public final class EmbeddedCluster: Sendable {
 
     /// How a `KubeClient` reaches this cluster.
     public var clusterConfig: ClusterConfig {
-        ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM, bearerToken: options.token)
+        options.requireClientCertificates && certificates != nil
+            ? ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM,
+                            clientCertificatePEM: certificates?.clientCertificatePEM, clientKeyPEM: certificates?.clientKeyPEM)
+            : ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM, bearerToken: options.token)
     }
 
     /// A kubeconfig for kubectl and other clients, with context `capstan`.
@@ -130,7 +141,7 @@ public final class EmbeddedCluster: Sendable {
         users:
         - name: capstan
           user:
-        \(options.token.map { "    token: \($0)" } ?? "    {}")
+        \(userLines)
         contexts:
         - name: capstan
           context:
@@ -140,6 +151,14 @@ public final class EmbeddedCluster: Sendable {
         current-context: capstan
 
         """
+    }
+
+    private var userLines: String {
+        if options.requireClientCertificates, let certificates {
+            return "    client-certificate-data: " + Data(certificates.clientCertificatePEM).base64EncodedString()
+                + "\n    client-key-data: " + Data(certificates.clientKeyPEM).base64EncodedString()
+        }
+        return options.token.map { "    token: \($0)" } ?? "    {}"
     }
 
     public func writeKubeconfig(to path: String) throws {
