@@ -92,6 +92,19 @@ import Testing
         #expect(Health.worst([Health(.healthy), Health(.missing), Health(.suspended)]).status == .missing)
     }
 
+    @Test func meaninglessSyncAnnotationsAreReported() {
+        func annotated(_ annotations: [String: String]) -> SyncAnnotations {
+            var object = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: "c")
+            object.json[path: ["metadata", "annotations"]] = .object(annotations.mapValues(JSON.string))
+            return SyncAnnotations(object)
+        }
+        #expect(annotated(["argocd.argoproj.io/sync-wave": "-2"]).problems.isEmpty)
+        #expect(annotated(["argocd.argoproj.io/sync-wave": "-2"]).wave == -2)
+        #expect(annotated(["argocd.argoproj.io/sync-wave": "two"]).problems.count == 1)
+        #expect(annotated(["argocd.argoproj.io/hook": "PreSync,PostSync"]).hookPhases == [.preSync, .postSync])
+        #expect(annotated(["argocd.argoproj.io/hook": "Presync"]).problems.first?.contains("Presync") == true)
+    }
+
     @Test func syncOptionsAndDurations() {
         let app = SyncOptions(["Prune=false", "CreateNamespace=true"])
         let resource = SyncOptions(annotation: "Prune=true,Replace=true")

@@ -68,7 +68,9 @@ import Testing
         let h = try await SyncHarness.start()
         defer { Task { await h.shutdown() } }
         try h.repo.commit(["broken/a.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [oops\n",
-                           "good/a.yaml": Manifests.configMap("good", ["v": "1"])])
+                           "good/a.yaml": Manifests.configMap("good", ["v": "1"]),
+                           "odd/a.yaml": Manifests.configMap("odd-wave", ["v": "1"], annotations: ["argocd.argoproj.io/sync-wave": "soon"]),
+                           "odd/b.yaml": Manifests.configMap("odd-hook", ["v": "1"], annotations: ["argocd.argoproj.io/hook": "PreSynk"])])
         try await h.createApp("broken", path: "broken", automated: [:])
         try await h.createApp("good", path: "good", automated: [:])
         #expect(try await h.waitForApp("good") { $0.syncStatus == "Synced" })
@@ -79,6 +81,16 @@ import Testing
         })
         let events = try await h.client.list(.events, namespace: h.namespace).items
         #expect(events.contains { $0.json["reason"] == "ComparisonError" && $0.json[path: ["involvedObject", "name"]] == "broken" })
+
+        // Annotation values that mean nothing are errors too, and nothing of that app is applied.
+        try await h.createApp("odd", path: "odd", automated: [:])
+        #expect(try await h.waitForApp("odd") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "ComparisonError" && ($0["message"]?.stringValue ?? "").contains("is not an integer")
+            }
+        })
+        #expect(await h.configMap("odd-wave") == nil)
+        #expect(await h.configMap("odd-hook") == nil)
     }
 
     @Test func wavesApplyInOrderAndHooksRunInTheirPhases() async throws {

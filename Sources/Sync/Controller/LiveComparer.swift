@@ -16,6 +16,9 @@ struct LiveComparer {
         var desired: [KubeObject] = []
         var gvrs: [ResourceKey: GroupVersionResource] = [:]
         for var object in rendered {
+            if let problem = SyncAnnotations(object).problems.first {
+                throw .comparison("\(object.kind)/\(object.name.isEmpty ? object.generateName ?? "" : object.name): \(problem)")
+            }
             var info: APIResourceInfo?
             do { info = try await client.resource(for: object.gvk) } catch {
                 guard crdKinds.contains(object.gvk.group + "/" + object.kind) else {

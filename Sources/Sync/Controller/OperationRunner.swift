@@ -24,8 +24,7 @@ struct OperationRunner: Sendable {
                 await finish(app, operation: operation, outcome: outcome, startedAt: startedAt, retryCount: retryCount)
                 return
             }
-            let limit = operation.automated || app.retry != nil ? (app.retry?.limit ?? 0) : 0
-            guard limit < 0 || retryCount < limit, let policy = app.retry else {
+            guard let policy = app.retry, policy.limit < 0 || retryCount < policy.limit else {
                 await finish(app, operation: operation, outcome: outcome, startedAt: startedAt, retryCount: retryCount)
                 return
             }

@@ -27,13 +27,22 @@ public struct SyncAnnotations: Sendable, Equatable {
     public var deletePolicies: Set<String>
     public var wave: Int
     public var options: SyncOptions
+    /// Annotation values that mean nothing (an unknown hook, a wave that is not an integer): the
+    /// Application gets a ComparisonError naming them rather than a guess.
+    public var problems: [String] = []
 
     public init(_ object: KubeObject) {
         let annotations = object.annotations
         var phases: [SyncPhase] = []
         var skip = false
         for name in (annotations[Self.hook] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if name == "Skip" { skip = true } else if let phase = SyncPhase(rawValue: name) { phases.append(phase) }
+            if name == "Skip" {
+                skip = true
+            } else if let phase = SyncPhase(rawValue: name) {
+                phases.append(phase)
+            } else if !name.isEmpty {
+                problems.append("unknown \(Self.hook) '\(name)' (PreSync, Sync, PostSync, SyncFail or Skip)")
+            }
         }
         if phases.isEmpty, let helm = annotations["helm.sh/hook"] {  // Helm hooks, mapped as Argo CD maps them
             for name in helm.split(separator: ",") {
@@ -49,7 +58,11 @@ public struct SyncAnnotations: Sendable, Equatable {
         var policies = Set((annotations[Self.hookDeletePolicy] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if policies.isEmpty { policies = ["BeforeHookCreation"] }  // Argo CD's default for hooks
         deletePolicies = policies
-        wave = Int(annotations[Self.syncWave]?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
+        let waveText = annotations[Self.syncWave]?.trimmingCharacters(in: .whitespaces) ?? ""
+        wave = Int(waveText) ?? 0
+        if !waveText.isEmpty && Int(waveText) == nil {
+            problems.append("\(Self.syncWave) '\(waveText)' is not an integer")
+        }
         options = SyncOptions(annotation: annotations[Self.syncOptions])
     }
 
