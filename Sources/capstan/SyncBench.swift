@@ -38,7 +38,8 @@ struct SyncBench: AsyncParsableCommand {
         let coldStart = ContinuousClock.now
         for index in 0..<apps { _ = try await client.create(repo.application(index)) }
         try await waitUntil(client: client) { $0.allSatisfy { $0.status?[path: ["sync", "status"]]?.stringValue == "Synced" } }
-        print(String(format: "  cold first sync of all:            %8.1f s", (ContinuousClock.now - coldStart).seconds))
+        print(String(format: "  cold first sync of all:            %8.1f s  (resident memory after: %.1f MB)",
+                     (ContinuousClock.now - coldStart).seconds, InformerMemory.residentMB()))
 
         let steadyStart = ContinuousClock.now
         await controller.reconcileAll()

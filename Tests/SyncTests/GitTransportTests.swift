@@ -58,4 +58,89 @@ import Testing
         let head = try await cache.resolve(url, revision: "main", credentials: .basic(username: "alice", password: "right"))
         #expect(try await cache.files(url, commit: head, path: "").keys.sorted() == ["a.yaml"])
     }
+
+    @Test func sshWithAKeyChecksTheHostKey() async throws {
+        let repo = try GitFixture()
+        defer { repo.remove() }
+        try repo.commit(["app/a.yaml": "a: 1\n"])
+        let bare = repo.path + "-ssh.git"
+        try GitFixture.run(["git", "clone", "-q", "--bare", repo.path, bare])
+        defer { try? FileManager.default.removeItem(atPath: bare) }
+        let server = try SSHGitServer()
+        defer { server.stop() }
+        let url = server.url(bare)
+        func cache() -> RepositoryCache {
+            RepositoryCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("capstan-ssh-\(UUID().uuidString.prefix(6))"))
+        }
+        func key(_ hostKeys: SSHHostKeys) -> GitCredentials {
+            .sshKey(username: server.user, privateKey: server.clientKey, passphrase: nil, hostKeys: hostKeys)
+        }
+
+        // A host that is not in the known hosts is refused, naming the host and where to add it.
+        do {
+            _ = try await cache().resolve(url, revision: "main", credentials: key(.knownHosts("github.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl")))
+            Issue.record("expected the unknown host key to be refused")
+        } catch {
+            #expect(error.description.contains("[127.0.0.1]:\(server.port)"))
+            #expect(error.description.contains("argocd-ssh-known-hosts-cm"))
+            #expect(!error.description.contains("PRIVATE KEY"))
+        }
+        // A listed host with a different key is refused too.
+        let otherKey = "[127.0.0.1]:\(server.port) ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+        await #expect(throws: GitError.self) { try await cache().resolve(url, revision: "main", credentials: key(.knownHosts(otherKey))) }
+
+        // The right host key: resolve, fetch and read files over SSH.
+        let trusted = cache()
+        let head = try await trusted.resolve(url, revision: "main", credentials: key(.knownHosts("# team hosts\n" + server.knownHostsLine + "\n")))
+        #expect(try await trusted.files(url, commit: head, path: "app").keys.sorted() == ["a.yaml"])
+        // insecure: "true" accepts any host key.
+        #expect(try await cache().resolve(url, revision: "main", credentials: key(.acceptAny)) == head)
+
+        // A key the server does not know is an authentication failure.
+        let stranger = repo.path + "-stranger"
+        _ = try GitFixture.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger])
+        defer { try? FileManager.default.removeItem(atPath: stranger); try? FileManager.default.removeItem(atPath: stranger + ".pub") }
+        let strangerKey = try String(contentsOfFile: stranger, encoding: .utf8)
+        do {
+            _ = try await cache().resolve(url, revision: "main", credentials: .sshKey(username: server.user, privateKey: strangerKey,
+                                                                                      passphrase: nil, hostKeys: .acceptAny))
+            Issue.record("expected an authentication failure")
+        } catch {
+            #expect(error.isAuthenticationFailure)
+            #expect(!error.description.contains("PRIVATE KEY"))
+        }
+    }
+
+    @Test func sshRepositorySecretAndKnownHostsConfigMap() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("over-ssh", ["v": "1"])])
+        let bare = h.repo.path + "-ssh.git"
+        try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, bare])
+        defer { try? FileManager.default.removeItem(atPath: bare) }
+        let server = try SSHGitServer()
+        defer { server.stop() }
+        let url = server.url(bare)
+
+        var secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "repo-ssh", namespace: h.namespace, body: [
+            "stringData": ["url": .string(url), "sshPrivateKey": .string(server.clientKey)]])
+        secret.labels = ["argocd.argoproj.io/secret-type": "repository"]
+        _ = try await h.client.create(secret)
+        // No known-hosts ConfigMap yet: the Application reports the unknown host.
+        try await h.createApp("private-ssh", path: "app", automated: [:], extraSpec: [
+            "source": ["repoURL": .string(url), "path": "app", "targetRevision": "main"]])
+        #expect(try await h.waitForApp("private-ssh") { status in
+            (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("not in the known hosts") }
+        })
+
+        _ = try await h.client.create(KubeObject(apiVersion: "v1", kind: "ConfigMap", name: RepositoryCredentials.knownHostsConfigMap,
+                                                 namespace: h.namespace, body: ["data": ["ssh_known_hosts": .string(server.knownHostsLine + "\n")]]))
+        try await Task.sleep(for: .seconds(6))  // credentials are re-read at most every 5 s
+        try await h.refresh("private-ssh")
+        #expect(try await h.waitForApp("private-ssh") { $0.syncStatus == "Synced" })
+        #expect(await h.configMap("over-ssh") != nil)
+        let everything = try await h.app("private-ssh").json.serialized()
+            + (try await h.client.list(.events, namespace: h.namespace).items.map { $0.json.serialized() }.joined())
+        #expect(!everything.contains("PRIVATE KEY"))
+    }
 }

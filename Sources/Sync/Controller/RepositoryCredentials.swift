@@ -4,11 +4,16 @@ import Kube
 
 /// Git credentials from Secrets labelled `argocd.argoproj.io/secret-type: repository` (exact URL) or
 /// `repo-creds` (URL prefix, longest wins), in the namespace Capstan's Applications live in, as Argo CD
-/// reads them: `url`, `username`, `password`, `sshPrivateKey`.
+/// reads them: `url`, `username`, `password`, `sshPrivateKey`, `insecure`. SSH host keys come from the
+/// `ssh_known_hosts` entry of the ConfigMap `argocd-ssh-known-hosts-cm` in the same namespace; a Secret with
+/// `insecure: "true"` accepts any host key, as in Argo CD.
 public actor RepositoryCredentials {
+    /// Argo CD's ConfigMap of trusted SSH host keys.
+    public static let knownHostsConfigMap = "argocd-ssh-known-hosts-cm"
+
     private let client: KubeClient?
     private let namespace: String
-    private var cached: (at: ContinuousClock.Instant, secrets: [KubeObject])?
+    private var cached: (at: ContinuousClock.Instant, secrets: [KubeObject], knownHosts: String)?
 
     public init(client: KubeClient?, namespace: String) {
         self.client = client
@@ -16,7 +21,7 @@ public actor RepositoryCredentials {
     }
 
     public func credentials(for url: String) async -> GitCredentials {
-        let secrets = await load()
+        let (secrets, knownHosts) = await load()
         func data(_ secret: KubeObject, _ key: String) -> String? {
             if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
             guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded) else { return nil }
@@ -28,7 +33,9 @@ public actor RepositoryCredentials {
         }.max { (data($0, "url") ?? "").count < (data($1, "url") ?? "").count }
         guard let secret = exact ?? prefix else { return .none }
         if let key = data(secret, "sshPrivateKey") {
-            return .sshKey(username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil)
+            let insecure = data(secret, "insecure")?.lowercased() == "true"
+            return .sshKey(username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil,
+                           hostKeys: insecure ? .acceptAny : .knownHosts(knownHosts))
         }
         if let password = data(secret, "password") {
             return .basic(username: data(secret, "username") ?? "", password: password)
@@ -36,12 +43,14 @@ public actor RepositoryCredentials {
         return .none
     }
 
-    private func load() async -> [KubeObject] {
-        if let cached, ContinuousClock.now - cached.at < .seconds(5) { return cached.secrets }
-        guard let client else { return [] }
+    private func load() async -> (secrets: [KubeObject], knownHosts: String) {
+        if let cached, ContinuousClock.now - cached.at < .seconds(5) { return (cached.secrets, cached.knownHosts) }
+        guard let client else { return ([], "") }
         let secrets = (try? await client.listAll(.secrets, namespace: namespace,
                                                  labelSelector: "argocd.argoproj.io/secret-type in (repository,repo-creds)").items) ?? []
-        cached = (ContinuousClock.now, secrets)
-        return secrets
+        let configMap = try? await client.get(.configMaps, namespace: namespace, name: Self.knownHostsConfigMap)
+        let knownHosts = configMap?.json[path: ["data", "ssh_known_hosts"]]?.stringValue ?? ""
+        cached = (ContinuousClock.now, secrets, knownHosts)
+        return (secrets, knownHosts)
     }
 }
