@@ -206,4 +206,84 @@ import Testing
             try await h.client.get(.deployments, namespace: h.namespace, name: "web").spec?["replicas"] == 2
         })
     }
+
+    /// Argo CD's documented forms: a jq expression selecting one container's field, and a manager whose
+    /// fields are ignored; with RespectIgnoreDifferences a later sync leaves both as the cluster has them.
+    @Test func jqPathExpressionsAndManagersWithRespectIgnoreDifferences() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        func deployment(label: String) -> String {
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              labels: {release: "\(label)"}
+            spec:
+              replicas: 2
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.25
+                  - name: sidecar
+                    image: proxy:1
+            """
+        }
+        try h.repo.commit(["app/web.yaml": deployment(label: "one")])
+        try await h.createApp("app", path: "app", automated: ["selfHeal": true], syncOptions: ["RespectIgnoreDifferences=true"], extraSpec: [
+            "ignoreDifferences": [
+                ["group": "apps", "kind": "Deployment",
+                 "jqPathExpressions": [#".spec.template.spec.containers[] | select(.name == "sidecar").image"#, ".spec.nothing[]"]],
+                ["group": "apps", "kind": "Deployment", "managedFieldsManagers": ["scaler"]],
+            ]])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+
+        // A sidecar injector pins its image and an autoscaler scales: neither is drift.
+        _ = try await h.client.patch(.deployments, namespace: h.namespace, name: "web", type: .strategicMerge,
+                                     patch: ["spec": ["template": ["spec": ["containers": [["name": "sidecar", "image": "proxy:2"]]]]]],
+                                     fieldManager: "injector")
+        _ = try await h.client.patch(.deployments, namespace: h.namespace, name: "web", type: .merge,
+                                     patch: ["spec": ["replicas": 5]], fieldManager: "scaler")
+        try await h.refresh("app")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await h.app("app").status?.syncStatus == "Synced")
+
+        // A new commit syncs; the ignored fields keep their live values.
+        let second = try h.repo.commit(["app/web.yaml": deployment(label: "two")])
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+        let web = try await h.client.get(.deployments, namespace: h.namespace, name: "web")
+        #expect(web.labels["release"] == "two")
+        #expect(web.spec?["replicas"] == 5)
+        let containers = web.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []
+        #expect(containers.first { $0["name"] == "sidecar" }?["image"] == "proxy:2")
+
+        // The other container is not selected: editing it is drift, and self-heal reverts it.
+        _ = try await h.client.patch(.deployments, namespace: h.namespace, name: "web", type: .strategicMerge,
+                                     patch: ["spec": ["template": ["spec": ["containers": [["name": "app", "image": "nginx:9"]]]]]],
+                                     fieldManager: "someone")
+        #expect(try await h.cluster.eventually {
+            let live = try await h.client.get(.deployments, namespace: h.namespace, name: "web")
+            return (live.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue ?? []).first { $0["name"] == "app" }?["image"] == "nginx:1.25"
+        })
+    }
+
+    @Test func invalidJQExpressionIsAComparisonError() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("jq-cm", ["v": "1"])])
+        try await h.createApp("app", path: "app", automated: [:], extraSpec: [
+            "ignoreDifferences": [["group": "", "kind": "ConfigMap", "jqPathExpressions": [".data | select("]]]])
+        #expect(try await h.waitForApp("app") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "ComparisonError" && ($0["message"]?.stringValue ?? "").contains("'.data | select(' are not valid jq")
+            }
+        })
+        #expect(await h.configMap("jq-cm") == nil, "nothing is applied while the comparison fails")
+    }
 }

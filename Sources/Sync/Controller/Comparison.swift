@@ -22,6 +22,8 @@ public struct Comparison: Sendable {
     public var health: Health
     public var warnings: [(type: String, message: String)]
     public var images: [String]
+    /// Fields the Application's `jqPathExpressions` select, per resource.
+    public var jqSelected: [ResourceKey: ResourceDiff.SelectedPaths] = [:]
 
     public var outOfSync: Set<ResourceKey> {
         Set(resources.filter { !$0.inSync }.map(\.key))

@@ -55,11 +55,35 @@ struct LiveComparer {
                 }
             }
         }
-        return assemble(revision: revision, type: type, desired: desired, live: live, warnings: warnings)
+        let selected = try await jqSelections(desired: desired, live: live)
+        return assemble(revision: revision, type: type, desired: desired, live: live, warnings: warnings, jqSelected: selected)
+    }
+
+    /// The fields each object's `jqPathExpressions` select, on both sides, batched into one jq run per
+    /// distinct list of expressions.
+    func jqSelections(desired: [KubeObject], live: [ResourceKey: KubeObject]) async throws(ComparisonFailure)
+        -> [ResourceKey: ResourceDiff.SelectedPaths] {
+        var byExpressions: [[String]: [ResourceKey]] = [:]
+        for object in desired where !object.name.isEmpty {
+            let key = ResourceKey(object)
+            let expressions = app.ignoreDifferences.filter { $0.matches(key) }.flatMap(\.jqPathExpressions)
+            if !expressions.isEmpty { byExpressions[expressions, default: []].append(key) }
+        }
+        guard !byExpressions.isEmpty else { return [:] }
+        let desiredByKey = Dictionary(desired.map { (ResourceKey($0), $0.json) }, uniquingKeysWith: { first, _ in first })
+        var selected: [ResourceKey: ResourceDiff.SelectedPaths] = [:]
+        for (expressions, keys) in byExpressions {
+            let desiredPaths = try await JQPathFinder.shared.paths(expressions, in: keys.map { desiredByKey[$0] ?? .null })
+            let liveKeys = keys.filter { live[$0] != nil }
+            let livePaths = try await JQPathFinder.shared.paths(expressions, in: liveKeys.compactMap { live[$0]?.json })
+            for (key, paths) in zip(keys, desiredPaths) { selected[key, default: .none].desired = paths }
+            for (key, paths) in zip(liveKeys, livePaths) { selected[key, default: .none].live = paths }
+        }
+        return selected
     }
 
     func assemble(revision: CommitID, type: SourceType, desired: [KubeObject], live: [ResourceKey: KubeObject],
-                  warnings: [(String, String)]) -> Comparison {
+                  warnings: [(String, String)], jqSelected: [ResourceKey: ResourceDiff.SelectedPaths] = [:]) -> Comparison {
         var diffs: [ResourceKey: ResourceDiff] = [:]
         var resources: [Comparison.Resource] = []
         var images = Set<String>()
@@ -68,7 +92,8 @@ struct LiveComparer {
             let annotations = SyncAnnotations(object)
             guard !annotations.isHook, !annotations.skip else { continue }
             let key = ResourceKey(object)
-            let diff = ResourceDiff.compare(desired: object, live: live[key], ignore: app.ignoreDifferences)
+            let diff = ResourceDiff.compare(desired: object, live: live[key], ignore: app.ignoreDifferences,
+                                            jqSelected: jqSelected[key] ?? .none)
             diffs[key] = diff
             let current = live[key]
             resources.append(.init(key: key, version: object.gvk.version, inSync: !diff.differs,
@@ -83,7 +108,7 @@ struct LiveComparer {
         resources.sort { $0.key < $1.key }
         let health = Health.worst(resources.filter { !$0.requiresPruning }.compactMap(\.health))
         return Comparison(revision: revision, sourceType: type, desired: desired, live: live, diffs: diffs,
-                          resources: resources, health: health, warnings: warnings, images: images.sorted())
+                          resources: resources, health: health, warnings: warnings, images: images.sorted(), jqSelected: jqSelected)
     }
 
     /// Container images of a workload or pod, for `status.summary.images`.

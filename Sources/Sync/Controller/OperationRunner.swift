@@ -73,7 +73,10 @@ struct OperationRunner: Sendable {
             }
             let options = operation.syncOptions.map { $0.overriding(target.syncOptions) } ?? target.syncOptions
             let desired = options.respectIgnoreDifferences
-                ? comparison.desired.map { Normalizer.respectingIgnored($0, live: comparison.live[ResourceKey($0)], rules: target.ignoreDifferences) }
+                ? comparison.desired.map { object in
+                    Normalizer.respectingIgnored(object, live: comparison.live[ResourceKey(object)], rules: target.ignoreDifferences,
+                                                 liveSelected: comparison.jqSelected[ResourceKey(object)]?.live ?? [])
+                }
                 : comparison.desired
             let plan = SyncPlan(desired: desired, live: comparison.live.filter { TrackingID.owner(of: $0.value) == target.name || comparison.diffs[$0.key] != nil },
                                 outOfSync: comparison.outOfSync, appOptions: options,

@@ -46,6 +46,11 @@ enum Normalizer {
         return remove(parsed.tokens[...], from: json)
     }
 
+    /// Removes the field a list of pointer tokens addresses, if present.
+    static func remove(tokens: [String], from json: JSON) -> JSON {
+        tokens.isEmpty ? json : remove(tokens[...], from: json)
+    }
+
     private static func remove(_ tokens: ArraySlice<String>, from json: JSON) -> JSON {
         guard let token = tokens.first else { return json }
         let rest = tokens.dropFirst()
@@ -82,15 +87,28 @@ enum Normalizer {
         return .object(members)
     }
 
-    /// `RespectIgnoreDifferences`: the desired object with every ignored pointer taken from the live one,
-    /// so a sync leaves those fields as they are in the cluster.
-    static func respectingIgnored(_ desired: KubeObject, live: KubeObject?, rules: [IgnoreDifference]) -> KubeObject {
+    /// `RespectIgnoreDifferences`: the desired object with every ignored field left as the cluster has it.
+    /// Fields named by `jsonPointers` and `jqPathExpressions` (`liveSelected`, found in the live object) take
+    /// their live value; fields owned by a manager in `managedFieldsManagers` are left out of the desired
+    /// object, so server-side apply keeps that manager's value.
+    static func respectingIgnored(_ desired: KubeObject, live: KubeObject?, rules: [IgnoreDifference],
+                                  liveSelected: [[String]] = []) -> KubeObject {
         guard let live else { return desired }
         var json = desired.json
-        for rule in rules where rule.matches(ResourceKey(desired)) {
-            for pointer in rule.jsonPointers {
-                let current = try? JSONPointer(pointer).value(in: live.json)
-                json = set(pointer: pointer, to: current, in: json)
+        let matching = rules.filter { $0.matches(ResourceKey(desired)) }
+        for pointer in matching.flatMap(\.jsonPointers) {
+            let current = try? JSONPointer(pointer).value(in: live.json)
+            json = set(pointer: pointer, to: current, in: json)
+        }
+        for tokens in liveSelected {
+            let pointer = "/" + tokens.map { $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+                .joined(separator: "/")
+            json = set(pointer: pointer, to: try? JSONPointer(pointer).value(in: live.json), in: json)
+        }
+        let managers = Set(matching.flatMap(\.managedFieldsManagers))
+        for entry in live.managedFields where managers.contains(entry["manager"]?.stringValue ?? "") {
+            for path in FieldSet(fieldsV1: entry["fieldsV1"] ?? .object([:])).paths where path.first != "f:status" {
+                json = FieldSet.remove(path, from: json)
             }
         }
         return KubeObject(json)

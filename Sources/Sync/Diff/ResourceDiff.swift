@@ -9,6 +9,13 @@ public struct ResourceDiff: Sendable, Equatable {
         public var desired: JSON?
     }
 
+    /// Fields `jqPathExpressions` selected in each object, as pointer tokens (found by `JQPathFinder`).
+    public struct SelectedPaths: Sendable, Equatable {
+        public var desired: [[String]] = []
+        public var live: [[String]] = []
+        public static let none = SelectedPaths()
+    }
+
     public var changes: [Change]
     public var isMissing: Bool
     public var differs: Bool { isMissing || !changes.isEmpty }
@@ -17,11 +24,11 @@ public struct ResourceDiff: Sendable, Equatable {
     /// fields never count as drift), and fields this field manager applied earlier but Git no longer sets
     /// do count, since applying would remove them. `ignoreDifferences` rules drop fields from both sides.
     public static func compare(desired: KubeObject, live: KubeObject?, manager: String = SyncModule.fieldManager,
-                               ignore: [IgnoreDifference] = []) -> ResourceDiff {
+                               ignore: [IgnoreDifference] = [], jqSelected: SelectedPaths = .none) -> ResourceDiff {
         guard let live else { return ResourceDiff(changes: [], isMissing: true) }
         let key = ResourceKey(desired)
-        var desiredJSON = Normalizer.normalize(desired.json)
-        var liveJSON = Normalizer.normalize(live.json)
+        var desiredJSON = JQPathFinder.remove(jqSelected.desired, from: Normalizer.normalize(desired.json))
+        var liveJSON = JQPathFinder.remove(jqSelected.live, from: Normalizer.normalize(live.json))
         for rule in ignore where rule.matches(key) {
             for pointer in rule.jsonPointers {
                 desiredJSON = Normalizer.remove(pointer: pointer, from: desiredJSON)

@@ -53,6 +53,7 @@ public struct IgnoreDifference: Sendable, Equatable {
     public var name: String?
     public var namespace: String?
     public var jsonPointers: [String]
+    public var jqPathExpressions: [String]
     public var managedFieldsManagers: [String]
 
     public init(json: JSON) {
@@ -61,6 +62,7 @@ public struct IgnoreDifference: Sendable, Equatable {
         name = json["name"]?.stringValue
         namespace = json["namespace"]?.stringValue
         jsonPointers = json["jsonPointers"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        jqPathExpressions = json["jqPathExpressions"]?.arrayValue?.compactMap(\.stringValue) ?? []
         managedFieldsManagers = json["managedFieldsManagers"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 

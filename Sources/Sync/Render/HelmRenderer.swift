@@ -9,10 +9,7 @@ struct HelmRenderer {
     var appName: String
     var namespace: String?
 
-    static func helmBinary() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/helm" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func helmBinary() -> String? { ExternalTool.find("helm") }
 
     func render(_ tree: SourceTree) throws(RenderError) -> [KubeObject] {
         guard let helm = Self.helmBinary() else {
@@ -51,20 +48,11 @@ struct HelmRenderer {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws(RenderError) -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw RenderError("could not run helm: \(error)") }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RenderError("helm template failed: \(String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))")
+        let output: ExternalTool.Output
+        do { output = try ExternalTool.run(executable, arguments) } catch { throw RenderError("could not run helm: \(error)") }
+        guard output.status == 0 else {
+            throw RenderError("helm template failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: output.stdout, as: UTF8.self)
     }
 }

@@ -1,0 +1,62 @@
+import Dispatch
+import Foundation
+
+/// Runs a helper program (`helm`, `jq`) to completion and collects its output. Input is written from a
+/// separate thread, so a tool that writes much before it has read everything cannot deadlock on full pipes.
+enum ExternalTool {
+    struct Output {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    /// The first executable called `name` on the PATH.
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs the tool, blocking the calling thread.
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        let stdin = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
+        try process.run()
+        if let input {
+            DispatchQueue.global().async {
+                try? stdin.fileHandleForWriting.write(contentsOf: input)
+                try? stdin.fileHandleForWriting.close()
+            }
+        }
+        let errors = ErrorText()
+        let errorsRead = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errors.data = err.fileHandleForReading.readDataToEndOfFile()
+            errorsRead.signal()
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        errorsRead.wait()
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: data, stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+
+    /// Standard error, read on another thread; the semaphore orders the write before the read.
+    private final class ErrorText: @unchecked Sendable {
+        var data = Data()
+    }
+
+    /// Runs the tool on a Dispatch thread, leaving Swift's cooperative pool free while it works.
+    static func runDetached(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try run(executable, arguments, input: input) })
+            }
+        }
+    }
+}
