@@ -97,6 +97,53 @@ import Testing
         _ = try? await h.client.delete(.namespaces, name: target)
     }
 
+    /// Argo CD's documented form; the namespace exists already with a label of its own, which stays.
+    @Test func managedNamespaceMetadataIsAppliedToTheDestinationNamespace() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        let target = "managed-\(h.namespace)"
+        var existing = KubeObject(apiVersion: "v1", kind: "Namespace", name: target)
+        existing.labels = ["team": "a"]
+        _ = try await h.client.create(existing)
+        defer { Task { _ = try? await h.client.delete(.namespaces, name: target) } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+        func policy(_ labels: JSON) -> JSON {
+            ["automated": [:], "syncOptions": ["CreateNamespace=true"],
+             "managedNamespaceMetadata": ["labels": labels, "annotations": ["the": "same", "applies": "for"]]]
+        }
+        try await h.createApp("app", path: "app", extraSpec: [
+            "destination": ["server": "https://kubernetes.default.svc", "namespace": .string(target)],
+            "syncPolicy": policy(["any": "label", "you": "like"])])
+        #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+        var namespace = try await h.client.get(.namespaces, name: target)
+        #expect(namespace.labels["any"] == "label" && namespace.labels["you"] == "like" && namespace.labels["team"] == "a")
+        #expect(namespace.annotations["the"] == "same" && namespace.annotations["applies"] == "for")
+
+        // A label dropped from the Application is removed at the next sync; the namespace's own label stays.
+        var app = try await h.app("app")
+        app.json[path: ["spec", "syncPolicy"]] = policy(["any": "label"])
+        _ = try await h.client.update(app)
+        let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
+        try await h.refresh("app")
+        #expect(try await h.waitForApp("app") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+        namespace = try await h.client.get(.namespaces, name: target)
+        #expect(namespace.labels["you"] == nil && namespace.labels["any"] == "label" && namespace.labels["team"] == "a")
+    }
+
+    @Test func unreadableRetryBackoffIsAnInvalidSpecError() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["app/cm.yaml": Manifests.configMap("backoff-cm", ["v": "1"])])
+        try await h.createApp("app", path: "app", extraSpec: ["syncPolicy": [
+            "automated": [:], "retry": ["limit": 2, "backoff": ["duration": "5 seconds", "factor": 2, "maxDuration": "3m"]]]])
+        #expect(try await h.waitForApp("app") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("backoff.duration '5 seconds'")
+            }
+        })
+        #expect(await h.configMap("backoff-cm") == nil)
+    }
+
     @Test func deploysToAClusterRegisteredByASecret() async throws {
         let h = try await SyncHarness.start()
         defer { Task { await h.shutdown() } }

@@ -68,8 +68,8 @@ struct OperationRunner: Sendable {
             let state = try await comparer.desiredState(of: target, revision: operation.revision, maxAge: .zero)
             let comparison = try await LiveComparer(cache: cache, app: target).compare(revision: state.revision, type: state.type,
                                                                                       rendered: state.objects)
-            if target.destination.namespace != nil, target.syncOptions.createNamespace {
-                try await ensureNamespace(target.destination.namespace!, client: cache.client)
+            if let namespace = target.destination.namespace, target.syncOptions.createNamespace, !operation.dryRun {
+                try await DestinationNamespace.ensure(namespace, metadata: target.managedNamespaceMetadata, client: cache.client)
             }
             let options = operation.syncOptions.map { $0.overriding(target.syncOptions) } ?? target.syncOptions
             let desired = options.respectIgnoreDifferences
@@ -95,13 +95,6 @@ struct OperationRunner: Sendable {
             return Attempt(succeeded: false, message: failure.message, revision: nil, results: [], source: nil)
         } catch {
             return Attempt(succeeded: false, message: "\(error)", revision: nil, results: [], source: nil)
-        }
-    }
-
-    private func ensureNamespace(_ name: String, client: KubeClient) async throws {
-        if (try? await client.get(.namespaces, name: name)) != nil { return }
-        do { _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: name)) } catch {
-            if !error.isAlreadyExists { throw error }
         }
     }
 

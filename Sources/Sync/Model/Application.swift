@@ -17,6 +17,8 @@ public struct Application: Sendable {
     public var retry: RetryPolicy?
     public var ignoreDifferences: [IgnoreDifference]
     public var revisionHistoryLimit: Int
+    /// `syncPolicy.managedNamespaceMetadata`: labels and annotations for the destination namespace.
+    public var managedNamespaceMetadata: ManagedNamespaceMetadata?
 
     public init(_ object: KubeObject) {
         self.object = object
@@ -34,6 +36,7 @@ public struct Application: Sendable {
         retry = policy?["retry"].flatMap { $0 == .null ? nil : RetryPolicy(json: $0) }
         ignoreDifferences = spec["ignoreDifferences"]?.arrayValue?.map(IgnoreDifference.init(json:)) ?? []
         revisionHistoryLimit = spec["revisionHistoryLimit"]?.intValue.map(Int.init) ?? 10
+        managedNamespaceMetadata = policy?["managedNamespaceMetadata"].flatMap(ManagedNamespaceMetadata.init(json:))
     }
 
     /// The `operation` field a user (or `capstan app sync`) sets to ask for a sync.
@@ -53,6 +56,11 @@ public struct Application: Sendable {
         if destination.server != nil && destination.name != nil {
             errors.append("spec.destination.server and spec.destination.name cannot both be set")
         }
+        let backoff = object.spec?[path: ["syncPolicy", "retry", "backoff"]]
+        for field in ["duration", "maxDuration"] {
+            guard let text = backoff?[field]?.stringValue, DurationParser.parse(text) == nil else { continue }
+            errors.append("spec.syncPolicy.retry.backoff.\(field) '\(text)' is not a duration (say 5s, 2m or 1h)")
+        }
         return errors
     }
 }
@@ -70,6 +78,23 @@ public struct AutomatedPolicy: Sendable, Equatable {
         selfHeal = json["selfHeal"]?.boolValue ?? false
         allowEmpty = json["allowEmpty"]?.boolValue ?? false
         enabled = json["enabled"]?.boolValue ?? true
+    }
+}
+
+/// `syncPolicy.managedNamespaceMetadata`: with `CreateNamespace=true`, these labels and annotations are
+/// server-side applied to the destination namespace, whether Capstan created it or it already existed.
+/// Capstan owns only the keys it sets, so others' labels stay and a key removed here is removed there.
+public struct ManagedNamespaceMetadata: Sendable, Equatable {
+    public var labels: [String: String]
+    public var annotations: [String: String]
+
+    public init?(json: JSON) {
+        guard case .object = json else { return nil }
+        func strings(_ value: JSON?) -> [String: String] {
+            (value?.objectValue ?? [:]).compactMapValues { $0.stringValue }
+        }
+        labels = strings(json["labels"])
+        annotations = strings(json["annotations"])
     }
 }
 
