@@ -16,9 +16,11 @@ extension ApplicationController {
         }
         var comparison: Comparison?
         var failure: ComparisonFailure?
+        var windows = SyncWindows([])
         do {
             let project = try await ProjectPolicy.load(app, client: client)
             try project.checkSpec(app)
+            windows = try project.syncWindows()
             let state = try await comparer.desiredState(of: app, maxAge: refresh != nil ? .zero : options.pollInterval)
             let target = try await clusters.cache(for: app.destination)
             let compared = try await LiveComparer(cache: target, app: app).compare(revision: state.revision, type: state.type,
@@ -30,7 +32,7 @@ extension ApplicationController {
         }
         await writeStatus(app, comparison: comparison, failure: failure)
         if refresh != nil { await store.removeAnnotation(app, Self.refreshAnnotation) }
-        await decideOperation(app, comparison: comparison, failure: failure)
+        await decideOperation(app, comparison: comparison, failure: failure, windows: windows)
     }
 
     private func writeStatus(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?) async {
@@ -50,7 +52,7 @@ extension ApplicationController {
         }
     }
 
-    private func decideOperation(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?) async {
+    private func decideOperation(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?, windows: SyncWindows) async {
         let key = app.object.key
         guard operations[key] == nil else { return }
         if app.operation != nil {
@@ -85,6 +87,13 @@ extension ApplicationController {
             for _ in 1..<count { delay = min(delay * 2, options.selfHealMaxDelay) }
             selfHealAttempts[key] = (count, ContinuousClock.now + delay)
             logger.info("self-healing drift", metadata: ["app": "\(key)", "attempt": "\(count)"])
+        }
+        if let reason = windows.blockReason(for: app, manual: false) {
+            // Looked at again each minute: the window may open or close.
+            await events.record(app.object, type: .normal, reason: "SyncWindowBlocked", message: "auto-sync skipped: \(reason)")
+            logger.info("auto-sync skipped by a sync window", metadata: ["app": "\(key)", "reason": "\(reason)"])
+            await queue.add(key, after: .seconds(60))
+            return
         }
         let request = SyncOperation.request(revision: comparison.revision.hex, prune: automated.prune, automated: true)
         do {

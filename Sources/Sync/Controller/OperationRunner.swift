@@ -15,8 +15,8 @@ struct OperationRunner: Sendable {
     let superseded: @Sendable (Application, CommitID) async -> CommitID?
 
     func run(_ initial: Application, operation: SyncOperation) async {
-        var app = initial
         let startedAt = KubeTime.now()
+        guard var app = await waitForSyncWindows(initial, operation: operation, startedAt: startedAt) else { return }
         var retryCount = 0
         while true {
             let outcome = await attempt(app, operation: operation, startedAt: startedAt, retryCount: retryCount)

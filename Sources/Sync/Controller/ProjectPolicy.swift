@@ -1,6 +1,7 @@
 import Kube
 
-/// An `AppProject`'s restrictions: `sourceRepos`, `destinations` and the cluster-scoped resource allow-list.
+/// An `AppProject`'s restrictions: `sourceRepos`, `destinations`, the cluster-scoped resource allow-list and
+/// `syncWindows`.
 /// The project `default` allows everything while no AppProject of that name exists, as in a fresh Argo CD.
 struct ProjectPolicy: Sendable {
     var name: String
@@ -17,10 +18,22 @@ struct ProjectPolicy: Sendable {
         }
     }
 
+    /// The project's sync windows; a malformed one is an InvalidSpecError naming it.
+    func syncWindows() throws(ComparisonFailure) -> SyncWindows {
+        var windows: [SyncWindow] = []
+        for (index, json) in (spec?["syncWindows"]?.arrayValue ?? []).enumerated() {
+            do { windows.append(try SyncWindow(json: json)) } catch {
+                throw .invalidSpec("project '\(name)' sync window \(index + 1): \(error)")
+            }
+        }
+        return SyncWindows(windows)
+    }
+
     func checkSpec(_ app: Application) throws(ComparisonFailure) {
         let errors = app.validationErrors()
         if !errors.isEmpty { throw .invalidSpec(errors.joined(separator: "; ")) }
         guard let spec else { return }
+        _ = try syncWindows()
         let repos = spec["sourceRepos"]?.arrayValue?.compactMap(\.stringValue) ?? []
         for source in app.sources where !repos.contains(where: { $0 == "*" || Glob($0, pathAware: false).matches(source.repoURL) }) {
             throw .invalidSpec("application repo \(source.repoURL) is not permitted in project '\(name)'")

@@ -31,4 +31,12 @@ public enum DurationParser {
         }
         return number.isEmpty ? total : nil
     }
+
+    /// `1h30m`, `45s`: whole seconds, largest units first.
+    public static func format(_ duration: Duration) -> String {
+        let total = duration.components.seconds
+        let (hours, minutes, seconds) = (total / 3600, total % 3600 / 60, total % 60)
+        let text = (hours > 0 ? "\(hours)h" : "") + (minutes > 0 ? "\(minutes)m" : "") + (seconds > 0 ? "\(seconds)s" : "")
+        return text.isEmpty ? "0s" : text
+    }
 }
