@@ -130,6 +130,27 @@ import Testing
         #expect(namespace.labels["you"] == nil && namespace.labels["any"] == "label" && namespace.labels["team"] == "a")
     }
 
+    /// Argo CD's multi-source form: the chart's value file comes from a second source with `ref: values`.
+    @Test func multiSourceRefsAreResolvedBeforeRendering() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit(["chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n", "env/prod.yaml": "replicas: 3\n"])
+        func sources(_ refURL: String) -> JSON {
+            [["repoURL": .string(h.repo.fileURL), "path": "chart", "targetRevision": "main", "helm": ["valueFiles": ["$values/env/prod.yaml"]]],
+             ["repoURL": .string(refURL), "targetRevision": "main", "ref": "values"]]
+        }
+        try await h.createApp("unreachable-ref", path: "chart", extraSpec: ["source": .null, "sources": sources("file:///nonexistent/values.git")])
+        #expect(try await h.waitForApp("unreachable-ref") { status in
+            (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("source ref 'values'") }
+        })
+        // With the reference readable, rendering goes on to Helm itself (absent here, and named as such).
+        guard !FileManagerCheck.helmInstalled else { return }
+        try await h.createApp("readable-ref", path: "chart", extraSpec: ["source": .null, "sources": sources(h.repo.fileURL)])
+        #expect(try await h.waitForApp("readable-ref") { status in
+            (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("no 'helm' binary") }
+        })
+    }
+
     @Test func unreadableRetryBackoffIsAnInvalidSpecError() async throws {
         let h = try await SyncHarness.start()
         defer { Task { await h.shutdown() } }

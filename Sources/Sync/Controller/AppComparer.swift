@@ -20,6 +20,7 @@ public actor AppComparer {
     {
         var objects: [KubeObject] = []
         var first: (CommitID, SourceType)?
+        let (references, referenceCommits) = try await referencedFiles(of: app, maxAge: maxAge)
         for source in app.sources where source.ref == nil || !source.path.isEmpty {
             let creds = await credentials.credentials(for: source.repoURL)
             let commit: CommitID
@@ -45,7 +46,7 @@ public actor AppComparer {
                 }
             }
             let tree = selfContained ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil
-            let cacheKey = "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")"
+            let cacheKey = "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")|\(referenceCommits)"
             let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"
             if let cached = rendered[slot], cached.key == cacheKey {
                 objects += cached.objects
@@ -54,7 +55,7 @@ public actor AppComparer {
             }
             do {
                 let output = try Renderer().render(source, tree: SourceTree(files: files, root: source.path), appName: app.name,
-                                                   destinationNamespace: app.destination.namespace)
+                                                   destinationNamespace: app.destination.namespace, references: references)
                 rendered[slot] = (cacheKey, output.type, output.objects)
                 objects += output.objects
                 first = first ?? (commit, output.type)
@@ -64,6 +65,31 @@ public actor AppComparer {
         }
         guard let first else { throw .invalidSpec("the Application has no source to render") }
         return (first.0, first.1, objects)
+    }
+
+    /// The files of every `spec.sources` entry with a `ref` that a Helm value file names (`$ref/path`), and
+    /// their commits as text for the render cache key.
+    private func referencedFiles(of app: Application, maxAge: Duration) async throws(ComparisonFailure)
+        -> ([String: [String: [UInt8]]], String)
+    {
+        let named = Set(app.sources.flatMap { source in
+            (source.helm?["valueFiles"]?.arrayValue ?? []).compactMap(\.stringValue).filter { $0.hasPrefix("$") }
+                .map { String($0.dropFirst().prefix { $0 != "/" }) }
+        })
+        var files: [String: [String: [UInt8]]] = [:]
+        var commits: [String] = []
+        for source in app.sources {
+            guard let ref = source.ref, named.contains(ref) else { continue }
+            let creds = await credentials.credentials(for: source.repoURL)
+            do {
+                let commit = try await repositories.resolve(source.repoURL, revision: source.targetRevision, credentials: creds, maxAge: maxAge)
+                files[ref] = try await repositories.files(source.repoURL, commit: commit, path: "")
+                commits.append("\(ref)=\(commit.hex)")
+            } catch {
+                throw .comparison("source ref '\(ref)' (\(Redaction.url(source.repoURL)) at '\(source.targetRevision)'): \(error)")
+            }
+        }
+        return (files, commits.sorted().joined(separator: ","))
     }
 
     /// Forgets cached renders of an Application (hard refresh, or the Application was deleted).

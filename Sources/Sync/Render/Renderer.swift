@@ -14,8 +14,9 @@ public struct Renderer: Sendable {
     /// Renders `source` from `tree` (whose root is the source's path). Chooses the tool as Argo CD does:
     /// an explicit `helm`/`kustomize`/`directory` block, else Chart.yaml → Helm, a kustomization → Kustomize,
     /// else a plain directory. Objects without a namespace get `destinationNamespace` later, at apply time.
-    public func render(_ source: ApplicationSource, tree: SourceTree, appName: String,
-                       destinationNamespace: String?) throws(RenderError) -> (type: SourceType, objects: [KubeObject]) {
+    /// `references` holds the files of `spec.sources` entries with a `ref`, by name, for `$name/...` value files.
+    public func render(_ source: ApplicationSource, tree: SourceTree, appName: String, destinationNamespace: String?,
+                       references: [String: [String: [UInt8]]] = [:]) throws(RenderError) -> (type: SourceType, objects: [KubeObject]) {
         guard tree.root.isEmpty || tree.isDirectory(tree.root) else {
             throw RenderError("app path '\(tree.root)' does not exist")
         }
@@ -23,7 +24,8 @@ public struct Renderer: Sendable {
         let type = detect(spec, tree: tree)
         switch type {
         case .helm:
-            return (type, try HelmRenderer(options: spec["helm"], appName: appName, namespace: destinationNamespace).render(tree))
+            return (type, try HelmRenderer(options: spec["helm"], appName: appName, namespace: destinationNamespace,
+                                           references: references).render(tree))
         case .kustomize:
             return (type, try KustomizeRenderer(overrides: spec["kustomize"]).render(tree))
         case .directory:
