@@ -286,4 +286,33 @@ import Testing
         })
         #expect(await h.configMap("jq-cm") == nil, "nothing is applied while the comparison fails")
     }
+
+    /// Argo CD's cascade: with `resources-finalizer.argocd.argoproj.io` the Application's resources go with it
+    /// (except `Delete=false` ones and anything it does not track); without the finalizer they stay.
+    @Test func deletingAnApplicationCascadesOnlyWithTheResourcesFinalizer() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit([
+            "cascade/doomed.yaml": Manifests.configMap("doomed", ["v": "1"]),
+            "cascade/kept.yaml": Manifests.configMap("kept", ["v": "1"], annotations: ["argocd.argoproj.io/sync-options": "Delete=false"]),
+            "plain/cm.yaml": Manifests.configMap("left-behind", ["v": "1"]),
+        ])
+        _ = try await h.client.create(Fixtures.configMap("bystander", namespace: h.namespace))
+        try await h.createApp("cascade", path: "cascade", automated: [:])
+        try await h.createApp("plain", path: "plain", automated: [:])
+        _ = try await h.client.patch(Application.gvr, namespace: h.namespace, name: "cascade", type: .merge,
+                                     patch: ["metadata": ["finalizers": ["resources-finalizer.argocd.argoproj.io"]]])
+        #expect(try await h.waitForApp("cascade") { $0.syncStatus == "Synced" })
+        #expect(try await h.waitForApp("plain") { $0.syncStatus == "Synced" })
+
+        _ = try await h.client.delete(Application.gvr, namespace: h.namespace, name: "cascade")
+        _ = try await h.client.delete(Application.gvr, namespace: h.namespace, name: "plain")
+        #expect(try await h.cluster.eventually {
+            (try? await h.client.get(Application.gvr, namespace: h.namespace, name: "cascade")) == nil
+        })
+        #expect(await h.configMap("doomed") == nil)
+        #expect(await h.configMap("kept") != nil, "Delete=false keeps the resource")
+        #expect(await h.configMap("bystander") != nil, "objects the Application does not track are never deleted")
+        #expect(await h.configMap("left-behind") != nil, "without the finalizer, resources stay")
+    }
 }

@@ -9,6 +9,10 @@ extension ApplicationController {
         reconcileCount += 1
         guard let object = await appInformer?.get(key) else { return }
         let app = Application(object)
+        if object.deletionTimestamp != nil {
+            await finalizeDeletion(app)
+            return
+        }
         let refresh = object.annotations[Self.refreshAnnotation]
         if refresh == "hard" {
             for source in app.sources { await repositories.invalidate(source.repoURL) }
