@@ -62,6 +62,12 @@ final class SyncHarness: Sendable {
         try await client.get(Application.gvr, namespace: namespace, name: name)
     }
 
+    /// Everything the controller wrote that a user can read: the Application and the namespace's Events, as text.
+    func statusAndEvents(_ name: String) async throws -> String {
+        try await app(name).json.serialized()
+            + (try await client.list(.events, namespace: namespace).items.map { $0.json.serialized() }.joined())
+    }
+
     /// Waits until the Application's status satisfies `condition`.
     func waitForApp(_ name: String, timeout: Duration = .seconds(30), _ condition: @escaping (JSON) -> Bool) async throws -> Bool {
         try await cluster.eventually(timeout: timeout) { condition(try await app(name).status ?? .object([:])) }
