@@ -5,13 +5,16 @@ import NIOCore
 import Sync
 
 /// Receives Git push webhooks on `POST /api/webhook` and refreshes the Applications of the pushed repository
-/// at once, so a commit reaches the cluster without waiting for the poll. Also serves `GET /healthz`.
+/// at once, so a commit reaches the cluster without waiting for the poll. Requests are checked against the
+/// webhook secrets of `argocd-secret` when `signature` is given (see `WebhookSignature`). Also serves `GET /healthz`.
 public struct WebhookServer: Sendable {
     let controller: ApplicationController
+    let signature: WebhookSignature?
     let logger: Logger
 
-    public init(controller: ApplicationController, logger: Logger) {
+    public init(controller: ApplicationController, signature: WebhookSignature? = nil, logger: Logger) {
         self.controller = controller
+        self.signature = signature
         self.logger = logger
     }
 
@@ -21,6 +24,13 @@ public struct WebhookServer: Sendable {
         router.get("/healthz") { _, _ in "ok" }
         router.post("/api/webhook") { request, context -> Response in
             let body = try await request.body.collect(upTo: 5 * 1024 * 1024)
+            if let signature {
+                let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
+                if let reason = await signature.rejection(headers: headers, body: Array(body.readableBytesView)) {
+                    logger.warning("push webhook refused", metadata: ["cause": "\(reason)"])
+                    return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+                }
+            }
             guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
                 return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
             }

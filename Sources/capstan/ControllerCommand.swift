@@ -28,7 +28,8 @@ struct ControllerCommand: AsyncParsableCommand {
         options.workers = workers
         let controller = ApplicationController(client: client, options: options, logger: logger)
         try await controller.start()
-        let webhook = try await WebhookServer(controller: controller, logger: logger).start(port: webhookPort)
+        let signature = WebhookSignature(client: client, namespace: options.namespace ?? "argocd")
+        let webhook = try await WebhookServer(controller: controller, signature: signature, logger: logger).start(port: webhookPort)
         print("capstan controller: watching Applications in \(options.namespace ?? "all namespaces"); push webhook at http://127.0.0.1:\(webhook.port)/api/webhook")
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }

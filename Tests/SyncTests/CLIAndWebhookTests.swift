@@ -105,4 +105,42 @@ import Testing
         #expect(try await http.execute(bad, timeout: .seconds(10)).status == .badRequest)
         #expect(PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]) == ["https://gitlab.example.com/a/b.git"])
     }
+
+    /// Argo CD's `argocd-secret` webhook secrets: GitHub HMAC signatures (computed here by `openssl`, an
+    /// independent implementation), GitLab tokens, and refusal of anything unsigned once a secret exists.
+    @Test func webhookSecretsInArgocdSecretAreEnforced() async throws {
+        let h = try await SyncHarness.start(pollInterval: .seconds(3600))
+        defer { Task { await h.shutdown() } }
+        var logger = Logger(label: "webhook")
+        logger.logLevel = .critical
+        let signature = WebhookSignature(client: h.client, namespace: h.namespace)
+        let server = try await WebhookServer(controller: h.controller, signature: signature, logger: logger).start(port: 0)
+        defer { Task { await server.server.stop() } }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { Task { try? await http.shutdown() } }
+        let body = #"{"ref":"refs/heads/main","repository":{"clone_url":"https://git.example.com/team/app.git"}}"#
+        func post(_ headers: [(String, String)]) async throws -> HTTPResponseStatus {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+            request.method = .POST
+            for (name, value) in headers { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(string: body))
+            return try await http.execute(request, timeout: .seconds(10)).status
+        }
+        // No secret configured: accepted, as in Argo CD.
+        #expect(try await post([("X-GitHub-Event", "push")]) == .ok)
+
+        _ = try await h.client.create(KubeObject(apiVersion: "v1", kind: "Secret", name: "argocd-secret", namespace: h.namespace, body: [
+            "stringData": ["webhook.github.secret": "gh-hook-secret", "webhook.gitlab.secret": "gl-hook-token"]]))
+        let digest = try await ChildProcess.run(["openssl", "dgst", "-sha256", "-hmac", "gh-hook-secret"], input: body)
+        let hmac = try #require(digest.output.split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(hmac.count == 64)
+        #expect(try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + hmac)]) == .ok)
+        #expect(try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + String(repeating: "0", count: 64))]) == .unauthorized)
+        #expect(try await post([("X-GitHub-Event", "push")]) == .unauthorized)
+        #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "gl-hook-token")]) == .ok)
+        #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "guess")]) == .unauthorized)
+        // Gitea has no secret configured, and a request naming no host is refused once secrets exist.
+        #expect(try await post([("X-Gitea-Event", "push"), ("X-Gitea-Signature", hmac)]) == .unauthorized)
+        #expect(try await post([]) == .unauthorized)
+    }
 }
