@@ -315,4 +315,36 @@ import Testing
         #expect(await h.configMap("bystander") != nil, "objects the Application does not track are never deleted")
         #expect(await h.configMap("left-behind") != nil, "without the finalizer, resources stay")
     }
+
+    /// Argo CD's PostDelete hooks: never run by a sync; the Application gets the post-delete finalizer, and
+    /// deleting it runs the hooks after its resources are gone, applying their delete policies.
+    @Test func postDeleteHooksRunAfterTheApplicationIsDeleted() async throws {
+        let h = try await SyncHarness.start()
+        defer { Task { await h.shutdown() } }
+        try h.repo.commit([
+            "app/cm.yaml": Manifests.configMap("pd-cm", ["v": "1"]),
+            "app/report.yaml": Manifests.job("report", hook: "PostDelete"),
+            "app/cleanup.yaml": Manifests.job("cleanup", hook: "PostDelete", deletePolicy: "HookSucceeded"),
+        ])
+        try await h.createApp("pd", path: "app", automated: [:])
+        _ = try await h.client.patch(Application.gvr, namespace: h.namespace, name: "pd", type: .merge,
+                                     patch: ["metadata": ["finalizers": ["resources-finalizer.argocd.argoproj.io"]]])
+        #expect(try await h.waitForApp("pd") { $0.syncStatus == "Synced" })
+        #expect(try await h.cluster.eventually {
+            try await h.app("pd").finalizers.contains("post-delete-finalizer.argocd.argoproj.io")
+        })
+        let jobs = GroupVersionResource(group: "batch", version: "v1", resource: "jobs")
+        #expect((try? await h.client.get(jobs, namespace: h.namespace, name: "report")) == nil, "a sync never runs PostDelete hooks")
+        #expect(try await h.app("pd").status?["resources"]?.arrayValue?.count == 1)
+
+        _ = try await h.client.delete(Application.gvr, namespace: h.namespace, name: "pd")
+        #expect(try await h.cluster.eventually {
+            (try? await h.client.get(Application.gvr, namespace: h.namespace, name: "pd")) == nil
+        })
+        #expect(await h.configMap("pd-cm") == nil)
+        let report = try await h.client.get(jobs, namespace: h.namespace, name: "report")
+        #expect(report.status?["succeeded"] == 1, "the hook ran to completion before the Application went")
+        #expect(try await h.cluster.eventually { (try? await h.client.get(jobs, namespace: h.namespace, name: "cleanup")) == nil },
+                "HookSucceeded removes the hook afterwards")
+    }
 }

@@ -6,6 +6,9 @@ extension ApplicationController {
     /// `resources-finalizer.argocd.argoproj.io` (or `.../foreground`) deletes them with foreground propagation,
     /// `.../background` with background propagation. Without it the resources stay, as in Argo CD.
     static let resourcesFinalizer = "resources-finalizer.argocd.argoproj.io"
+    /// Added to an Application whose manifests hold `hook: PostDelete` objects, as Argo CD does; its hooks run
+    /// after the resources are gone, and the Application goes once they all succeeded.
+    static let postDeleteFinalizer = "post-delete-finalizer.argocd.argoproj.io"
 
     /// Runs while the Application has a `deletionTimestamp`: deletes every object it manages (its tracking id
     /// names the Application and matches the object; `Delete=false` in its sync options keeps it), waits for
@@ -15,7 +18,10 @@ extension ApplicationController {
         operations[key]?.cancel()
         operations[key] = nil
         let ours = app.object.finalizers.filter { $0 == Self.resourcesFinalizer || $0.hasPrefix(Self.resourcesFinalizer + "/") }
-        guard !ours.isEmpty else { return }
+        guard !ours.isEmpty else {
+            if app.object.finalizers.contains(Self.postDeleteFinalizer) { await runPostDeleteHooks(app) }
+            return
+        }
         let propagation: PropagationPolicy = ours.contains(Self.resourcesFinalizer + "/background") ? .background : .foreground
         do {
             let cache = try await clusters.cache(for: app.destination)

@@ -31,6 +31,7 @@ extension ApplicationController {
                                                                                  rendered: state.objects)
             try project.checkResources(compared.desired)
             comparison = compared
+            await ensurePostDeleteFinalizer(app, desired: compared.desired)
         } catch {
             failure = error
         }

@@ -137,7 +137,7 @@ public actor ApplicationController {
         }
         appKeysByName[object.name, default: []].insert(object.key)
         if case .updated(let old, let new) = event, old.json["spec"] == new.json["spec"], old.json["operation"] == new.json["operation"],
-           old.annotations == new.annotations, old.deletionTimestamp == new.deletionTimestamp {
+           old.annotations == new.annotations, old.deletionTimestamp == new.deletionTimestamp, old.finalizers == new.finalizers {
             return  // a status write of our own
         }
         await queue.add(object.key)

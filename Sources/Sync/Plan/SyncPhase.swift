@@ -24,6 +24,8 @@ public struct SyncAnnotations: Sendable, Equatable {
     public var hookPhases: [SyncPhase]
     /// `hook: Skip`: never applied.
     public var skip: Bool
+    /// `hook: PostDelete`: run only after the Application is deleted (see `finalizeDeletion`).
+    public var postDelete = false
     public var deletePolicies: Set<String>
     public var wave: Int
     public var options: SyncOptions
@@ -38,10 +40,12 @@ public struct SyncAnnotations: Sendable, Equatable {
         for name in (annotations[Self.hook] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if name == "Skip" {
                 skip = true
+            } else if name == "PostDelete" {
+                postDelete = true
             } else if let phase = SyncPhase(rawValue: name) {
                 phases.append(phase)
             } else if !name.isEmpty {
-                problems.append("unknown \(Self.hook) '\(name)' (PreSync, Sync, PostSync, SyncFail or Skip)")
+                problems.append("unknown \(Self.hook) '\(name)' (PreSync, Sync, PostSync, SyncFail, PostDelete or Skip)")
             }
         }
         if phases.isEmpty, let helm = annotations["helm.sh/hook"] {  // Helm hooks, mapped as Argo CD maps them
@@ -66,7 +70,7 @@ public struct SyncAnnotations: Sendable, Equatable {
         options = SyncOptions(annotation: annotations[Self.syncOptions])
     }
 
-    public var isHook: Bool { !hookPhases.isEmpty }
+    public var isHook: Bool { !hookPhases.isEmpty || postDelete }
 }
 
 import Foundation
