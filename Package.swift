@@ -27,7 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
-        // Already in the graph through swift-certificates; named for the webhook's HMAC checks.
+        // Already in the graph through swift-certificates; named for HMACs (webhook signatures, hashed known hosts).
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
     ],
     targets: [
@@ -62,7 +62,7 @@ let package = Package(
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
         .target(
             name: "Git",
-            dependencies: ["CLibGit2", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLibGit2", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .target(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Which host keys an SSH remote may present, as Argo CD decides it: the entries of the known-hosts list
@@ -5,8 +6,8 @@ import Foundation
 /// `insecure: "true"`.
 ///
 /// Supported in the list: plain host patterns with `*` and `?`, `[host]:port` for ports other than 22,
-/// negated patterns (`!host`) and `@revoked` lines. Hashed host names (`|1|...`) and `@cert-authority`
-/// lines are skipped, so a server listed only that way is refused with a message saying so.
+/// negated patterns (`!host`), hashed host names (`|1|salt|hash`, as `ssh-keyscan -H` writes them) and
+/// `@revoked` lines. `@cert-authority` lines are skipped, so a server listed only that way is refused.
 public enum SSHHostKeys: Sendable, Equatable {
     case acceptAny
     case knownHosts(String)
@@ -35,7 +36,7 @@ public enum SSHHostKeys: Sendable, Equatable {
                 revoked = true
                 fields.removeFirst()
             }
-            guard fields.count >= 3, !fields[0].hasPrefix("|"), let key = Data(base64Encoded: fields[2]) else { return nil }
+            guard fields.count >= 3, let key = Data(base64Encoded: fields[2]) else { return nil }
             return Entry(patterns: fields[0].split(separator: ",").map(String.init), keyType: fields[1], key: [UInt8](key), revoked: revoked)
         }
     }
@@ -57,8 +58,10 @@ public enum SSHHostKeys: Sendable, Equatable {
         return .refused("host key verification failed: \(name) presented a \(type) key that differs from its known-hosts entry")
     }
 
-    /// OpenSSH pattern-list semantics: a negated match wins over any positive one.
+    /// OpenSSH pattern-list semantics: a negated match wins over any positive one. A hashed entry
+    /// (`|1|base64 salt|base64 HMAC-SHA1 of the name`) matches exactly one name.
     static func matches(_ name: String, _ patterns: [String]) -> Bool {
+        if let hashed = patterns.first, hashed.hasPrefix("|1|") { return hashedMatch(hashed, name) }
         var matched = false
         for pattern in patterns {
             let negated = pattern.hasPrefix("!")
@@ -68,6 +71,15 @@ public enum SSHHostKeys: Sendable, Equatable {
             matched = true
         }
         return matched
+    }
+
+    static func hashedMatch(_ entry: String, _ name: String) -> Bool {
+        let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
+        guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])), let hash = Data(base64Encoded: String(parts[3])) else {
+            return false
+        }
+        let code = HMAC<Insecure.SHA1>.authenticationCode(for: Data(name.lowercased().utf8), using: SymmetricKey(data: salt))
+        return Data(code) == hash
     }
 
     /// `*` and `?` wildcards only: brackets are literal in known-hosts patterns (`[host]:port`).

@@ -23,7 +23,7 @@ struct SSHHostKeysTests {
         #expect(keys.verify(host: "git.internal", port: 2222, key: key) == .trusted)
         // The port is part of the name: the same host on 22 is not listed.
         #expect(keys.verify(host: "git.internal", port: 22, key: key) != .trusted)
-        // Hashed names and CA lines are skipped.
+        // A hashed name matches only the name it hashes; CA lines are skipped.
         #expect(keys.verify(host: "host.corp", port: 22, key: key) != .trusted)
         #expect(SSHHostKeys.keyType(key) == "ssh-ed25519")
     }

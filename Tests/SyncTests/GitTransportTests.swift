@@ -91,6 +91,14 @@ import Testing
         let trusted = cache()
         let head = try await trusted.resolve(url, revision: "main", credentials: key(.knownHosts("# team hosts\n" + server.knownHostsLine + "\n")))
         #expect(try await trusted.files(url, commit: head, path: "app").keys.sorted() == ["a.yaml"])
+        // The same entry hashed by OpenSSH (`ssh-keygen -H`, as `ssh-keyscan -H` writes them) works too.
+        let knownHostsFile = repo.path + "-known_hosts"
+        try (server.knownHostsLine + "\n").write(toFile: knownHostsFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: knownHostsFile); try? FileManager.default.removeItem(atPath: knownHostsFile + ".old") }
+        _ = try GitFixture.run(["ssh-keygen", "-q", "-H", "-f", knownHostsFile])
+        let hashed = try String(contentsOfFile: knownHostsFile, encoding: .utf8)
+        #expect(hashed.hasPrefix("|1|"))
+        #expect(try await cache().resolve(url, revision: "main", credentials: key(.knownHosts(hashed))) == head)
         // insecure: "true" accepts any host key.
         #expect(try await cache().resolve(url, revision: "main", credentials: key(.acceptAny)) == head)
 
