@@ -4,6 +4,12 @@ import Foundation
 /// Runs a helper program (`helm`, `jq`) to completion and collects its output. Input is written from a
 /// separate thread, so a tool that writes much before it has read everything cannot deadlock on full pipes.
 enum ExternalTool {
+    /// A tool may exit before reading all its input (jq stops at a compile error); writing the rest must then
+    /// fail with EPIPE rather than kill the controller with SIGPIPE, so the process ignores SIGPIPE, as servers
+    /// do. Children inherit the ignored SIGPIPE; that matters only to a tool whose output is closed early, and
+    /// Capstan always reads a tool's output to the end.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     struct Output {
         var status: Int32
         var stdout: Data
@@ -18,6 +24,7 @@ enum ExternalTool {
 
     /// Runs the tool, blocking the calling thread.
     static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+        _ = ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
