@@ -7,8 +7,9 @@ import Kube
 /// `X-Hub-Signature`), `webhook.gitlab.secret` (GitLab's `X-Gitlab-Token`) and `webhook.gogs.secret` (Gitea's
 /// `X-Gitea-Signature` and Gogs' `X-Gogs-Signature`, HMAC-SHA256 of the body).
 ///
-/// With no secret configured every request is accepted, as in Argo CD. Once any is configured, a request must
-/// come from a host whose secret is configured and carry a valid signature; the rest are refused.
+/// With no secret configured (no `argocd-secret`, or none of these keys) every request is accepted, as in
+/// Argo CD. Once any is configured, a request must come from a host whose secret is configured and carry a valid
+/// signature; the rest are refused. When the Secret cannot be read, requests are refused too (fail closed).
 public struct WebhookSignature: Sendable {
     /// The Git host a request claims to come from, by its event header.
     enum Sender: String, CaseIterable {
@@ -36,7 +37,10 @@ public struct WebhookSignature: Sendable {
     /// nil when the request may be processed; otherwise why it is refused (never containing a secret).
     /// `headers` are keyed by lower-cased name.
     public func rejection(headers: [String: String], body: [UInt8]) async -> String? {
-        let secrets = await load()
+        let secrets: [Sender: String]
+        do { secrets = try await load() } catch {
+            return "could not read \(Self.secretName) to check the webhook signature: \(error)"
+        }
         guard !secrets.isEmpty else { return nil }
         guard let sender = Sender.of(headers) else {
             return "webhook secrets are configured, and the request names no GitHub, GitLab, Gitea or Gogs event"
@@ -64,8 +68,14 @@ public struct WebhookSignature: Sendable {
         }
     }
 
-    private func load() async -> [Sender: String] {
-        guard let client, let secret = try? await client.get(.secrets, namespace: namespace, name: Self.secretName) else { return [:] }
+    /// The configured secrets; empty when there is no `argocd-secret`, an error when it cannot be read.
+    private func load() async throws -> [Sender: String] {
+        guard let client else { return [:] }
+        let secret: KubeObject
+        do { secret = try await client.get(.secrets, namespace: namespace, name: Self.secretName) } catch {
+            if error.isNotFound { return [:] }
+            throw error
+        }
         var found: [Sender: String] = [:]
         for sender in Sender.allCases {
             let value = secret.json[path: ["stringData", sender.secretKey]]?.stringValue

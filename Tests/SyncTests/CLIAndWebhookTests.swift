@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EmbeddedCluster
 import Foundation
 import Kube
 import KubeTestSupport
@@ -142,5 +143,23 @@ import Testing
         // Gitea has no secret configured, and a request naming no host is refused once secrets exist.
         #expect(try await post([("X-Gitea-Event", "push"), ("X-Gitea-Signature", hmac)]) == .unauthorized)
         #expect(try await post([]) == .unauthorized)
+    }
+
+    /// When the Secret holding the webhook secrets cannot be read, requests are refused rather than let through.
+    @Test func webhookSignatureFailsClosedWhenTheSecretCannotBeRead() async throws {
+        let cluster = try await TestCluster.start(token: "right-token")
+        defer { Task { await cluster.shutdown() } }
+        var config = try #require(cluster.embedded).clusterConfig
+        config.bearerToken = "wrong-token"
+        var logger = Logger(label: "unauthorized")
+        logger.logLevel = .critical
+        let unauthorized = try KubeClient(config: config, logger: logger, maximumAttempts: 1)
+        defer { Task { try? await unauthorized.shutdown() } }
+        let reason = await WebhookSignature(client: unauthorized, namespace: cluster.namespace)
+            .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8))
+        #expect(reason?.contains("could not read argocd-secret") == true)
+        // With a client that may read, a missing Secret means no secrets: the request passes.
+        #expect(await WebhookSignature(client: cluster.client, namespace: cluster.namespace)
+            .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8)) == nil)
     }
 }
