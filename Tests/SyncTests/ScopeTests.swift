@@ -151,7 +151,7 @@ import Testing
         })
     }
 
-    @Test func unreadableRetryBackoffIsAnInvalidSpecError() async throws {
+    @Test func unreadableSyncPolicyIsAnInvalidSpecError() async throws {
         let h = try await SyncHarness.start()
         defer { Task { await h.shutdown() } }
         try h.repo.commit(["app/cm.yaml": Manifests.configMap("backoff-cm", ["v": "1"])])
@@ -160,6 +160,19 @@ import Testing
         #expect(try await h.waitForApp("app") { status in
             (status["conditions"]?.arrayValue ?? []).contains {
                 $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("backoff.duration '5 seconds'")
+            }
+        })
+        #expect(await h.configMap("backoff-cm") == nil)
+
+        // An unquoted number as a namespace label would be dropped by Kubernetes' string maps: say so instead.
+        try await h.createApp("labels", path: "app", extraSpec: ["syncPolicy": [
+            "automated": [:], "syncOptions": ["CreateNamespace=true"],
+            "managedNamespaceMetadata": ["labels": ["team": "a", "version": 2], "annotations": "owner=me"]]])
+        #expect(try await h.waitForApp("labels") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                let message = $0["message"]?.stringValue ?? ""
+                return $0["type"] == "InvalidSpecError" && message.contains("labels.version must be a string")
+                    && message.contains("annotations must be a map of strings")
             }
         })
         #expect(await h.configMap("backoff-cm") == nil)

@@ -56,6 +56,9 @@ public struct Application: Sendable {
         if destination.server != nil && destination.name != nil {
             errors.append("spec.destination.server and spec.destination.name cannot both be set")
         }
+        if let metadata = object.spec?[path: ["syncPolicy", "managedNamespaceMetadata"]], metadata != .null {
+            errors += ManagedNamespaceMetadata.problems(metadata)
+        }
         let backoff = object.spec?[path: ["syncPolicy", "retry", "backoff"]]
         for field in ["duration", "maxDuration"] {
             guard let text = backoff?[field]?.stringValue, DurationParser.parse(text) == nil else { continue }
@@ -95,6 +98,23 @@ public struct ManagedNamespaceMetadata: Sendable, Equatable {
         }
         labels = strings(json["labels"])
         annotations = strings(json["annotations"])
+    }
+
+    /// What makes a `managedNamespaceMetadata` value unusable (labels and annotations are maps of strings).
+    static func problems(_ json: JSON) -> [String] {
+        guard case .object = json else { return ["spec.syncPolicy.managedNamespaceMetadata must be an object with labels and annotations"] }
+        var problems: [String] = []
+        for field in ["labels", "annotations"] {
+            guard let value = json[field], value != .null else { continue }
+            guard let members = value.objectValue else {
+                problems.append("spec.syncPolicy.managedNamespaceMetadata.\(field) must be a map of strings")
+                continue
+            }
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) where member.stringValue == nil {
+                problems.append("spec.syncPolicy.managedNamespaceMetadata.\(field).\(key) must be a string (quote it)")
+            }
+        }
+        return problems
     }
 }
 
