@@ -65,6 +65,8 @@ import Testing
         #expect(SyncWindows([byCluster]).blockReason(for: app, manual: false, at: noon) != nil)
         #expect(throws: CronSchedule.ParseError.self) { try window("sometimes", "0 12 * * *") }
         #expect(throws: CronSchedule.ParseError.self) { try window("deny", "0 12 * * *", ["timeZone": "Mars/Olympus"]) }
+        #expect(throws: CronSchedule.ParseError.self) { try window("deny", "0 12 * * *", ["applications": "web-prod"]) }
+        #expect(throws: CronSchedule.ParseError.self) { try window("deny", "0 12 * * *", ["duration": "forever"]) }
     }
 
     @Test func windowsHoldAutomatedAndManualSyncs() async throws {
@@ -106,5 +108,15 @@ import Testing
         _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": .null]])
         #expect(try await h.waitForApp("outside-app") { $0.syncStatus == "Synced" && $0.operationPhase == "Succeeded" })
         #expect(await h.configMap("outside-cm") != nil)
+
+        // A window that cannot be read is an InvalidSpecError naming it, not a window silently ignored.
+        _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": [
+            ["kind": "deny", "schedule": "0 25 * * *", "duration": "1h", "applications": ["*"]]]]])
+        try await h.refresh("outside-app")
+        #expect(try await h.waitForApp("outside-app") { status in
+            (status["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("sync window 1: hour '25' is out of range")
+            }
+        })
     }
 }

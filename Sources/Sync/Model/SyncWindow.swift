@@ -32,10 +32,16 @@ public struct SyncWindow: Sendable, Equatable {
             throw .init(description: "duration '\(durationText)' is not a duration (say 30m or 1h)")
         }
         self.duration = duration
-        func strings(_ key: String) -> [String] { json[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        applications = strings("applications")
-        namespaces = strings("namespaces")
-        clusters = strings("clusters")
+        func strings(_ key: String) throws(CronSchedule.ParseError) -> [String] {
+            guard let value = json[key], value != .null else { return [] }
+            guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+                throw .init(description: "\(key) must be a list of names or patterns")
+            }
+            return list.compactMap(\.stringValue)
+        }
+        applications = try strings("applications")
+        namespaces = try strings("namespaces")
+        clusters = try strings("clusters")
         manualSync = json["manualSync"]?.boolValue ?? false
         andOperator = json["andOperator"]?.boolValue ?? false
         let zone = json["timeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
