@@ -69,10 +69,22 @@ enum Normalizer {
     }
 
     /// Sets (or, with nil, removes) the value an RFC 6901 pointer addresses, creating objects on the way.
-    static func set(pointer: String, to value: JSON?, in json: JSON) -> JSON {
-        guard let parsed = try? JSONPointer(pointer), !parsed.tokens.isEmpty else { return json }
-        guard let value else { return remove(pointer: pointer, from: json) }
-        return set(parsed.tokens[...], value, json)
+    /// Sets (or, with nil, removes) the value at a list of pointer tokens, creating objects on the way.
+    static func set(tokens: [String], to value: JSON?, in json: JSON) -> JSON {
+        guard !tokens.isEmpty else { return json }
+        guard let value else { return remove(tokens: tokens, from: json) }
+        return set(tokens[...], value, json)
+    }
+
+    /// The value at a list of pointer tokens (array indexes as decimal strings), if present.
+    static func value(at tokens: [String], in json: JSON) -> JSON? {
+        tokens.reduce(Optional(json)) { node, token in
+            switch node {
+            case .object(let members)?: members[token]
+            case .array(let elements)?: Int(token).flatMap { elements.indices.contains($0) ? elements[$0] : nil }
+            default: nil
+            }
+        }
     }
 
     private static func set(_ tokens: ArraySlice<String>, _ value: JSON, _ json: JSON) -> JSON {
@@ -96,14 +108,9 @@ enum Normalizer {
         guard let live else { return desired }
         var json = desired.json
         let matching = rules.filter { $0.matches(ResourceKey(desired)) }
-        for pointer in matching.flatMap(\.jsonPointers) {
-            let current = try? JSONPointer(pointer).value(in: live.json)
-            json = set(pointer: pointer, to: current, in: json)
-        }
-        for tokens in liveSelected {
-            let pointer = "/" + tokens.map { $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
-                .joined(separator: "/")
-            json = set(pointer: pointer, to: try? JSONPointer(pointer).value(in: live.json), in: json)
+        let pointers = matching.flatMap(\.jsonPointers).compactMap { try? JSONPointer($0).tokens }
+        for tokens in pointers + liveSelected {
+            json = set(tokens: tokens, to: value(at: tokens, in: live.json), in: json)
         }
         let managers = Set(matching.flatMap(\.managedFieldsManagers))
         for entry in live.managedFields where managers.contains(entry["manager"]?.stringValue ?? "") {
