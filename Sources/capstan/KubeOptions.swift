@@ -21,6 +21,19 @@ struct KubeOptions: ParsableArguments {
         return try KubeClient(config: clusterConfig(), logger: logger)
     }
 
+    /// Runs `body` with a client and shuts the client down afterwards, also when `body` throws.
+    func withClient<T>(_ body: (KubeClient) async throws -> T) async throws -> T {
+        let client = try client()
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     func appNamespace() throws -> String {
         try namespace ?? clusterConfig().namespace
     }

@@ -11,13 +11,13 @@ struct AppDiff: AsyncParsableCommand {
     @Option(help: "Where to keep repository mirrors.") var cacheDir: String = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-cli-cache").path
 
     func run() async throws {
-        let client = try kube.client()
-        defer { Task { try? await client.shutdown() } }
-        let app = Application(try await client.get(Application.gvr, namespace: kube.appNamespace(), name: name))
-        let report = try await AppDiffer.report(app, client: client, cacheDirectory: URL(fileURLWithPath: cacheDir))
-        if report.differs {
-            print(report.text)
-            throw ExitCode(1)
+        try await kube.withClient { client in
+            let app = Application(try await client.get(Application.gvr, namespace: kube.appNamespace(), name: name))
+            let report = try await AppDiffer.report(app, client: client, cacheDirectory: URL(fileURLWithPath: cacheDir))
+            if report.differs {
+                print(report.text)
+                throw ExitCode(1)
+            }
         }
     }
 }
@@ -35,22 +35,22 @@ struct AppSync: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the operation.") var timeout: Int = 300
 
     func run() async throws {
-        let client = try kube.client()
-        defer { Task { try? await client.shutdown() } }
-        let namespace = try kube.appNamespace()
-        let keys = try resource.map { text -> ResourceKey in
-            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 3 else { throw ValidationError("--resource must be GROUP:KIND:NAME, got '\(text)'") }
-            let nameParts = parts[2].split(separator: "/").map(String.init)
-            return ResourceKey(group: parts[0], kind: parts[1], namespace: nameParts.count == 2 ? nameParts[0] : "",
-                               name: nameParts.last ?? "")
+        try await kube.withClient { client in
+            let namespace = try kube.appNamespace()
+            let keys = try resource.map { text -> ResourceKey in
+                let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 3 else { throw ValidationError("--resource must be GROUP:KIND:NAME, got '\(text)'") }
+                let nameParts = parts[2].split(separator: "/").map(String.init)
+                return ResourceKey(group: parts[0], kind: parts[1], namespace: nameParts.count == 2 ? nameParts[0] : "",
+                                   name: nameParts.last ?? "")
+            }
+            let operation = SyncOperation.request(revision: revision, prune: prune, automated: false,
+                                                  username: ProcessInfo.processInfo.environment["USER"] ?? "capstan-cli",
+                                                  dryRun: dryRun, resources: keys)
+            _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
+            guard !noWait else { return }
+            try await OperationWaiter.wait(client: client, namespace: namespace, name: name, operation: operation, timeout: timeout)
         }
-        let operation = SyncOperation.request(revision: revision, prune: prune, automated: false,
-                                              username: ProcessInfo.processInfo.environment["USER"] ?? "capstan-cli",
-                                              dryRun: dryRun, resources: keys)
-        _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
-        guard !noWait else { return }
-        try await OperationWaiter.wait(client: client, namespace: namespace, name: name, operation: operation, timeout: timeout)
     }
 }
 
@@ -65,24 +65,24 @@ struct AppRollback: AsyncParsableCommand {
     @Option(help: "Seconds to wait for the operation.") var timeout: Int = 300
 
     func run() async throws {
-        let client = try kube.client()
-        defer { Task { try? await client.shutdown() } }
-        let namespace = try kube.appNamespace()
-        let object = try await client.get(Application.gvr, namespace: namespace, name: name)
-        let app = Application(object)
-        if let automated = app.automated, automated.enabled {
-            guard force else { throw ValidationError("rollback is refused while automated sync is enabled (use --force to disable it and roll back)") }
-            _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge,
-                                       patch: ["spec": ["syncPolicy": ["automated": ["enabled": false]]]])
+        try await kube.withClient { client in
+            let namespace = try kube.appNamespace()
+            let object = try await client.get(Application.gvr, namespace: namespace, name: name)
+            let app = Application(object)
+            if let automated = app.automated, automated.enabled {
+                guard force else { throw ValidationError("rollback is refused while automated sync is enabled (use --force to disable it and roll back)") }
+                _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge,
+                                           patch: ["spec": ["syncPolicy": ["automated": ["enabled": false]]]])
+            }
+            let history = object.status?["history"]?.arrayValue ?? []
+            let entry: JSON? = id.map { wanted in history.first { $0["id"]?.intValue == wanted } } ?? (history.count >= 2 ? history[history.count - 2] : nil)
+            guard let entry, let revision = entry["revision"]?.stringValue else {
+                throw ValidationError(id.map { "history has no entry \($0)" } ?? "history has no earlier deployment")
+            }
+            let operation = SyncOperation.request(revision: revision, prune: prune, automated: false, username: "rollback", source: entry["source"])
+            _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
+            try await OperationWaiter.wait(client: client, namespace: namespace, name: name, operation: operation, timeout: timeout)
         }
-        let history = object.status?["history"]?.arrayValue ?? []
-        let entry: JSON? = id.map { wanted in history.first { $0["id"]?.intValue == wanted } } ?? (history.count >= 2 ? history[history.count - 2] : nil)
-        guard let entry, let revision = entry["revision"]?.stringValue else {
-            throw ValidationError(id.map { "history has no entry \($0)" } ?? "history has no earlier deployment")
-        }
-        let operation = SyncOperation.request(revision: revision, prune: prune, automated: false, username: "rollback", source: entry["source"])
-        _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
-        try await OperationWaiter.wait(client: client, namespace: namespace, name: name, operation: operation, timeout: timeout)
     }
 }
 
@@ -94,11 +94,11 @@ struct AppRefresh: AsyncParsableCommand {
     @Flag var hard = false
 
     func run() async throws {
-        let client = try kube.client()
-        defer { Task { try? await client.shutdown() } }
-        _ = try await client.patch(Application.gvr, namespace: kube.appNamespace(), name: name, type: .merge, patch: [
-            "metadata": ["annotations": ["argocd.argoproj.io/refresh": .string(hard ? "hard" : "normal")]],
-        ])
-        print("refresh requested for \(name)")
+        try await kube.withClient { client in
+            _ = try await client.patch(Application.gvr, namespace: kube.appNamespace(), name: name, type: .merge, patch: [
+                "metadata": ["annotations": ["argocd.argoproj.io/refresh": .string(hard ? "hard" : "normal")]],
+            ])
+            print("refresh requested for \(name)")
+        }
     }
 }

@@ -13,24 +13,24 @@ struct AppWait: AsyncParsableCommand {
     @Option(help: "Seconds before giving up (exit 1).") var timeout: Int = 300
 
     func run() async throws {
-        let client = try kube.client()
-        defer { Task { try? await client.shutdown() } }
-        let namespace = try kube.appNamespace()
-        let deadline = ContinuousClock.now + .seconds(timeout)
-        let wantSync = sync || !health, wantHealth = health || !sync
-        while ContinuousClock.now < deadline {
-            let status = try await client.get(Application.gvr, namespace: namespace, name: name).status ?? .object([:])
-            let synced = status[path: ["sync", "status"]]?.stringValue == "Synced"
-            let healthy = status[path: ["health", "status"]]?.stringValue == "Healthy"
-            let idle = status[path: ["operationState", "phase"]]?.stringValue != "Running"
-            if (!wantSync || synced) && (!wantHealth || healthy) && idle {
-                print("\(name): \(status[path: ["sync", "status"]]?.stringValue ?? "") and \(status[path: ["health", "status"]]?.stringValue ?? "")")
-                return
+        try await kube.withClient { client in
+            let namespace = try kube.appNamespace()
+            let deadline = ContinuousClock.now + .seconds(timeout)
+            let wantSync = sync || !health, wantHealth = health || !sync
+            while ContinuousClock.now < deadline {
+                let status = try await client.get(Application.gvr, namespace: namespace, name: name).status ?? .object([:])
+                let synced = status[path: ["sync", "status"]]?.stringValue == "Synced"
+                let healthy = status[path: ["health", "status"]]?.stringValue == "Healthy"
+                let idle = status[path: ["operationState", "phase"]]?.stringValue != "Running"
+                if (!wantSync || synced) && (!wantHealth || healthy) && idle {
+                    print("\(name): \(status[path: ["sync", "status"]]?.stringValue ?? "") and \(status[path: ["health", "status"]]?.stringValue ?? "")")
+                    return
+                }
+                try await Task.sleep(for: .milliseconds(250))
             }
-            try await Task.sleep(for: .milliseconds(250))
+            print("timed out waiting for \(name)")
+            throw ExitCode(1)
         }
-        print("timed out waiting for \(name)")
-        throw ExitCode(1)
     }
 }
 
