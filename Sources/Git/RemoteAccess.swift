@@ -69,7 +69,9 @@ private func checkCertificate(cert: UnsafeMutablePointer<git_cert>?, valid: Int3
     let hostKeys: SSHHostKeys
     switch context.credentials {
     case .sshKey(_, _, _, let keys): hostKeys = keys
-    default: hostKeys = .knownHosts("")
+    // Nothing secret is offered, and the server will ask for a key: let that be the error the user sees.
+    case .none: return 0
+    case .basic: hostKeys = .knownHosts("")
     }
     let hostName = host.map { String(cString: $0) } ?? ""
     let presented = cert.withMemoryRebound(to: git_cert_hostkey.self, capacity: 1) { pointer -> [UInt8]? in

@@ -102,6 +102,15 @@ import Testing
         // insecure: "true" accepts any host key.
         #expect(try await cache().resolve(url, revision: "main", credentials: key(.acceptAny)) == head)
 
+        // No Secret for an SSH URL: the error is the missing credentials, not the host key.
+        do {
+            _ = try await cache().resolve(url, revision: "main", credentials: .none)
+            Issue.record("expected an authentication failure")
+        } catch {
+            #expect(error.isAuthenticationFailure)
+            #expect(error.description.contains("no credentials are configured"))
+        }
+
         // A key the server does not know is an authentication failure.
         let stranger = repo.path + "-stranger"
         _ = try GitFixture.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", stranger])
