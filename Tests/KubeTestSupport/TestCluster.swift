@@ -34,6 +34,21 @@ public final class TestCluster: Sendable {
         return TestCluster(client: client, embedded: embedded, namespace: String(namespace))
     }
 
+    /// Starts a cluster, runs `body` with it and always awaits `shutdown()`, also when `body` throws.
+    public static func with<T>(token: String? = nil, simulate: Bool = true, dataPath: String? = nil,
+                               _ body: (TestCluster) async throws -> T) async throws -> T
+    {
+        let cluster = try await start(token: token, simulate: simulate, dataPath: dataPath)
+        do {
+            let result = try await body(cluster)
+            await cluster.shutdown()
+            return result
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+    }
+
     init(client: KubeClient, embedded: EmbeddedCluster?, namespace: String) {
         self.client = client
         self.embedded = embedded

@@ -57,6 +57,7 @@ struct ResourceCatalog: Sendable {
         guard crd.name == "\(plural).\(group)" else {
             return "metadata.name must be spec.names.plural + \".\" + spec.group (\(plural).\(group))"
         }
+        if let problem = Self.groupProblem(group, plural: plural, annotations: crd.annotations) { return problem }
         unregister(crdName: crd.name)
         let namespaced = spec["scope"]?.stringValue != "Cluster"
         var registered: [GroupVersionResource] = []
@@ -78,6 +79,25 @@ struct ResourceCatalog: Sendable {
         }
         guard !registered.isEmpty else { return "spec.versions must name at least one served version" }
         fromCRD[crd.name] = registered
+        return nil
+    }
+
+    /// kube-apiserver's rules for a CRD's group: a domain with a dot, protected Kubernetes groups only with
+    /// the approval annotation, and (Capstan's own guard) never a built-in resource, which a CRD may not
+    /// shadow nor, by its deletion, remove.
+    static func groupProblem(_ group: String, plural: String, annotations: [String: String]) -> String? {
+        guard group.contains(".") else {
+            return "spec.group: Invalid value: \"\(group)\": should be a domain with at least one dot"
+        }
+        if ResourceType.builtins.contains(where: { $0.gvr.group == group && $0.gvr.resource == plural }) {
+            return "spec.names.plural: Invalid value: \"\(plural)\": \(plural).\(group) is a built-in resource"
+        }
+        let protected = group == "k8s.io" || group.hasSuffix(".k8s.io") || group == "kubernetes.io"
+            || group.hasSuffix(".kubernetes.io")
+        if protected && annotations["api-approved.kubernetes.io"] == nil {
+            return "metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have "
+                + "approval annotation \"api-approved.kubernetes.io\""
+        }
         return nil
     }
 

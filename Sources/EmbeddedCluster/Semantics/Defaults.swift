@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 
 /// The defaults a real API server fills in for the built-in kinds Capstan manages, so that what the embedded
@@ -34,12 +35,31 @@ enum Defaults {
                 }
                 object.json[path: ["spec", "ports"]] = .array(ports)
             }
+        case "secrets":
+            mergeStringData(&object.json)
+            setIfMissing(&object.json, ["type"], "Opaque")
         case "namespaces":
             setIfMissing(&object.json, ["status", "phase"], "Active")
             setIfMissing(&object.json, ["spec", "finalizers"], ["kubernetes"])
         default:
             break
         }
+    }
+
+    /// kube-apiserver writes a Secret's write-only `stringData` into `data` (base64; `stringData` wins on a
+    /// key in both) and never stores `stringData` itself.
+    static func mergeStringData(_ json: inout JSON) {
+        guard let stringData = json["stringData"]?.objectValue else {
+            json["stringData"] = nil
+            return
+        }
+        var data = json["data"]?.objectValue ?? [:]
+        for (key, value) in stringData {
+            guard let text = value.stringValue else { continue }
+            data[key] = .string(Data(text.utf8).base64EncodedString())
+        }
+        json["data"] = .object(data)
+        json["stringData"] = nil
     }
 
     static func podTemplate(_ json: inout JSON, _ path: [String]) {

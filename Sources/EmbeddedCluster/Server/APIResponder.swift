@@ -17,7 +17,7 @@ struct APIResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         do {
-            if let token, request.headers[.authorization] != "Bearer \(token)" {
+            if let token, !Self.bearerMatches(request.headers[.authorization], token: token) {
                 throw KubeError(code: 401, reason: .unauthorized, message: "Unauthorized")
             }
             return try await route(request)
@@ -62,33 +62,34 @@ struct APIResponder: HTTPResponder {
 
     func resource(_ path: ResourcePath, request: Request) async throws -> Response {
         var request = request
-        let query = request.uri.queryParameters
-        func param(_ name: String) -> String? { query[Substring(name)].map { String($0) } }
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        let query = QueryOptions(parameters)
+        func param(_ name: String) -> String? { query[name] }
         let gvr = path.gvr
         let manager = param("fieldManager") ?? Self.defaultManager(request.headers[.userAgent])
-        let options = WriteOptions(fieldManager: manager, dryRun: param("dryRun") != nil,
-                                   force: param("force") == "true")
+        let options = WriteOptions(fieldManager: manager, dryRun: try query.dryRun, force: param("force") == "true")
+        _ = try query.gracePeriodSeconds
+        let storageKey = await store.catalog.type(gvr)?.storageKey ?? gvr.resource
         guard path.subresource == nil || ["status", "scale"].contains(path.subresource!) else {
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
         }
         switch (request.method, path.name, path.subresource) {
         case (.get, nil, _):
             let labels = try param("labelSelector").map { (text) throws(KubeError) in try Self.labelSelector(text) }
-            let fields = try param("fieldSelector").map { (text) throws(KubeError) in try Self.fieldSelector(text) }
-            if param("watch") == "true" || param("watch") == "1" {
+            let fields = try param("fieldSelector").map { (text) throws(KubeError) in
+                try Self.fieldSelector(text, resource: storageKey)
+            }
+            let resourceVersion = try query.resourceVersion
+            if query.isWatch {
                 return try await WatchResponder(store: store, bookmarkInterval: bookmarkInterval).watch(
                     gvr, namespace: path.namespace, labels: labels, fields: fields,
-                    resourceVersion: param("resourceVersion"), timeoutSeconds: param("timeoutSeconds").flatMap(Int.init),
+                    resourceVersion: resourceVersion, timeoutSeconds: try query.timeoutSeconds,
                     bookmarks: param("allowWatchBookmarks") == "true")
             }
-            let limit = try param("limit").map { (text) throws(KubeError) in
-                guard let n = Int(text), n >= 0 else {
-                    throw KubeError(code: 400, reason: .badRequest, message: "limit \"\(text)\" is not a non-negative integer")
-                }
-                return n
-            }
             return Self.bytes(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
-                                                        fieldSelector: fields, limit: limit, continue: param("continue")))
+                                                        fieldSelector: fields, limit: try query.limit,
+                                                        continue: param("continue")))
         case (.get, let name?, "scale"):
             return Self.json(try await store.scale(gvr, namespace: path.namespace, name: name).json)
         case (.get, let name?, _):
@@ -133,13 +134,11 @@ struct APIResponder: HTTPResponder {
             return Self.json(result.object.json, status: result.finished ? .ok : .accepted)
         case (.delete, nil, nil):
             let labels = try param("labelSelector").map { (text) throws(KubeError) in try Self.labelSelector(text) }
-            let list = try JSON.parse(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
-                                                               fieldSelector: nil, limit: nil, continue: nil))
-            for item in list["items"]?.arrayValue ?? [] {
-                let object = KubeObject(item)
-                _ = try? await store.delete(gvr, namespace: object.namespace, name: object.name)
+            let fields = try param("fieldSelector").map { (text) throws(KubeError) in
+                try Self.fieldSelector(text, resource: storageKey)
             }
-            return Self.json(list)
+            return Self.json(try await store.deleteCollection(gvr, namespace: path.namespace, labelSelector: labels,
+                                                              fieldSelector: fields, dryRun: options.dryRun))
         default:
             throw KubeError(code: 405, reason: .methodNotAllowed,
                             message: "the server does not allow this method on the requested resource")
@@ -178,10 +177,20 @@ struct APIResponder: HTTPResponder {
         }
     }
 
-    static func fieldSelector(_ text: String) throws(KubeError) -> FieldSelector {
-        do { return try FieldSelector(parsing: text) } catch {
+    static func fieldSelector(_ text: String, resource storageKey: String) throws(KubeError) -> FieldSelector {
+        let selector: FieldSelector
+        do { selector = try FieldSelector(parsing: text) } catch {
             throw KubeError(code: 400, reason: .badRequest, message: error.message)
         }
+        try FieldLabels.check(selector, resource: storageKey)
+        return selector
+    }
+
+    /// `Authorization: Bearer <token>`, the scheme matched without regard to case (RFC 7235).
+    static func bearerMatches(_ header: String?, token: String) -> Bool {
+        guard let header, let space = header.firstIndex(of: " ") else { return false }
+        return header[..<space].lowercased() == "bearer"
+            && header[header.index(after: space)...].trimmingCharacters(in: .whitespaces) == token
     }
 
     /// The field manager a write gets when it names none: the client's User-Agent up to the first `/`.

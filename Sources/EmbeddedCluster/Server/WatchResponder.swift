@@ -15,7 +15,7 @@ struct WatchResponder {
                                                           fieldSelector: fields, resourceVersion: resourceVersion)
         let store = self.store
         let interval = bookmarkInterval
-        let timeout = Duration.seconds(timeoutSeconds ?? 1800)
+        let timeout = Duration.seconds(timeoutSeconds.flatMap { $0 > 0 ? $0 : nil } ?? 1800)
         let kind = await store.catalog.type(gvr)
         let body = ResponseBody { writer in
             let ticker = Task {

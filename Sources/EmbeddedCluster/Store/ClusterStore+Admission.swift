@@ -61,10 +61,7 @@ extension ClusterStore {
 
     /// Kind-specific validation; returns a problem description or nil.
     func validateObject(_ object: KubeObject, type: ResourceType) throws(KubeError) -> String? {
-        if let labels = object.json["metadata"]?["labels"]?.objectValue,
-           let bad = labels.first(where: { $0.value.stringValue == nil }) {
-            return "metadata.labels: Invalid value: label \"\(bad.key)\" must be a string"
-        }
+        try FieldTypes.check(object, type: type)
         switch type.storageKey {
         case "customresourcedefinitions.apiextensions.k8s.io":
             var scratch = catalog

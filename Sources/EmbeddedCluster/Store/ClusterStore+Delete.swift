@@ -42,6 +42,31 @@ extension ClusterStore {
         return (object, true)
     }
 
+    /// DELETE on a collection: deletes every object the selectors match (nothing with `dryRun`) and answers
+    /// with the list of them as each was left, as kube-apiserver does. An object that went away meanwhile is
+    /// skipped; any other failure stops the request with its error.
+    public func deleteCollection(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+                                 fieldSelector: FieldSelector?, dryRun: Bool) throws(KubeError) -> JSON
+    {
+        let list = try listBytes(gvr, namespace: namespace, labelSelector: labelSelector,
+                                 fieldSelector: fieldSelector, limit: nil, continue: nil)
+        var json: JSON
+        do { json = try JSON.parse(list) } catch {
+            throw KubeError(code: 500, reason: .internalError, message: "the stored list cannot be read: \(error)")
+        }
+        var left: [JSON] = []
+        for item in json["items"]?.arrayValue ?? [] {
+            let object = KubeObject(item)
+            do {
+                left.append(try delete(gvr, namespace: object.namespace, name: object.name, dryRun: dryRun).object.json)
+            } catch where error.code == 404 {
+                continue
+            }
+        }
+        json["items"] = .array(left)
+        return json
+    }
+
     /// Moves a deletion forward: foreground owners delete their dependents, terminating namespaces empty
     /// themselves, and the object goes once nothing holds it.
     func advanceDeletion(_ type: ResourceType, _ object: KubeObject) {

@@ -27,8 +27,9 @@ extension ClusterStore {
                 appliedFields: [JSON]?) throws(KubeError) -> KubeObject
     {
         var object = try admit(input, type: type, namespace: namespace)
+        try FieldTypes.check(object, type: type)
         if object.name.isEmpty, let prefix = object.generateName {
-            object.name = prefix + Self.randomSuffix()
+            object.name = uniqueGeneratedName(prefix: prefix, type: type, namespace: object.namespace)
         }
         try validateName(object.name, type: type)
         let key = key(type, object.namespace, object.name)
@@ -55,7 +56,7 @@ extension ClusterStore {
             object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: nil, new: object.json,
                                                       subresource: nil)
         }
-        if options.dryRun { return object }
+        if options.dryRun { return try checkedDryRun(object) }
         let stored = try commit(key, object, event: .added)!
         afterWrite(type, stored.object)
         return stored.object
@@ -71,6 +72,7 @@ extension ClusterStore {
         guard let current = objects[type.storageKey]?[key]?.object else {
             throw Self.notFound(type, name)
         }
+        try FieldTypes.check(input, type: type)
         if input.name != name && !input.name.isEmpty {
             throw KubeError(code: 400, reason: .badRequest,
                             message: "the name of the object (\(input.name)) does not match the name on the URL (\(name))")
@@ -119,7 +121,7 @@ extension ClusterStore {
         }
         object.resourceVersion = current.resourceVersion
         if object.json == current.json { return current }
-        if options.dryRun { return object }
+        if options.dryRun { return try checkedDryRun(object) }
         if object.deletionTimestamp != nil && object.finalizers.isEmpty {
             try commit(key, nil, event: .deleted)
             afterDelete(type, key: key, object: object)
@@ -142,6 +144,7 @@ extension ClusterStore {
         } catch {
             throw KubeError(code: 400, reason: .badRequest, message: "the patch body cannot be decoded: \(error)")
         }
+        try Self.checkPatchShape(patch, type: patchType)
         guard let current = objects[type.storageKey]?[key]?.object else {
             guard patchType == .apply else { throw Self.notFound(type, name) }
             return try createByApply(type, namespace: namespace, name: name, patch: patch, options: options)
@@ -150,7 +153,7 @@ extension ClusterStore {
         do {
             switch patchType {
             case .merge: patched = MergePatch.apply(patch, to: current.json)
-            case .json: patched = try JSONPatch.apply(patch, to: current.json)
+            case .json: patched = try JSONPatch.apply(patch, to: current.json, maximumBytes: Self.maximumObjectBytes)
             case .strategicMerge: patched = try StrategicMergePatch.apply(patch, to: current.json)
             case .apply:
                 try checkApplyBody(patch, type: type, name: name)
@@ -164,6 +167,7 @@ extension ClusterStore {
         } catch {
             throw KubeError(code: 500, reason: .internalError, message: "\(error)")
         }
+        try FieldTypes.check(KubeObject(patched), type: type)
         if let rv = patched["metadata"]?["resourceVersion"]?.stringValue, rv != current.resourceVersion {
             throw conflict(type, name)
         }
@@ -199,6 +203,15 @@ extension ClusterStore {
     func conflict(_ type: ResourceType, _ name: String) -> KubeError {
         KubeError(code: 409, reason: .conflict,
                   message: "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
+    }
+
+    /// A free name for `generateName`: kube-apiserver retries a name that is taken; so does this store.
+    func uniqueGeneratedName(prefix: String, type: ResourceType, namespace: String?) -> String {
+        var name = prefix + Self.randomSuffix()
+        for _ in 0..<16 where objects[type.storageKey]?[key(type, namespace, name)] != nil {
+            name = prefix + Self.randomSuffix()
+        }
+        return name
     }
 
     static func randomSuffix() -> String {

@@ -25,7 +25,12 @@ public actor ClusterStore {
         hub = WatchHub(capacity: watchHistory, startingAt: loaded.resourceVersion)
         var crds: [KubeObject] = []
         for (key, bytes, rv) in loaded.objects {
-            guard let json = try? JSON.parse(bytes) else { continue }
+            let json: JSON
+            do { json = try JSON.parse(bytes) } catch {
+                logger.error("a stored object cannot be read back and is skipped",
+                             metadata: ["object": "\(key)", "error": "\(error)"])
+                continue
+            }
             let object = KubeObject(json)
             let stored = StoredObject(object: object, resourceVersion: rv)
             index(key, stored)
@@ -89,6 +94,10 @@ public actor ClusterStore {
         if var object {
             object.resourceVersion = String(rv)
             stored = StoredObject(object: object, resourceVersion: rv)
+            do throws(KubeError) { try checkStorable(stored.bytes, key: key) } catch {
+                resourceVersion -= 1
+                throw error
+            }
             do { try persistence.commit([(key, stored.bytes, rv)], resourceVersion: rv) } catch {
                 resourceVersion -= 1
                 throw KubeError(code: 500, reason: .internalError, message: "storage write failed: \(error)")

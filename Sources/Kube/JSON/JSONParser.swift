@@ -27,7 +27,7 @@ struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
-    static let maximumDepth = 512
+    static let maximumDepth = JSON.maximumDepth
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 

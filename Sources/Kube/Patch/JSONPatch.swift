@@ -3,9 +3,25 @@ import Foundation
 /// JSON patch (RFC 6902): a list of `add`, `remove`, `replace`, `move`, `copy` and `test` operations
 /// addressed by JSON pointers (RFC 6901).
 public enum JSONPatch {
-    public static func apply(_ patch: JSON, to target: JSON) throws(PatchError) -> JSON {
+    /// The most operations one patch may hold (kube-apiserver's limit).
+    public static let maximumOperations = 10_000
+
+    /// Applies `patch` to `target`. The document may not grow past `maximumBytes` on the way: every value an
+    /// operation adds is counted as it is added, so a chain of `copy` operations that doubles the document
+    /// fails at the bound instead of building gigabytes first.
+    public static func apply(_ patch: JSON, to target: JSON, maximumBytes: Int = .max) throws(PatchError) -> JSON {
         guard case .array(let operations) = patch else { throw PatchError("a JSON patch must be an array of operations") }
+        guard operations.count <= maximumOperations else {
+            throw PatchError("the patch has \(operations.count) operations, more than the \(maximumOperations) allowed")
+        }
         var document = target
+        var size = target.estimatedSize(upTo: maximumBytes)
+        func grow(by value: JSON) throws(PatchError) {
+            size += value.estimatedSize(upTo: maximumBytes)
+            if size > maximumBytes {
+                throw PatchError("the patched object would be larger than \(maximumBytes) bytes")
+            }
+        }
         for (i, operation) in operations.enumerated() {
             guard let op = operation["op"]?.stringValue, let path = operation["path"]?.stringValue else {
                 throw PatchError("operation \(i) needs \"op\" and \"path\"")
@@ -14,11 +30,13 @@ public enum JSONPatch {
             switch op {
             case "add":
                 guard let value = operation["value"] else { throw PatchError("operation \(i) (add) needs \"value\"") }
+                try grow(by: value)
                 document = try pointer.adding(value, to: document)
             case "remove":
                 document = try pointer.removing(from: document).document
             case "replace":
                 guard let value = operation["value"] else { throw PatchError("operation \(i) (replace) needs \"value\"") }
+                try grow(by: value)
                 document = try pointer.adding(value, to: pointer.removing(from: document).document)
             case "move", "copy":
                 guard let from = operation["from"]?.stringValue else { throw PatchError("operation \(i) (\(op)) needs \"from\"") }
@@ -28,6 +46,7 @@ public enum JSONPatch {
                     (document, value) = try source.removing(from: document)
                 } else {
                     value = try source.value(in: document)
+                    try grow(by: value)
                 }
                 document = try pointer.adding(value, to: document)
             case "test":

@@ -9,17 +9,22 @@ public struct YAMLError: Error, CustomStringConvertible, Sendable {
 /// YAML in and out of `JSON` values. Yams stays inside this file: callers only see `JSON`.
 public enum YAML {
     /// Parses every document of a multi-document YAML stream; empty documents are skipped.
+    /// Aliases may not expand the stream past `YAMLBudget`'s node count, and nesting is limited to
+    /// `JSON.maximumDepth`, as kube-apiserver's decoder limits both; errors name line and column, never content.
     public static func parseAll(_ text: String) throws(YAMLError) -> [JSON] {
         do {
             var documents: [JSON] = []
             let parser = try Parser(yaml: text)
+            var budget = YAMLBudget(sourceBytes: text.utf8.count)
             while let node = try parser.nextRoot() {
-                let value = try json(from: node)
+                let value = try json(from: node, depth: 0, budget: &budget)
                 if value != .null { documents.append(value) }
             }
             return documents
         } catch let error as YAMLError {
             throw error
+        } catch let error as YamlError {
+            throw YAMLError(message: "invalid YAML: \(YAMLBudget.describe(error))")
         } catch {
             throw YAMLError(message: "invalid YAML: \(error)")
         }
@@ -57,7 +62,8 @@ public enum YAML {
         values.map(render).joined(separator: "---\n")
     }
 
-    static func json(from node: Node) throws -> JSON {
+    static func json(from node: Node, depth: Int, budget: inout YAMLBudget) throws -> JSON {
+        try budget.spend(node, depth: depth)
         switch node {
         case .scalar(let scalar):
             let tag = Tag.Name(rawValue: node.tag.rawValue)
@@ -76,11 +82,14 @@ public enum YAML {
                 guard let name = key.string else {
                     throw YAMLError(message: "mapping key at line \((key.mark?.line).map(String.init) ?? "?") is not a scalar")
                 }
-                object[name] = try json(from: value)
+                object[name] = try json(from: value, depth: depth + 1, budget: &budget)
             }
             return .object(object)
         case .sequence(let sequence):
-            return .array(try sequence.map(json(from:)))
+            var array: [JSON] = []
+            array.reserveCapacity(sequence.count)
+            for element in sequence { array.append(try json(from: element, depth: depth + 1, budget: &budget)) }
+            return .array(array)
         case .alias:
             throw YAMLError(message: "YAML aliases are not supported in manifests")
         }
