@@ -27,7 +27,7 @@ struct ClusterCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "capstan.cluster")
         logger.logLevel = .info
-        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(dataDir)
         var options = EmbeddedCluster.Options(dataPath: inMemory ? nil : dataDir + "/cluster.sqlite", port: port,
                                               token: insecureHTTP ? nil : try token ?? Self.storedToken(in: dataDir),
                                               simulateWorkloads: !noSimulation)
@@ -42,6 +42,9 @@ struct ClusterCommand: AsyncParsableCommand {
                 kubectl get namespaces
             State is kept in \(inMemory ? "memory" : dataDir + "/cluster.sqlite"). Press Ctrl-C to stop.
             """)
+        // When stdout is a file or a pipe it is block-buffered; the banner must reach it now, not at exit
+        // (fflush(nil) flushes every output stream).
+        fflush(nil)
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
         await cluster.stop()
@@ -54,8 +57,7 @@ struct ClusterCommand: AsyncParsableCommand {
             return existing.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let token = (0..<4).map { _ in String(UInt64.random(in: 0..<UInt64.max), radix: 16) }.joined()
-        try token.write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        try PrivateFiles.write(token, to: path)
         return token
     }
 }

@@ -10,6 +10,13 @@ public enum ChildProcess {
         public let output: String
     }
 
+    /// The `capstan` binary `swift build` made in this package's build folder.
+    public static var capstan: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/capstan").path
+    }
+
     public static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {

@@ -11,11 +11,7 @@ import Sync
 import Testing
 
 @Suite(.serialized) struct CLIAndWebhookTests {
-    /// The `capstan` binary `swift build` made next to this test bundle.
-    static var capstan: String {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/capstan").path
-    }
+    static var capstan: String { ChildProcess.capstan }
 
     /// Runs `capstan` (off the cooperative pool, since it talks to the server in this process).
     func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {

@@ -162,9 +162,7 @@ public final class EmbeddedCluster: Sendable {
     }
 
     public func writeKubeconfig(to path: String) throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try kubeconfig.write(toFile: path, atomically: true, encoding: .utf8)
+        try PrivateFiles.write(kubeconfig, to: path)
     }
 
     /// Stops serving and the simulation; the durable store keeps its data for the next start.

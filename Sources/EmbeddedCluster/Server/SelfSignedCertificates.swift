@@ -19,7 +19,7 @@ public struct SelfSignedCertificates: Sendable {
         let clientCert = directory + "/client.crt", clientKey = directory + "/client.key"
         let fm = FileManager.default
         if ![ca, cert, key, clientCert, clientKey].allSatisfy(fm.fileExists) {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory(directory)
             let caKey = directory + "/ca.key", csr = directory + "/server.csr", ext = directory + "/server.ext"
             try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: ext, atomically: true, encoding: .utf8)
             try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",

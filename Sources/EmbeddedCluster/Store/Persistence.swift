@@ -15,10 +15,12 @@ struct Persistence: Sendable {
             }
         }
         if let path {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
+            try PrivateFiles.prepare(path)
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            for sidecar in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: sidecar) {
+                try PrivateFiles.restrict(sidecar)
+            }
         } else {
             queue = try DatabaseQueue(configuration: configuration)
         }
