@@ -59,6 +59,7 @@ public final class EmbeddedCluster: Sendable {
     public let certificates: SelfSignedCertificates?
     let server: ServiceRunner
     let simulation: Task<Void, Never>?
+    let namespaceFinalizer: Task<Void, Never>
 
     /// Opens the store, starts serving and returns once the port is bound.
     public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
@@ -104,18 +105,26 @@ public final class EmbeddedCluster: Sendable {
         let simulation = options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
             : nil
+        let namespaceFinalizer = Task {
+            while !Task.isCancelled {
+                if await store.finalizeTerminatingNamespaces() { continue }
+                // Cancellation ends the sleep early; the loop condition then ends the task.
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
         return EmbeddedCluster(store: store, options: options, port: port, certificates: certificates, server: server,
-                               simulation: simulation)
+                               simulation: simulation, namespaceFinalizer: namespaceFinalizer)
     }
 
     init(store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
-         server: ServiceRunner, simulation: Task<Void, Never>?) {
+         server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>) {
         self.store = store
         self.options = options
         self.port = port
         self.certificates = certificates
         self.server = server
         self.simulation = simulation
+        self.namespaceFinalizer = namespaceFinalizer
     }
 
     public var url: String { "\(certificates == nil ? "http" : "https")://\(options.host):\(port)" }
@@ -168,8 +177,10 @@ public final class EmbeddedCluster: Sendable {
     /// Stops serving and the simulation; the durable store keeps its data for the next start.
     public func stop() async {
         simulation?.cancel()
+        namespaceFinalizer.cancel()
         await server.stop()
         await simulation?.value
+        await namespaceFinalizer.value
     }
 }
 

@@ -27,11 +27,20 @@ extension ClusterStore {
         if policy == .foreground && !(dependents[object.uid ?? ""]?.isEmpty ?? true) {
             finalizers.append("foregroundDeletion")
         }
-        if type.storageKey == "namespaces" || !finalizers.isEmpty {
+        if type.storageKey == "namespaces" {
+            // As kube-apiserver: answer at once with the namespace Terminating; the namespace finalizer
+            // empties it in the background (`finalizeTerminatingNamespaces`).
+            object.finalizers = finalizers
+            object.deletionTimestamp = KubeTime.now()
+            object.json[path: ["status", "phase"]] = "Terminating"
+            let stored = try commit(key, object, event: .modified)!.object
+            terminatingNamespaces.insert(name)
+            return (stored, true)
+        }
+        if !finalizers.isEmpty {
             object.finalizers = finalizers
             object.deletionTimestamp = KubeTime.now()
             object.json[path: ["metadata", "deletionGracePeriodSeconds"]] = 0
-            if type.storageKey == "namespaces" { object.json[path: ["status", "phase"]] = "Terminating" }
             let stored = try commit(key, object, event: .modified)!.object
             advanceDeletion(type, stored)
             let after = objects[type.storageKey]?[key]?.object
@@ -83,16 +92,10 @@ extension ClusterStore {
             }
         }
         if type.storageKey == "namespaces" {
-            let name = current.name
-            let contents = objects.filter { $0.key != "namespaces" }.flatMap { $0.value.keys }.filter { $0.namespace == name }
-            for member in contents { deleteQuietly(member, policy: .background) }
-            let remaining = objects.filter { $0.key != "namespaces" }.contains { $0.value.keys.contains { $0.namespace == name } }
-            if !remaining && current.finalizers.isEmpty {
-                try? commit(key, nil, event: .deleted)
-                return
-            }
+            terminatingNamespaces.insert(current.name)
+            return
         }
-        if current.finalizers.isEmpty && type.storageKey != "namespaces" {
+        if current.finalizers.isEmpty {
             try? commit(key, nil, event: .deleted)
             afterDelete(type, key: key, object: current)
         }
@@ -115,12 +118,6 @@ extension ClusterStore {
                   owner.finalizers.contains("foregroundDeletion"), let ownerType = typeFor(storageKey: ownerKey.resource)
             else { continue }
             advanceDeletion(ownerType, owner)
-        }
-        if !key.namespace.isEmpty,
-           let ns = objects["namespaces"]?[ObjectKey(resource: "namespaces", namespace: "", name: key.namespace)]?.object,
-           ns.deletionTimestamp != nil, let nsType = typeFor(storageKey: "namespaces")
-        {
-            advanceDeletion(nsType, ns)
         }
     }
 

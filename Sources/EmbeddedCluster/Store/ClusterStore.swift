@@ -15,6 +15,8 @@ public actor ClusterStore {
     let persistence: Persistence
     let logger: Logger
     var pendingChanges: [(ObjectKey, [UInt8]?, Int64)] = []
+    /// Namespaces being deleted, emptied by `finalizeTerminatingNamespaces` (found again at start-up).
+    var terminatingNamespaces: Set<String> = []
 
     /// Opens the store; with a path, every object and the resourceVersion sequence survive a restart.
     public init(path: String?, watchHistory: Int = 10_000, logger: Logger) async throws {
@@ -35,6 +37,7 @@ public actor ClusterStore {
             let stored = StoredObject(object: object, resourceVersion: rv)
             index(key, stored)
             if key.resource == "customresourcedefinitions.apiextensions.k8s.io" { crds.append(object) }
+            if key.resource == "namespaces" && object.deletionTimestamp != nil { terminatingNamespaces.insert(key.name) }
         }
         for crd in crds { _ = catalog.register(crd: crd) }
         if objects["namespaces"]?.isEmpty ?? true {

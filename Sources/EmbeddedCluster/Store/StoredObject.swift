@@ -10,6 +10,8 @@ struct StoredObject: Sendable {
     var uid: String
     var labels: [String: String]
     var ownerUIDs: [String]
+    /// Has a deletionTimestamp: finalizers or foreground dependents still hold it.
+    var isTerminating: Bool
 
     init(object: KubeObject, resourceVersion: Int64) {
         bytes = object.json.serializedBytes()
@@ -19,6 +21,7 @@ struct StoredObject: Sendable {
         uid = object.uid ?? ""
         labels = object.labels
         ownerUIDs = object.ownerReferences.map(\.uid)
+        isTerminating = object.deletionTimestamp != nil
     }
 
     /// Decodes the object (for writes and for field selectors; reads use `bytes`).
