@@ -20,6 +20,34 @@ import Testing
         #expect(seen == [.added, .modified, .deleted])
     }
 
+    /// kube-apiserver's watch cache: an object relabelled out of a selector is DELETED for that watch, one
+    /// relabelled into it ADDED, and one that never matches is never sent.
+    @Test func aSelectorWatchSeesObjectsEnterAndLeaveIt() async throws {
+        try await TestCluster.with { cluster in
+            let ns = cluster.namespace
+            let start = try await cluster.client.list(.configMaps, namespace: ns).resourceVersion
+            let stream = try await cluster.client.watch(.configMaps, namespace: ns, resourceVersion: start,
+                                                        labelSelector: "app=x")
+            func relabel(_ name: String, _ value: String) async throws {
+                _ = try await cluster.client.patch(.configMaps, namespace: ns, name: name, type: .merge,
+                                                   patch: ["metadata": ["labels": ["app": .string(value)]]])
+            }
+            _ = try await cluster.client.create(Fixtures.configMap("other", namespace: ns, labels: ["app": "y"]))
+            _ = try await cluster.client.create(Fixtures.configMap("cm", namespace: ns, labels: ["app": "x"]))
+            try await relabel("cm", "y")
+            try await relabel("other", "z")
+            try await relabel("cm", "x")
+            _ = try await cluster.client.patch(.configMaps, namespace: ns, name: "cm", type: .merge, patch: ["data": ["a": "2"]])
+            try await cluster.client.delete(.configMaps, namespace: ns, name: "cm")
+            var seen: [String] = []
+            for try await event in stream where event.type != .bookmark {
+                seen.append("\(event.type.rawValue) \(event.object.name) \(event.object.labels["app"] ?? "-")")
+                if seen.count == 5 { break }
+            }
+            #expect(seen == ["ADDED cm x", "DELETED cm y", "ADDED cm x", "MODIFIED cm x", "DELETED cm x"])
+        }
+    }
+
     @Test func informerCachesAndFollowsChanges() async throws {
         let cluster = try await TestCluster.start()
         defer { Task { await cluster.shutdown() } }

@@ -14,7 +14,7 @@ public final class SSHGitServer: @unchecked Sendable {
     /// A `known_hosts` line for this server, as `argocd-ssh-known-hosts-cm` would list it.
     public let knownHostsLine: String
     private let directory: String
-    private let pid: pid_t
+    private let sshd: SpawnedProcess
 
     public static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") }
 
@@ -46,7 +46,7 @@ public final class SSHGitServer: @unchecked Sendable {
         try config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)
         // As root, sshd's privilege separation needs this directory (the Debian service creates it at boot).
         if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
-        pid = try Self.spawn(["/usr/sbin/sshd", "-D", "-f", "\(directory)/sshd_config"])
+        sshd = try SpawnedProcess(["/usr/sbin/sshd", "-D", "-f", "\(directory)/sshd_config"])
         try waitUntilListening()
     }
 
@@ -54,9 +54,7 @@ public final class SSHGitServer: @unchecked Sendable {
     public func url(_ path: String) -> String { "ssh://\(user)@127.0.0.1:\(port)\(path)" }
 
     public func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        sshd.stop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -69,29 +67,10 @@ public final class SSHGitServer: @unchecked Sendable {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
             if connected == 0 { return }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == 0 else { break }
+            guard sshd.isRunning else { break }
             usleep(20_000)
         }
         throw NSError(domain: "SSHGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "sshd did not start on port \(port)"])
-    }
-
-    /// Starts sshd with posix_spawn rather than Foundation's `Process`: sshd closes every inherited descriptor,
-    /// which Foundation reads as the child's exit, and its monitor thread then blocks in `waitpid` on the live
-    /// sshd, so no other `Process` in the test run would ever be seen to finish.
-    private static func spawn(_ arguments: [String]) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, arguments[0], &actions, nil, &argv, environ)
-        guard result == 0 else { throw NSError(domain: "SSHGitServer", code: Int(result)) }
-        return pid
     }
 
     private static func loopback(port: Int) -> sockaddr_in {

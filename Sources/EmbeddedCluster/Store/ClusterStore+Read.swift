@@ -91,12 +91,16 @@ extension ClusterStore {
             initial = (objects[type.storageKey] ?? [:]).sorted { $0.key < $1.key }
                 .map { ChangeEvent(type: .added, key: $0.key, stored: $0.value) }.filter(filter.matches)
         }
-        let (stream, continuation) = AsyncStream<WatchMessage>.makeStream(bufferingPolicy: .unbounded)
+        let (stream, continuation) = AsyncStream<WatchMessage>.makeStream(
+            bufferingPolicy: .bufferingOldest(WatchHub.watcherBuffer))
         let id = hub.add(filter, continuation)
         return (initial, stream, id)
     }
 
     func stopWatch(_ id: Int) { hub.remove(id) }
+
+    /// Watches open now (for tests and diagnostics).
+    public var watcherCount: Int { hub.watchers.count }
 
     /// Puts a bookmark at the current resourceVersion into a watch stream, after every change already sent.
     func bookmark(_ id: Int) { hub.bookmark(id, at: resourceVersion) }

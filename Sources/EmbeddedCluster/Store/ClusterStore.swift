@@ -93,6 +93,7 @@ public actor ClusterStore {
     func commit(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) throws(KubeError) -> StoredObject? {
         resourceVersion += 1
         let rv = resourceVersion
+        let previous = event == .modified ? objects[key.resource]?[key] : nil
         var stored: StoredObject
         if var object {
             object.resourceVersion = String(rv)
@@ -118,7 +119,7 @@ public actor ClusterStore {
             unindex(key, old)
             objects[key.resource]?[key] = nil
         }
-        hub.record(ChangeEvent(type: event, key: key, stored: stored))
+        hub.record(ChangeEvent(type: event, key: key, stored: stored, previous: previous))
         return object == nil ? nil : stored
     }
 
