@@ -19,6 +19,8 @@ struct ClusterBench: AsyncParsableCommand {
     @Option(help: "Objects to hold for the list and memory figures.") var objects: Int = 10_000
     @Option(help: "Sequential creates to time.") var creates: Int = 2_000
     @Option(help: "Small objects for the informer-cache memory figure.") var informerObjects: Int = 100_000
+    @Option(help: "Simulated pods to create and delete for the get-latency-under-churn figure (0 skips it).")
+    var churnPods: Int = 10_000
 
     func run() async throws {
         var logger = Logger(label: "capstan.bench")
@@ -33,6 +35,13 @@ struct ClusterBench: AsyncParsableCommand {
         for line in results { print(line) }
         print(try await InformerMemory(count: informerObjects, logger: logger).measure())
         try? await client.shutdown()
+        if churnPods > 0 {
+            let simulated = try ServerProcess(dataDir: dir + "-churn", simulate: true)
+            defer { simulated.stop() }
+            let churnClient = try KubeClient(config: try simulated.clusterConfig(), logger: logger, qps: 0, burst: 0)
+            for line in try await PodChurnMeasurement(client: churnClient, pods: churnPods).run() { print(line) }
+            try? await churnClient.shutdown()
+        }
     }
 }
 
@@ -41,11 +50,12 @@ final class ServerProcess: Sendable {
     let process: Process
     let dataDir: String
 
-    init(dataDir: String, inMemory: Bool = false) throws {
+    init(dataDir: String, inMemory: Bool = false, simulate: Bool = false) throws {
         self.dataDir = dataDir
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--no-simulation", "--insecure-http"] + (inMemory ? ["--in-memory"] : [])
+        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--insecure-http"]
+            + (simulate ? [] : ["--no-simulation"]) + (inMemory ? ["--in-memory"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

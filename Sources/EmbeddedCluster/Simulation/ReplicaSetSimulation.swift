@@ -1,4 +1,5 @@
 import Kube
+import Logging
 
 extension WorkloadSimulator {
     /// Keeps `spec.replicas` pods from the template, owned by the ReplicaSet, and reports their readiness.
@@ -8,10 +9,10 @@ extension WorkloadSimulator {
         let pods = ((try? await store.list(.pods, namespace: rs.namespace)) ?? [])
             .filter { $0.ownerReferences.contains { $0.uid == uid } && $0.deletionTimestamp == nil }
         if pods.count < desired {
-            for _ in pods.count..<desired { await createPod(for: rs) }
+            await createPods(min(desired - pods.count, Self.burstReplicas), for: rs)
         } else if pods.count > desired {
             let victims = pods.sorted { (Self.isReady($0) ? 1 : 0, $1.name) < (Self.isReady($1) ? 1 : 0, $0.name) }
-            for pod in victims.prefix(pods.count - desired) {
+            for pod in victims.prefix(min(pods.count - desired, Self.burstReplicas)) {
                 _ = try? await store.delete(.pods, namespace: pod.namespace, name: pod.name)
             }
         }
@@ -28,7 +29,26 @@ extension WorkloadSimulator {
                                     subresource: "status", options: writer)
     }
 
-    func createPod(for owner: KubeObject) async {
+    /// Pods one ReplicaSet creates or deletes per sync (kube-controller-manager's `burstReplicas`).
+    static let burstReplicas = 500
+
+    /// Creates up to `count` pods in slow-start batches (1, 2, 4, ...), as the ReplicaSet controller does,
+    /// stopping at the first failure. While the cluster already holds a burst of unschedulable pods, none are
+    /// created: the simulated node is full, and more Pending pods would only load the API.
+    func createPods(_ count: Int, for owner: KubeObject) async {
+        var remaining = count
+        var batch = 1
+        while remaining > 0 && unschedulablePods < Self.burstReplicas {
+            for _ in 0..<min(batch, remaining) {
+                guard await createPod(for: owner) else { return }
+                remaining -= 1
+            }
+            batch *= 2
+        }
+    }
+
+    @discardableResult
+    func createPod(for owner: KubeObject) async -> Bool {
         let template = owner.spec?["template"] ?? [:]
         var pod = KubeObject(apiVersion: "v1", kind: "Pod", name: "", namespace: owner.namespace,
                              body: ["spec": template["spec"] ?? [:]])
@@ -36,6 +56,14 @@ extension WorkloadSimulator {
         pod.labels = KubeObject.stringMap(template["metadata"]?["labels"])
         pod.annotations = KubeObject.stringMap(template["metadata"]?["annotations"])
         pod.ownerReferences = [OwnerReference(controlledBy: owner)]
-        _ = try? await store.create(.pods, namespace: owner.namespace, object: pod, options: writer)
+        do {
+            _ = try await store.create(.pods, namespace: owner.namespace, object: pod, options: writer)
+            unschedulablePods += 1
+            return true
+        } catch {
+            logger.warning("cannot create a pod", metadata: ["owner": "\(owner.namespace ?? "")/\(owner.name)",
+                                                            "error": "\(error)"])
+            return false
+        }
     }
 }

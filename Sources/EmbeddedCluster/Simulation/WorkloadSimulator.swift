@@ -15,6 +15,13 @@ actor WorkloadSimulator {
     var firstSeen: [String: ContinuousClock.Instant] = [:]
     var progressSeen: [String: (state: String, since: ContinuousClock.Instant)] = [:]
     let writer = WriteOptions(fieldManager: "kube-controller-manager")
+    /// Pods the node runs at most (from its `status.capacity.pods`); the rest stay Pending, Unschedulable.
+    var nodeCapacity = WorkloadSimulator.defaultPodCapacity
+    /// Non-terminal pods bound to the node, and pods not bound yet: counted each round, kept as it changes.
+    var scheduledPods = 0
+    var unschedulablePods = 0
+    /// kubelet's default `maxPods`.
+    static let defaultPodCapacity = 110
 
     init(store: ClusterStore, podStartDelay: Duration, logger: Logger) {
         self.store = store
@@ -40,6 +47,7 @@ actor WorkloadSimulator {
     }
 
     func reconcileAll() async {
+        await countPods()
         for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
         for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
         for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }
@@ -50,10 +58,27 @@ actor WorkloadSimulator {
         await reconcileEndpoints()
     }
 
+    func countPods() async {
+        let pods = (try? await store.list(.pods)) ?? []
+        let active = pods.filter { $0.deletionTimestamp == nil && !Self.isFinished($0) }
+        scheduledPods = active.filter { $0.spec?["nodeName"] != nil }.count
+        unschedulablePods = active.count - scheduledPods
+        if let node = try? await store.get(.nodes, namespace: nil, name: "capstan-node-1"),
+            let pods = node.status?["capacity"]?["pods"]?.stringValue.flatMap(Int.init)
+        {
+            nodeCapacity = pods
+        }
+    }
+
+    static func isFinished(_ pod: KubeObject) -> Bool {
+        ["Succeeded", "Failed"].contains(pod.status?["phase"]?.stringValue ?? "")
+    }
+
     func ensureNode() async {
+        let capacity: JSON = ["cpu": "2", "memory": "24Gi", "pods": .string(String(Self.defaultPodCapacity))]
         let node = KubeObject(apiVersion: "v1", kind: "Node", name: "capstan-node-1", body: [
             "status": ["conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
-                       "capacity": ["cpu": "2", "memory": "24Gi", "pods": "1000"]],
+                       "capacity": capacity, "allocatable": capacity],
         ])
         _ = try? await store.create(.nodes, namespace: nil, object: node, options: writer)
     }
@@ -64,6 +89,11 @@ actor WorkloadSimulator {
         guard pod.deletionTimestamp == nil, let uid = pod.uid else { return }
         let phase = pod.status?["phase"]?.stringValue
         if phase == "Succeeded" || phase == "Failed" { return }
+        if pod.spec?["nodeName"] == nil {
+            guard scheduledPods < nodeCapacity else { return await markUnschedulable(pod) }
+            scheduledPods += 1
+            unschedulablePods -= 1
+        }
         let seen = firstSeen[uid] ?? ContinuousClock.now
         firstSeen[uid] = seen
         let mode = pod.annotations["capstan.io/simulate"]
@@ -110,6 +140,26 @@ actor WorkloadSimulator {
         }
         _ = try? await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated,
                                     subresource: "status", options: writer)
+    }
+
+    /// A pod the full node cannot take stays Pending with PodScheduled False (Unschedulable), once, with the
+    /// scheduler's FailedScheduling Event; it is scheduled when a place frees up.
+    func markUnschedulable(_ pod: KubeObject) async {
+        let message = "0/1 nodes are available: 1 Too many pods."
+        if pod.status?["conditions"]?[0]?["reason"] == "Unschedulable" { return }
+        var updated = pod
+        updated.status = ["phase": "Pending", "conditions": [[
+            "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
+            "lastTransitionTime": .string(KubeTime.now()),
+        ]]]
+        do {
+            _ = try await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated,
+                                       subresource: "status", options: writer)
+            await recordEvent(about: pod, reason: "FailedScheduling", message: message, type: "Warning",
+                              component: "default-scheduler")
+        } catch {
+            logger.debug("pod changed before it was marked unschedulable", metadata: ["pod": "\(pod.name)"])
+        }
     }
 
     static func isJobPod(_ pod: KubeObject) -> Bool {

@@ -11,9 +11,17 @@ extension ClusterStore {
         return stored.bytes
     }
 
-    public func get(_ gvr: GroupVersionResource, namespace: String?, name: String) throws(KubeError) -> KubeObject {
-        let bytes = try getBytes(gvr, namespace: namespace, name: name)
-        return KubeObject((try? JSON.parse(bytes)) ?? .object([:]))
+    /// The object, decoded outside the actor so that reading never holds up other requests.
+    public nonisolated func get(_ gvr: GroupVersionResource, namespace: String?, name: String) async throws(KubeError)
+        -> KubeObject
+    {
+        try Self.decode(try await getBytes(gvr, namespace: namespace, name: name))
+    }
+
+    static func decode(_ bytes: [UInt8]) throws(KubeError) -> KubeObject {
+        do { return KubeObject(try JSON.parse(bytes)) } catch {
+            throw KubeError(code: 500, reason: .internalError, message: "a stored object cannot be read: \(error)")
+        }
     }
 
     /// One page of a list, as a serialized `<Kind>List`. The continue token names the last key returned.
@@ -61,11 +69,24 @@ extension ClusterStore {
         return out
     }
 
-    /// Objects of a resource, decoded (for the simulated controllers).
-    public func list(_ gvr: GroupVersionResource, namespace: String? = nil) throws(KubeError) -> [KubeObject] {
+    /// Objects of a resource in key order, decoded (for the simulated controllers). Only the stored bytes are
+    /// collected inside the actor; sorting and decoding happen outside it, so a list of 10,000 pods does not
+    /// hold up the API while it is decoded.
+    public nonisolated func list(_ gvr: GroupVersionResource, namespace: String? = nil) async throws(KubeError)
+        -> [KubeObject]
+    {
+        let stored = try await storedObjects(gvr, namespace: namespace)
+        var objects: [KubeObject] = []
+        objects.reserveCapacity(stored.count)
+        for (_, bytes) in stored.sorted(by: { $0.0 < $1.0 }) { objects.append(try Self.decode(bytes)) }
+        return objects
+    }
+
+    func storedObjects(_ gvr: GroupVersionResource, namespace: String?) throws(KubeError) -> [(ObjectKey, [UInt8])] {
         let type = try resourceType(gvr)
-        return (objects[type.storageKey] ?? [:]).filter { namespace == nil || $0.key.namespace == namespace }
-            .sorted { $0.key < $1.key }.map(\.value.object)
+        return (objects[type.storageKey] ?? [:]).compactMap { key, stored in
+            namespace == nil || key.namespace == namespace ? (key, stored.bytes) : nil
+        }
     }
 
     /// Opens a watch. Events after `resourceVersion` are replayed first; with no version, the current

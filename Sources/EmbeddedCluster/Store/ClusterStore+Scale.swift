@@ -7,7 +7,7 @@ extension ClusterStore {
         guard type.hasScale else {
             throw KubeError(code: 404, reason: .notFound, message: "\(type.gvr.resource) has no scale subresource")
         }
-        let object = try get(gvr, namespace: namespace, name: name)
+        let object = try Self.decode(try getBytes(gvr, namespace: namespace, name: name))
         return Self.scaleView(of: object, type: type)
     }
 
@@ -51,7 +51,7 @@ extension ClusterStore {
         guard let replicas = current.spec?["replicas"]?.intValue, replicas >= 0 else {
             throw KubeError(code: 422, reason: .invalid, message: "Scale \"\(name)\" is invalid: spec.replicas must be a non-negative integer")
         }
-        var object = try get(gvr, namespace: namespace, name: name)
+        var object = try Self.decode(try getBytes(gvr, namespace: namespace, name: name))
         object.json[path: type.scaleSpecPath] = .int(replicas)
         let updated = try update(gvr, namespace: namespace, name: name, object: object, options: options)
         return Self.scaleView(of: updated, type: type)
