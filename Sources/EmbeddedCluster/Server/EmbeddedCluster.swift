@@ -34,6 +34,11 @@ public final class EmbeddedCluster: Sendable {
         /// With TLS: require clients to present a certificate signed by the cluster's CA (as kube-apiserver's
         /// `--client-ca-file` does); such clients need no token.
         public var requireClientCertificates = false
+        /// A connection with no request in progress (nor a TLS handshake finished) is closed after this long.
+        public var idleTimeout: Duration = .seconds(60)
+        /// Connections served at once; more wait in the listen backlog until one closes, so idle clients cannot
+        /// use up the process's file descriptors.
+        public var maximumConnections = ConnectionLimits.defaultMaximumConnections
 
         public init(dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
                     token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
@@ -69,7 +74,8 @@ public final class EmbeddedCluster: Sendable {
                                      bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
-        var builder = HTTPServerBuilder.http1()
+        let http1 = HTTP1Channel.Configuration(idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
+        var builder = HTTPServerBuilder.http1(configuration: http1)
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))],
@@ -78,13 +84,14 @@ public final class EmbeddedCluster: Sendable {
                 tls.certificateVerification = .noHostnameVerification
                 tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificates.caPEM, format: .pem)])
             }
-            builder = try .tls(.http1(), tlsConfiguration: tls)
+            builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
         }
         let app = Application(
             responder: responder,
             server: builder,
-            configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port),
-                                                    serverName: "capstan-embedded-cluster"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
+                availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
