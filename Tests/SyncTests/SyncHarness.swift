@@ -28,6 +28,19 @@ final class SyncHarness: Sendable {
         return SyncHarness(cluster: cluster, repo: repo, controller: controller)
     }
 
+    /// Starts a harness, runs `body` and always awaits `shutdown()`.
+    static func with<T>(pollInterval: Duration = .seconds(60), _ body: (SyncHarness) async throws -> T) async throws -> T {
+        let harness = try await start(pollInterval: pollInterval)
+        do {
+            let result = try await body(harness)
+            await harness.shutdown()
+            return result
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+    }
+
     init(cluster: TestCluster, repo: GitFixture, controller: ApplicationController) {
         self.cluster = cluster
         self.repo = repo
