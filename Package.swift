@@ -99,6 +99,11 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .executableTarget(
+            name: "capstan-fuzz",
+            dependencies: ["Kube", "EmbeddedCluster"],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "KubeTestSupport",
             dependencies: [

@@ -11,6 +11,12 @@ import Testing
         #expect(try JSON.parse(value.serialized()) == value)
     }
 
+    /// Found by scripts/fuzz.sh: a high surrogate followed by an escape that is not a low one overflowed.
+    @Test func anUnpairedSurrogateBecomesTheReplacementCharacter() throws {
+        #expect(try JSON.parse(#""\ud83d\ud0e0x""#) == .string("\u{FFFD}\u{D0E0}x"))
+        #expect(try JSON.parse(#""\ud83d\ude00""#) == .string("😀"))
+    }
+
     @Test func malformedJSONIsRejectedWithOffset() {
         for bad in ["{", "{\"a\":}", "[1,]", "tru", "{\"a\":1}x", String(repeating: "[", count: 10_000)] {
             #expect(throws: JSONParseError.self) { try JSON.parse(bad) }

@@ -201,9 +201,16 @@ struct JSONByteParser {
                 if (0xD800..<0xDC00).contains(code), index + 6 <= bytes.count,
                     bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                 {
+                    let afterHigh = index
                     index += 2
                     let low = try parseHex4()
-                    code = 0x10000 + ((code - 0xD800) << 10) + (low &- 0xDC00)
+                    if (0xDC00..<0xE000).contains(low) {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        // An unpaired high surrogate becomes U+FFFD (as Go's decoder does); the escape after
+                        // it is read on its own. Found by scripts/fuzz.sh (arithmetic overflow before).
+                        index = afterHigh
+                    }
                 }
                 let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                 scalars.append(contentsOf: Array(String(Character(scalar)).utf8))

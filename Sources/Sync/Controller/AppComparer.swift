@@ -22,6 +22,10 @@ public actor AppComparer {
         var first: (CommitID, SourceType)?
         let (references, referenceCommits) = try await referencedFiles(of: app, maxAge: maxAge)
         for source in app.sources where source.ref == nil || !source.path.isEmpty {
+            if let chart = source.chart {
+                throw .comparison("source.chart '\(chart)' names a chart in a Helm repository or OCI registry, "
+                    + "which Capstan does not fetch yet; keep the chart in Git and point source.path at it")
+            }
             let creds = await credentials.credentials(for: source.repoURL)
             let commit: CommitID
             let files: [String: [UInt8]]
@@ -35,8 +39,10 @@ public actor AppComparer {
             do { pathFiles = try await repositories.files(source.repoURL, commit: commit, path: source.path) } catch {
                 throw .comparison("\(error)")
             }
+            // Jsonnet imports and libraries may reach anywhere in the repository, too.
             let selfContained = source.kustomize == nil && source.helm == nil
                 && !KustomizeRenderer.fileNames.contains { pathFiles[$0] != nil }
+                && !pathFiles.keys.contains { $0.hasSuffix(".jsonnet") }
             if selfContained {
                 let prefix = SourceTree.join("", source.path).map { $0.isEmpty ? "" : $0 + "/" } ?? ""
                 files = Dictionary(uniqueKeysWithValues: pathFiles.map { (prefix + $0.key, $0.value) })

@@ -79,14 +79,6 @@ struct HelmRenderer {
     }
 
     private func write(_ files: [(String, [UInt8])], under work: URL) throws(RenderError) {
-        do {
-            for (relative, content) in files {
-                let target = work.appendingPathComponent(relative)
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(content).write(to: target)
-            }
-        } catch {
-            throw RenderError("could not stage the chart: \(error)")
-        }
+        try StagedFiles.write(files, under: work, what: "the chart")
     }
 }

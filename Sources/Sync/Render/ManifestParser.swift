@@ -13,8 +13,17 @@ public enum ManifestParser {
         } catch {
             throw RenderError("failed to parse \(file): \(error)")
         }
+        return try objects(in: documents, file: file)
+    }
+
+    /// Objects of parsed documents: each an object, a `List`, or (as Jsonnet gives them) an array of these.
+    static func objects(in documents: [JSON], file: String) throws(RenderError) -> [KubeObject] {
         var objects: [KubeObject] = []
         for document in documents where document != .null {
+            if let elements = document.arrayValue {
+                objects += try Self.objects(in: elements, file: file)
+                continue
+            }
             guard case .object = document else { throw RenderError("\(file): a document is not an object") }
             if document["kind"]?.stringValue?.hasSuffix("List") == true, let items = document["items"]?.arrayValue {
                 for item in items { objects.append(try validated(item, file: file)) }

@@ -21,6 +21,11 @@ public struct Renderer: Sendable {
             throw RenderError("app path '\(tree.root)' does not exist")
         }
         let spec = try SourceOverrides.apply(to: source.json, tree: tree, appName: appName)
+        if let plugin = spec["plugin"], plugin != .null {
+            let name = plugin["name"]?.stringValue.map { " '\($0)'" } ?? ""
+            throw RenderError("source.plugin\(name) is not supported: Capstan runs no config management plugins; "
+                + "render the manifests into Git, or use a directory, Kustomize, Helm or Jsonnet source")
+        }
         let type = detect(spec, tree: tree)
         switch type {
         case .helm:
