@@ -39,35 +39,35 @@ import Testing
     }
 
     @Test func runDoesTheWorkOnlyAsLeader() async throws {
-        let cluster = try await TestCluster.start(simulate: false)
-        defer { Task { await cluster.shutdown() } }
-        let a = elector(cluster, "a"), b = elector(cluster, "b")
-        let started = AsyncStream<String>.makeStream()
-        let first = Task { try await a.run { started.continuation.yield("a"); try await Task.sleep(for: .seconds(60)) } }
-        var iterator = started.stream.makeAsyncIterator()
-        #expect(await iterator.next() == "a")
-        let second = Task { try await b.run { started.continuation.yield("b"); try await Task.sleep(for: .seconds(60)) } }
-        try await Task.sleep(for: .milliseconds(300))
-        first.cancel()  // a stops renewing
-        #expect(await iterator.next() == "b")
-        second.cancel()
+        try await TestCluster.with(simulate: false) { cluster in
+            let a = elector(cluster, "a"), b = elector(cluster, "b")
+            let started = AsyncStream<String>.makeStream()
+            let first = Task { try await a.run { started.continuation.yield("a"); try await Task.sleep(for: .seconds(60)) } }
+            var iterator = started.stream.makeAsyncIterator()
+            #expect(await iterator.next() == "a")
+            let second = Task { try await b.run { started.continuation.yield("b"); try await Task.sleep(for: .seconds(60)) } }
+            try await Task.sleep(for: .milliseconds(300))
+            first.cancel()  // a stops renewing
+            #expect(await iterator.next() == "b")
+            second.cancel()
+        }
     }
 
     @Test func eventsAreRecordedAndRepeatsCounted() async throws {
-        let cluster = try await TestCluster.start(simulate: false)
-        defer { Task { await cluster.shutdown() } }
-        var logger = Logger(label: "events")
-        logger.logLevel = .critical
-        let recorder = EventRecorder(client: cluster.client, component: "capstan-test", logger: logger)
-        let cm = try await cluster.client.create(Fixtures.configMap("subject", namespace: cluster.namespace))
-        await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
-        await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
-        await recorder.record(cm, type: .normal, reason: "Synced", message: "ok")
-        let events = try await cluster.client.list(.events, namespace: cluster.namespace).items
-        let warning = try #require(events.first { $0.json["reason"] == "ComparisonError" })
-        #expect(warning.json["count"] == 2 && warning.json["type"] == "Warning")
-        #expect(warning.json[path: ["involvedObject", "name"]] == "subject")
-        #expect(warning.json[path: ["involvedObject", "uid"]]?.stringValue == cm.uid)
-        #expect(events.filter { $0.json["reason"] == "Synced" }.count == 1)
+        try await TestCluster.with(simulate: false) { cluster in
+            var logger = Logger(label: "events")
+            logger.logLevel = .critical
+            let recorder = EventRecorder(client: cluster.client, component: "capstan-test", logger: logger)
+            let cm = try await cluster.client.create(Fixtures.configMap("subject", namespace: cluster.namespace))
+            await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
+            await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
+            await recorder.record(cm, type: .normal, reason: "Synced", message: "ok")
+            let events = try await cluster.client.list(.events, namespace: cluster.namespace).items
+            let warning = try #require(events.first { $0.json["reason"] == "ComparisonError" })
+            #expect(warning.json["count"] == 2 && warning.json["type"] == "Warning")
+            #expect(warning.json[path: ["involvedObject", "name"]] == "subject")
+            #expect(warning.json[path: ["involvedObject", "uid"]]?.stringValue == cm.uid)
+            #expect(events.filter { $0.json["reason"] == "Synced" }.count == 1)
+        }
     }
 }

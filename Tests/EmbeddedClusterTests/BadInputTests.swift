@@ -15,46 +15,46 @@ import Testing
     }
 
     @Test func malformedBodiesUnknownResourcesAndOversizedBodies() async throws {
-        let cluster = try await TestCluster.start()
-        defer { Task { await cluster.shutdown() } }
-        let base = "/api/v1/namespaces/\(cluster.namespace)/configmaps"
-        let cases: [(HTTPMethod, String, [UInt8]?, String, Int)] = [
-            (.POST, base, Array("{not json".utf8), "application/json", 400),
-            (.POST, base, Array("a: [1,\n b: }".utf8), "application/yaml", 400),
-            (.POST, base, (0..<512).map { _ in UInt8.random(in: 0...255) }, "application/json", 400),
-            (.POST, base, Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#.utf8), "application/json", 422),
-            (.POST, base, Array(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#.utf8), "application/json", 400),
-            (.GET, "/api/v1/namespaces/\(cluster.namespace)/nonsense", nil, "application/json", 404),
-            (.GET, "/apis/nope.example/v1", nil, "application/json", 404),
-            (.POST, base, Array(repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024), "application/json", 413),
-            (.PATCH, base + "/missing", Array("{}".utf8), "text/plain", 415),
-            (.GET, base + "?labelSelector=in%20(", nil, "application/json", 400),
-            (.GET, base + "?limit=ten", nil, "application/json", 400),
-            (.GET, base + "?continue=garbage", nil, "application/json", 400),
-            (.GET, base + "?watch=true&resourceVersion=abc", nil, "application/json", 400),
-            (.DELETE, base + "/still-works", Array(#"{"propagationPolicy":"Sideways"}"#.utf8), "application/json", 400),
-            (.DELETE, base + "/still-works", Array("{oops".utf8), "application/json", 400),
-        ]
-        _ = try await cluster.client.create(Fixtures.configMap("still-works", namespace: cluster.namespace))
-        for (method, path, body, contentType, expected) in cases {
-            let response = try await raw(cluster, method, path, body: body, contentType: contentType)
-            #expect(response.status == expected, "\(method) \(path)")
-            let status = try JSON.parse(response.body)
-            #expect(status["kind"] == "Status" && status["code"]?.intValue == Int64(expected))
+        try await TestCluster.with { cluster in
+            let base = "/api/v1/namespaces/\(cluster.namespace)/configmaps"
+            let cases: [(HTTPMethod, String, [UInt8]?, String, Int)] = [
+                (.POST, base, Array("{not json".utf8), "application/json", 400),
+                (.POST, base, Array("a: [1,\n b: }".utf8), "application/yaml", 400),
+                (.POST, base, (0..<512).map { _ in UInt8.random(in: 0...255) }, "application/json", 400),
+                (.POST, base, Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#.utf8), "application/json", 422),
+                (.POST, base, Array(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#.utf8), "application/json", 400),
+                (.GET, "/api/v1/namespaces/\(cluster.namespace)/nonsense", nil, "application/json", 404),
+                (.GET, "/apis/nope.example/v1", nil, "application/json", 404),
+                (.POST, base, Array(repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024), "application/json", 413),
+                (.PATCH, base + "/missing", Array("{}".utf8), "text/plain", 415),
+                (.GET, base + "?labelSelector=in%20(", nil, "application/json", 400),
+                (.GET, base + "?limit=ten", nil, "application/json", 400),
+                (.GET, base + "?continue=garbage", nil, "application/json", 400),
+                (.GET, base + "?watch=true&resourceVersion=abc", nil, "application/json", 400),
+                (.DELETE, base + "/still-works", Array(#"{"propagationPolicy":"Sideways"}"#.utf8), "application/json", 400),
+                (.DELETE, base + "/still-works", Array("{oops".utf8), "application/json", 400),
+            ]
+            _ = try await cluster.client.create(Fixtures.configMap("still-works", namespace: cluster.namespace))
+            for (method, path, body, contentType, expected) in cases {
+                let response = try await raw(cluster, method, path, body: body, contentType: contentType)
+                #expect(response.status == expected, "\(method) \(path)")
+                let status = try JSON.parse(response.body)
+                #expect(status["kind"] == "Status" && status["code"]?.intValue == Int64(expected))
+            }
+            #expect(try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "still-works").name == "still-works")
         }
-        #expect(try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "still-works").name == "still-works")
     }
 
     @Test func wrongTokenIsUnauthorized() async throws {
-        let cluster = try await TestCluster.start(token: "right-token")
-        defer { Task { await cluster.shutdown() } }
-        guard let embedded = cluster.embedded else { return }
-        var logger = Logger(label: "t")
-        logger.logLevel = .error
-        let intruder = try KubeClient(config: ClusterConfig(server: embedded.url, bearerToken: "wrong"), logger: logger)
-        let response = try await intruder.sendRaw(method: .GET, path: "/api/v1/namespaces")
-        #expect(response.status == 401)
-        try await intruder.shutdown()
+        try await TestCluster.with(token: "right-token") { cluster in
+            guard let embedded = cluster.embedded else { return }
+            var logger = Logger(label: "t")
+            logger.logLevel = .error
+            let intruder = try KubeClient(config: ClusterConfig(server: embedded.url, bearerToken: "wrong"), logger: logger)
+            let response = try await intruder.sendRaw(method: .GET, path: "/api/v1/namespaces")
+            #expect(response.status == 401)
+            try await intruder.shutdown()
+        }
     }
 }
 

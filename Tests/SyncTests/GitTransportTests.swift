@@ -7,32 +7,32 @@ import Testing
 
 @Suite(.serialized) struct GitTransportTests {
     @Test func smartHTTPWithCredentialsFromARepositorySecret() async throws {
-        let h = try await SyncHarness.start()
-        defer { Task { await h.shutdown() } }
-        try h.repo.commit(["app/cm.yaml": Manifests.configMap("over-http", ["v": "1"])])
-        let root = h.repo.path + "-served"
-        try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, root + "/team/app.git"])
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let server = try await GitHTTPServer.start(root: root, username: "alice", password: "s3cret-token")
-        defer { Task { await server.stop() } }
-        let url = "http://127.0.0.1:\(server.port)/team/app.git"
+        try await SyncHarness.with { h in
+            try h.repo.commit(["app/cm.yaml": Manifests.configMap("over-http", ["v": "1"])])
+            let root = h.repo.path + "-served"
+            try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, root + "/team/app.git"])
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let server = try await GitHTTPServer.start(root: root, username: "alice", password: "s3cret-token")
+            defer { Task { await server.stop() } }
+            let url = "http://127.0.0.1:\(server.port)/team/app.git"
 
-        // Without credentials: a clear error naming the repository, never a password.
-        try await h.createApp("private", path: "app", automated: [:], extraSpec: [
-            "source": ["repoURL": .string(url), "path": "app", "targetRevision": "main"]])
-        #expect(try await h.waitForApp("private") { status in
-            (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("authentication") }
-        })
+            // Without credentials: a clear error naming the repository, never a password.
+            try await h.createApp("private", path: "app", automated: [:], extraSpec: [
+                "source": ["repoURL": .string(url), "path": "app", "targetRevision": "main"]])
+            #expect(try await h.waitForApp("private") { status in
+                (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("authentication") }
+            })
 
-        var secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "repo-creds", namespace: h.namespace, body: [
-            "stringData": ["url": .string("http://127.0.0.1:\(server.port)/team"), "username": "alice", "password": "s3cret-token"]])
-        secret.labels = ["argocd.argoproj.io/secret-type": "repo-creds"]
-        _ = try await h.client.create(secret)
-        try await Task.sleep(for: .seconds(6))  // credentials are re-read at most every 5 s
-        try await h.refresh("private")
-        #expect(try await h.waitForApp("private") { $0.syncStatus == "Synced" })
-        #expect(await h.configMap("over-http") != nil)
-        #expect(try await !h.statusAndEvents("private").contains("s3cret-token"))
+            var secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "repo-creds", namespace: h.namespace, body: [
+                "stringData": ["url": .string("http://127.0.0.1:\(server.port)/team"), "username": "alice", "password": "s3cret-token"]])
+            secret.labels = ["argocd.argoproj.io/secret-type": "repo-creds"]
+            _ = try await h.client.create(secret)
+            try await Task.sleep(for: .seconds(6))  // credentials are re-read at most every 5 s
+            try await h.refresh("private")
+            #expect(try await h.waitForApp("private") { $0.syncStatus == "Synced" })
+            #expect(await h.configMap("over-http") != nil)
+            #expect(try await !h.statusAndEvents("private").contains("s3cret-token"))
+        }
     }
 
     @Test func wrongPasswordIsAnAuthenticationError() async throws {
@@ -127,33 +127,33 @@ import Testing
     }
 
     @Test func sshRepositorySecretAndKnownHostsConfigMap() async throws {
-        let h = try await SyncHarness.start()
-        defer { Task { await h.shutdown() } }
-        try h.repo.commit(["app/cm.yaml": Manifests.configMap("over-ssh", ["v": "1"])])
-        let bare = h.repo.path + "-ssh.git"
-        try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, bare])
-        defer { try? FileManager.default.removeItem(atPath: bare) }
-        let server = try SSHGitServer()
-        defer { server.stop() }
-        let url = server.url(bare)
+        try await SyncHarness.with { h in
+            try h.repo.commit(["app/cm.yaml": Manifests.configMap("over-ssh", ["v": "1"])])
+            let bare = h.repo.path + "-ssh.git"
+            try GitFixture.run(["git", "clone", "-q", "--bare", h.repo.path, bare])
+            defer { try? FileManager.default.removeItem(atPath: bare) }
+            let server = try SSHGitServer()
+            defer { server.stop() }
+            let url = server.url(bare)
 
-        var secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "repo-ssh", namespace: h.namespace, body: [
-            "stringData": ["url": .string(url), "sshPrivateKey": .string(server.clientKey)]])
-        secret.labels = ["argocd.argoproj.io/secret-type": "repository"]
-        _ = try await h.client.create(secret)
-        // No known-hosts ConfigMap yet: the Application reports the unknown host.
-        try await h.createApp("private-ssh", path: "app", automated: [:], extraSpec: [
-            "source": ["repoURL": .string(url), "path": "app", "targetRevision": "main"]])
-        #expect(try await h.waitForApp("private-ssh") { status in
-            (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("not in the known hosts") }
-        })
+            var secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "repo-ssh", namespace: h.namespace, body: [
+                "stringData": ["url": .string(url), "sshPrivateKey": .string(server.clientKey)]])
+            secret.labels = ["argocd.argoproj.io/secret-type": "repository"]
+            _ = try await h.client.create(secret)
+            // No known-hosts ConfigMap yet: the Application reports the unknown host.
+            try await h.createApp("private-ssh", path: "app", automated: [:], extraSpec: [
+                "source": ["repoURL": .string(url), "path": "app", "targetRevision": "main"]])
+            #expect(try await h.waitForApp("private-ssh") { status in
+                (status["conditions"]?.arrayValue ?? []).contains { ($0["message"]?.stringValue ?? "").contains("not in the known hosts") }
+            })
 
-        _ = try await h.client.create(KubeObject(apiVersion: "v1", kind: "ConfigMap", name: RepositoryCredentials.knownHostsConfigMap,
-                                                 namespace: h.namespace, body: ["data": ["ssh_known_hosts": .string(server.knownHostsLine + "\n")]]))
-        try await Task.sleep(for: .seconds(6))  // credentials are re-read at most every 5 s
-        try await h.refresh("private-ssh")
-        #expect(try await h.waitForApp("private-ssh") { $0.syncStatus == "Synced" })
-        #expect(await h.configMap("over-ssh") != nil)
-        #expect(try await !h.statusAndEvents("private-ssh").contains("PRIVATE KEY"))
+            _ = try await h.client.create(KubeObject(apiVersion: "v1", kind: "ConfigMap", name: RepositoryCredentials.knownHostsConfigMap,
+                                                     namespace: h.namespace, body: ["data": ["ssh_known_hosts": .string(server.knownHostsLine + "\n")]]))
+            try await Task.sleep(for: .seconds(6))  // credentials are re-read at most every 5 s
+            try await h.refresh("private-ssh")
+            #expect(try await h.waitForApp("private-ssh") { $0.syncStatus == "Synced" })
+            #expect(await h.configMap("over-ssh") != nil)
+            #expect(try await !h.statusAndEvents("private-ssh").contains("PRIVATE KEY"))
+        }
     }
 }

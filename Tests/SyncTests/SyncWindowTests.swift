@@ -70,53 +70,53 @@ import Testing
     }
 
     @Test func windowsHoldAutomatedAndManualSyncs() async throws {
-        let h = try await SyncHarness.start()
-        defer { Task { await h.shutdown() } }
-        try h.repo.commit(["denied/cm.yaml": Manifests.configMap("denied-cm", ["v": "1"]),
-                           "outside/cm.yaml": Manifests.configMap("outside-cm", ["v": "1"])])
-        // An allow window two hours from now is certainly closed; a deny window firing every minute is open.
-        let later = (Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour! + 2) % 24
-        let projects = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects")
-        _ = try await h.client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", name: "windowed",
-                                                 namespace: h.namespace, body: ["spec": [
-            "sourceRepos": ["*"], "destinations": [["server": "*", "namespace": "*"]],
-            "syncWindows": [
-                ["kind": "deny", "schedule": "* * * * *", "duration": "1h", "applications": ["denied-*"], "manualSync": true],
-                ["kind": "allow", "schedule": .string("0 \(later) * * *"), "duration": "1h", "applications": ["outside-*"]],
-            ]]]))
-        try await h.createApp("denied-app", path: "denied", automated: [:], extraSpec: ["project": "windowed"])
-        try await h.createApp("outside-app", path: "outside", automated: [:], extraSpec: ["project": "windowed"])
-        #expect(try await h.waitForApp("denied-app") { $0.syncStatus == "OutOfSync" })
-        #expect(try await h.waitForApp("outside-app") { $0.syncStatus == "OutOfSync" })
-        try await Task.sleep(for: .seconds(1))
-        #expect(await h.configMap("denied-cm") == nil, "automated syncs wait for the windows")
-        #expect(await h.configMap("outside-cm") == nil, "automated syncs wait for the windows")
-        let events = try await h.client.list(.events, namespace: h.namespace).items
-        #expect(events.contains { $0.json["reason"] == "SyncWindowBlocked" && $0.json[path: ["involvedObject", "name"]] == "denied-app" })
+        try await SyncHarness.with { h in
+            try h.repo.commit(["denied/cm.yaml": Manifests.configMap("denied-cm", ["v": "1"]),
+                               "outside/cm.yaml": Manifests.configMap("outside-cm", ["v": "1"])])
+            // An allow window two hours from now is certainly closed; a deny window firing every minute is open.
+            let later = (Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date()).hour! + 2) % 24
+            let projects = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects")
+            _ = try await h.client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "AppProject", name: "windowed",
+                                                     namespace: h.namespace, body: ["spec": [
+                "sourceRepos": ["*"], "destinations": [["server": "*", "namespace": "*"]],
+                "syncWindows": [
+                    ["kind": "deny", "schedule": "* * * * *", "duration": "1h", "applications": ["denied-*"], "manualSync": true],
+                    ["kind": "allow", "schedule": .string("0 \(later) * * *"), "duration": "1h", "applications": ["outside-*"]],
+                ]]]))
+            try await h.createApp("denied-app", path: "denied", automated: [:], extraSpec: ["project": "windowed"])
+            try await h.createApp("outside-app", path: "outside", automated: [:], extraSpec: ["project": "windowed"])
+            #expect(try await h.waitForApp("denied-app") { $0.syncStatus == "OutOfSync" })
+            #expect(try await h.waitForApp("outside-app") { $0.syncStatus == "OutOfSync" })
+            try await Task.sleep(for: .seconds(1))
+            #expect(await h.configMap("denied-cm") == nil, "automated syncs wait for the windows")
+            #expect(await h.configMap("outside-cm") == nil, "automated syncs wait for the windows")
+            let events = try await h.client.list(.events, namespace: h.namespace).items
+            #expect(events.contains { $0.json["reason"] == "SyncWindowBlocked" && $0.json[path: ["involvedObject", "name"]] == "denied-app" })
 
-        // manualSync on the deny window lets a manual sync through.
-        try await h.sync("denied-app")
-        #expect(try await h.waitForApp("denied-app") { $0.syncStatus == "Synced" })
-        // The allow window has no manualSync: the operation waits, Running, saying why.
-        try await h.sync("outside-app")
-        #expect(try await h.waitForApp("outside-app") { status in
-            status.operationPhase == "Running"
-                && (status[path: ["operationState", "message"]]?.stringValue ?? "").contains("blocked by sync window: outside every allow window")
-        })
-        #expect(await h.configMap("outside-cm") == nil)
-        // Once the project drops its windows, the waiting operation runs.
-        _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": .null]])
-        #expect(try await h.waitForApp("outside-app") { $0.syncStatus == "Synced" && $0.operationPhase == "Succeeded" })
-        #expect(await h.configMap("outside-cm") != nil)
+            // manualSync on the deny window lets a manual sync through.
+            try await h.sync("denied-app")
+            #expect(try await h.waitForApp("denied-app") { $0.syncStatus == "Synced" })
+            // The allow window has no manualSync: the operation waits, Running, saying why.
+            try await h.sync("outside-app")
+            #expect(try await h.waitForApp("outside-app") { status in
+                status.operationPhase == "Running"
+                    && (status[path: ["operationState", "message"]]?.stringValue ?? "").contains("blocked by sync window: outside every allow window")
+            })
+            #expect(await h.configMap("outside-cm") == nil)
+            // Once the project drops its windows, the waiting operation runs.
+            _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": .null]])
+            #expect(try await h.waitForApp("outside-app") { $0.syncStatus == "Synced" && $0.operationPhase == "Succeeded" })
+            #expect(await h.configMap("outside-cm") != nil)
 
-        // A window that cannot be read is an InvalidSpecError naming it, not a window silently ignored.
-        _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": [
-            ["kind": "deny", "schedule": "0 25 * * *", "duration": "1h", "applications": ["*"]]]]])
-        try await h.refresh("outside-app")
-        #expect(try await h.waitForApp("outside-app") { status in
-            (status["conditions"]?.arrayValue ?? []).contains {
-                $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("sync window 1: hour '25' is out of range")
-            }
-        })
+            // A window that cannot be read is an InvalidSpecError naming it, not a window silently ignored.
+            _ = try await h.client.patch(projects, namespace: h.namespace, name: "windowed", type: .merge, patch: ["spec": ["syncWindows": [
+                ["kind": "deny", "schedule": "0 25 * * *", "duration": "1h", "applications": ["*"]]]]])
+            try await h.refresh("outside-app")
+            #expect(try await h.waitForApp("outside-app") { status in
+                (status["conditions"]?.arrayValue ?? []).contains {
+                    $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("sync window 1: hour '25' is out of range")
+                }
+            })
+        }
     }
 }
