@@ -32,7 +32,9 @@ struct APIResponder: HTTPResponder {
     func route(_ request: Request) async throws -> Response {
         let catalog = await store.catalog
         let target = RequestTarget(path: request.uri.path) { catalog.type($0)?.namespaced }
-        if case .resource(let path) = target { return try await resource(path, request: request) }
+        if case .resource(let path) = target {
+            return try await resource(path, request: request, storageKey: catalog.type(path.gvr)?.storageKey)
+        }
         guard request.method == .get else {
             throw KubeError(code: 405, reason: .methodNotAllowed,
                             message: "the server does not allow this method on the requested resource")
@@ -60,7 +62,7 @@ struct APIResponder: HTTPResponder {
         return json
     }
 
-    func resource(_ path: ResourcePath, request: Request) async throws -> Response {
+    func resource(_ path: ResourcePath, request: Request, storageKey: String?) async throws -> Response {
         var request = request
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
@@ -70,7 +72,7 @@ struct APIResponder: HTTPResponder {
         let manager = param("fieldManager") ?? Self.defaultManager(request.headers[.userAgent])
         let options = WriteOptions(fieldManager: manager, dryRun: try query.dryRun, force: param("force") == "true")
         _ = try query.gracePeriodSeconds
-        let storageKey = await store.catalog.type(gvr)?.storageKey ?? gvr.resource
+        let storageKey = storageKey ?? gvr.resource
         guard path.subresource == nil || ["status", "scale"].contains(path.subresource!) else {
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
         }

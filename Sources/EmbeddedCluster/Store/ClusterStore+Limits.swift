@@ -15,6 +15,8 @@ extension ClusterStore {
                 message: "\(key.resource) \"\(key.name)\" would be \(bytes.count) bytes; "
                     + "objects are limited to \(Self.maximumObjectBytes) bytes")
         }
+        // Nesting deeper than the limit takes at least two bytes per level, so small objects skip the scan.
+        guard bytes.count > 2 * JSON.maximumDepth else { return }
         let depth = JSON.nestingDepth(ofSerialized: bytes)
         if depth > JSON.maximumDepth {
             throw KubeError(
