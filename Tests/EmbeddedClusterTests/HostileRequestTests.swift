@@ -43,6 +43,16 @@ import Testing
         }
     }
 
+    @Test func anOversizedRequestLineGetsAStatus() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let path = "/api/v1/namespaces/\(cluster.namespace)/configmaps/" + String(repeating: "a", count: 100_000)
+            let response = try await cluster.client.sendRaw(method: .GET, path: path)
+            #expect(response.status == 414)
+            #expect(try JSON.parse(response.body)["kind"] == "Status")
+            #expect(try await cluster.client.list(.configMaps, namespace: cluster.namespace).items.isEmpty)
+        }
+    }
+
     @Test func dryRunDeletesChangeNothing() async throws {
         try await TestCluster.with(simulate: false) { cluster in
             let ns = cluster.namespace

@@ -74,7 +74,8 @@ public final class EmbeddedCluster: Sendable {
                                      bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
-        let http1 = HTTP1Channel.Configuration(idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [MalformedRequestHandler()],
+                                               idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
         var builder = HTTPServerBuilder.http1(configuration: http1)
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
