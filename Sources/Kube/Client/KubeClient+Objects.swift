@@ -54,9 +54,18 @@ extension KubeClient {
         let path = Self.path(gvr, namespace: info.namespaced ? namespace : nil)
         let list = try Self.decode(try await send(method: .GET, path: path, query: query))
         let token = list["metadata"]?["continue"]?.stringValue
-        return ObjectList(items: (list["items"]?.arrayValue ?? []).map(KubeObject.init),
+        return ObjectList(items: (list["items"]?.arrayValue ?? []).map { Self.typed($0, as: info) },
                           resourceVersion: list["metadata"]?["resourceVersion"]?.stringValue ?? "",
                           continueToken: token?.isEmpty == false ? token : nil)
+    }
+
+    /// A list item as kube-apiserver sends it carries no `kind` or `apiVersion` (the list's kind names them);
+    /// they are filled in here, so every object a caller holds says what it is.
+    static func typed(_ item: JSON, as info: APIResourceInfo) -> KubeObject {
+        var object = KubeObject(item)
+        if object.kind.isEmpty { object.kind = info.kind }
+        if object.apiVersion.isEmpty { object.apiVersion = info.gvr.groupVersion.description }
+        return object
     }
 
     /// Every page of a list, followed to the end.
