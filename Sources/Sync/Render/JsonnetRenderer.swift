@@ -7,6 +7,8 @@ import Kube
 /// may give one object, a `List`, or an array of objects (nested arrays flattened).
 struct JsonnetRenderer {
     var options: JSON?
+    /// How long one file may evaluate (Git content decides how much Jsonnet computes).
+    var timeout = ExternalTool.defaultTimeout
 
     static func binary() -> String? { ExternalTool.find("jsonnet") }
 
@@ -24,8 +26,10 @@ struct JsonnetRenderer {
         var objects: [KubeObject] = []
         for file in files {
             let output: ExternalTool.Output
-            do { output = try ExternalTool.run(jsonnet, flags + [work.appendingPathComponent(file).path]) } catch {
-                throw RenderError("could not run jsonnet: \(error)")
+            do {
+                output = try ExternalTool.run(jsonnet, flags + [work.appendingPathComponent(file).path], timeout: timeout)
+            } catch {
+                throw RenderError("could not run jsonnet on \(file): \(error)")
             }
             guard output.status == 0 else {
                 let message = output.stderr.replacingOccurrences(of: work.path + "/", with: "")

@@ -22,8 +22,20 @@ enum ExternalTool {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Runs the tool, blocking the calling thread.
-    static func run(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> Output {
+    /// How long a tool may run before it is stopped: Git content decides what `jsonnet` or `helm` computes, and
+    /// one Application's render must not hold a controller worker for ever.
+    static let defaultTimeout: Duration = .seconds(120)
+
+    /// A tool that ran past its time limit and was stopped.
+    struct Timeout: Error, CustomStringConvertible {
+        var tool: String
+        var limit: Duration
+        var description: String { "\(tool) did not finish within \(limit) and was stopped" }
+    }
+
+    /// Runs the tool, blocking the calling thread; stops it (SIGTERM, then SIGKILL) after `timeout`.
+    static func run(_ executable: String, _ arguments: [String], input: Data? = nil,
+                    timeout: Duration = defaultTimeout) throws -> Output {
         _ = ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -35,6 +47,15 @@ enum ExternalTool {
         process.standardError = err
         process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        let deadline = Deadline()
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval) {
+            guard process.isRunning else { return }
+            deadline.passed = true
+            process.terminate()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) {
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
+        }
         if let input {
             DispatchQueue.global().async {
                 try? stdin.fileHandleForWriting.write(contentsOf: input)
@@ -50,7 +71,16 @@ enum ExternalTool {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         errorsRead.wait()
         process.waitUntilExit()
+        if deadline.passed {
+            throw Timeout(tool: URL(fileURLWithPath: executable).lastPathComponent, limit: timeout)
+        }
         return Output(status: process.terminationStatus, stdout: data, stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+
+    /// Set by the timer before it stops the tool; read after `waitUntilExit`, which the tool's exit (caused by
+    /// the timer's signal) orders after the write.
+    private final class Deadline: @unchecked Sendable {
+        var passed = false
     }
 
     /// Standard error, read on another thread; the semaphore orders the write before the read.
@@ -59,11 +89,20 @@ enum ExternalTool {
     }
 
     /// Runs the tool on a Dispatch thread, leaving Swift's cooperative pool free while it works.
-    static func runDetached(_ executable: String, _ arguments: [String], input: Data? = nil) async throws -> Output {
+    static func runDetached(_ executable: String, _ arguments: [String], input: Data? = nil,
+                            timeout: Duration = defaultTimeout) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(executable, arguments, input: input) })
+                continuation.resume(with: Result { try run(executable, arguments, input: input, timeout: timeout) })
             }
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for Dispatch.
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }
