@@ -52,12 +52,14 @@ final class BareRepository {
     /// Asks the remote for its refs without downloading anything (`git ls-remote`).
     func listRemote(credentials: GitCredentials) throws(GitError) -> RemoteRefs {
         let remote = origin
-        return try CredentialContext(credentials, url: url).withCallbacks { (callbacks) throws(GitError) -> RemoteRefs in
+        return try CredentialContext(credentials, url: url).withCallbacks {
+            (callbacks) throws(GitError) -> RemoteRefs in
             var callbacks = callbacks
             var proxy = git_proxy_options()
             git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION))
-            try LibGit2.check(git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil),
-                              "ls-remote", repository: url, secrets: credentials.secrets)
+            try LibGit2.check(
+                git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil),
+                "ls-remote", repository: url, secrets: credentials.secrets)
             defer { git_remote_disconnect(remote) }
             var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
             var count = 0
@@ -83,9 +85,11 @@ final class BareRepository {
             options.callbacks = callbacks
             options.prune = GIT_FETCH_PRUNE
             options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL
-            try withStringArray(["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]) { (specs) throws(GitError) in
-                try LibGit2.check(git_remote_fetch(remote, &specs, &options, nil), "fetch", repository: url,
-                                  secrets: credentials.secrets)
+            try withStringArray(["+refs/heads/*:refs/remotes/origin/*", "+refs/tags/*:refs/tags/*"]) {
+                (specs) throws(GitError) in
+                try LibGit2.check(
+                    git_remote_fetch(remote, &specs, &options, nil), "fetch", repository: url,
+                    secrets: credentials.secrets)
             }
         }
     }
@@ -103,7 +107,8 @@ final class BareRepository {
     func peelToCommit(_ id: CommitID) throws(GitError) -> CommitID {
         var oid = id.oid
         var object: OpaquePointer?
-        try LibGit2.check(git_object_lookup(&object, repository, &oid, GIT_OBJECT_ANY), "resolve \(id.short)", repository: url)
+        try LibGit2.check(
+            git_object_lookup(&object, repository, &oid, GIT_OBJECT_ANY), "resolve \(id.short)", repository: url)
         defer { git_object_free(object) }
         var commit: OpaquePointer?
         try LibGit2.check(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "resolve \(id.short)", repository: url)
@@ -148,13 +153,16 @@ final class BareRepository {
                 try LibGit2.check(git_commit_tree(&newTree, newCommit), "read tree", repository: url)
                 defer { git_tree_free(newTree) }
                 var diff: OpaquePointer?
-                try LibGit2.check(git_diff_tree_to_tree(&diff, repository, oldTree, newTree, nil), "diff", repository: url)
+                try LibGit2.check(
+                    git_diff_tree_to_tree(&diff, repository, oldTree, newTree, nil), "diff", repository: url)
                 defer { git_diff_free(diff) }
                 var paths: [String] = []
                 for index in 0..<git_diff_num_deltas(diff) {
                     guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
                     if let p = delta.old_file.path { paths.append(String(cString: p)) }
-                    if let p = delta.new_file.path, paths.last != String(cString: p) { paths.append(String(cString: p)) }
+                    if let p = delta.new_file.path, paths.last != String(cString: p) {
+                        paths.append(String(cString: p))
+                    }
                 }
                 return paths
             }
@@ -172,14 +180,18 @@ final class BareRepository {
             guard !trimmed.isEmpty, trimmed != "." else { return try readTree(root!) }
             var entry: OpaquePointer?
             guard git_tree_entry_bypath(&entry, root, trimmed) == 0 else {
-                throw GitError(operation: "read path", repository: url, message: "path '\(trimmed)' does not exist at \(id.short)")
+                throw GitError(
+                    operation: "read path", repository: url, message: "path '\(trimmed)' does not exist at \(id.short)")
             }
             defer { git_tree_entry_free(entry) }
             guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else {
-                throw GitError(operation: "read path", repository: url, message: "path '\(trimmed)' at \(id.short) is not a directory")
+                throw GitError(
+                    operation: "read path", repository: url,
+                    message: "path '\(trimmed)' at \(id.short) is not a directory")
             }
             var subtree: OpaquePointer?
-            try LibGit2.check(git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)), "read tree", repository: url)
+            try LibGit2.check(
+                git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)), "read tree", repository: url)
             defer { git_tree_free(subtree) }
             return try readTree(subtree!)
         }
@@ -193,12 +205,14 @@ final class BareRepository {
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_TREE:
                 var subtree: OpaquePointer?
-                try LibGit2.check(git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)), "read tree", repository: url)
+                try LibGit2.check(
+                    git_tree_lookup(&subtree, repository, git_tree_entry_id(entry)), "read tree", repository: url)
                 defer { git_tree_free(subtree) }
                 files.merge(try readTree(subtree!, prefix: name + "/")) { a, _ in a }
             case GIT_OBJECT_BLOB:
                 var blob: OpaquePointer?
-                try LibGit2.check(git_blob_lookup(&blob, repository, git_tree_entry_id(entry)), "read blob", repository: url)
+                try LibGit2.check(
+                    git_blob_lookup(&blob, repository, git_tree_entry_id(entry)), "read blob", repository: url)
                 defer { git_blob_free(blob) }
                 let size = Int(git_blob_rawsize(blob))
                 let bytes = git_blob_rawcontent(blob).assumingMemoryBound(to: UInt8.self)

@@ -12,7 +12,10 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     /// True when the remote refused the credentials or asked for some.
     public var isAuthenticationFailure: Bool
 
-    public init(operation: String, repository: String, message: String, secrets: [String] = [], isAuthenticationFailure: Bool = false) {
+    public init(
+        operation: String, repository: String, message: String, secrets: [String] = [],
+        isAuthenticationFailure: Bool = false
+    ) {
         self.operation = operation
         self.repository = Redaction.url(repository)
         self.message = Redaction.scrub(message, secrets: secrets)

@@ -23,7 +23,9 @@ enum LibGit2 {
     static func check(_ code: Int32, _ operation: String, repository: String, secrets: [String] = []) throws(GitError) {
         guard code < 0 else { return }
         let auth = code == GIT_EAUTH.rawValue || lastErrorMessage().localizedCaseInsensitiveContains("authentication")
-        throw GitError(operation: operation, repository: repository, message: lastErrorMessage(), secrets: secrets, isAuthenticationFailure: auth)
+        throw GitError(
+            operation: operation, repository: repository, message: lastErrorMessage(), secrets: secrets,
+            isAuthenticationFailure: auth)
     }
 }
 

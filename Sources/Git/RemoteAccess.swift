@@ -34,7 +34,8 @@ final class CredentialContext {
 /// libgit2 calls this when a remote asks for credentials. A second request in one operation means the
 /// first answer was refused, so it fails instead of looping.
 private func acquireCredential(
-    out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, url: UnsafePointer<CChar>?, usernameFromURL: UnsafePointer<CChar>?,
+    out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>?, url: UnsafePointer<CChar>?,
+    usernameFromURL: UnsafePointer<CChar>?,
     allowedTypes: UInt32, payload: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let out, let payload else { return -1 }
@@ -47,24 +48,34 @@ private func acquireCredential(
     let urlUser = usernameFromURL.map { String(cString: $0) }
     switch context.credentials {
     case .none:
-        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), "authentication required but no credentials are configured for this repository")
+        git_error_set_str(
+            Int32(GIT_ERROR_NET.rawValue),
+            "authentication required but no credentials are configured for this repository")
         return GIT_EAUTH.rawValue
     case .basic(let username, let password):
         guard allowedTypes & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else { return GIT_PASSTHROUGH.rawValue }
         return git_credential_userpass_plaintext_new(out, username.isEmpty ? (urlUser ?? "git") : username, password)
     case .sshKey(let username, let key, let passphrase, _):
-        guard allowedTypes & GIT_CREDENTIAL_SSH_MEMORY.rawValue != 0 || allowedTypes & GIT_CREDENTIAL_SSH_KEY.rawValue != 0 else {
+        guard
+            allowedTypes & GIT_CREDENTIAL_SSH_MEMORY.rawValue != 0
+                || allowedTypes & GIT_CREDENTIAL_SSH_KEY.rawValue != 0
+        else {
             return GIT_PASSTHROUGH.rawValue
         }
-        return git_credential_ssh_key_memory_new(out, urlUser ?? (username.isEmpty ? "git" : username), nil, key, passphrase)
+        return git_credential_ssh_key_memory_new(
+            out, urlUser ?? (username.isEmpty ? "git" : username), nil, key, passphrase)
     }
 }
 
 /// libgit2 calls this with the server's certificate or SSH host key. SSH host keys are checked against the
 /// repository's `SSHHostKeys`; TLS certificates keep libgit2's own verification.
-private func checkCertificate(cert: UnsafeMutablePointer<git_cert>?, valid: Int32, host: UnsafePointer<CChar>?,
-                              payload: UnsafeMutableRawPointer?) -> Int32 {
-    guard let cert, let payload, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else { return GIT_PASSTHROUGH.rawValue }
+private func checkCertificate(
+    cert: UnsafeMutablePointer<git_cert>?, valid: Int32, host: UnsafePointer<CChar>?,
+    payload: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let cert, let payload, cert.pointee.cert_type == GIT_CERT_HOSTKEY_LIBSSH2 else {
+        return GIT_PASSTHROUGH.rawValue
+    }
     let context = Unmanaged<CredentialContext>.fromOpaque(payload).takeUnretainedValue()
     let hostKeys: SSHHostKeys
     switch context.credentials {
@@ -80,7 +91,9 @@ private func checkCertificate(cert: UnsafeMutablePointer<git_cert>?, valid: Int3
         return [UInt8](UnsafeRawBufferPointer(start: raw, count: hostkey.hostkey_len))
     }
     guard let presented else {
-        git_error_set_str(Int32(GIT_ERROR_SSH.rawValue), "host key verification failed: libgit2 did not report the raw host key of \(hostName)")
+        git_error_set_str(
+            Int32(GIT_ERROR_SSH.rawValue),
+            "host key verification failed: libgit2 did not report the raw host key of \(hostName)")
         return GIT_ECERTIFICATE.rawValue
     }
     switch hostKeys.verify(host: hostName, port: context.sshPort, key: presented) {

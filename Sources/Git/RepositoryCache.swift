@@ -24,8 +24,10 @@ public actor RepositoryCache {
     }
 
     /// Resolves `revision` (branch, tag, SHA or HEAD) to a commit present in the local mirror.
-    public func resolve(_ url: String, revision: String, credentials: GitCredentials = .none,
-                        maxAge: Duration = .seconds(0)) async throws(GitError) -> CommitID {
+    public func resolve(
+        _ url: String, revision: String, credentials: GitCredentials = .none,
+        maxAge: Duration = .seconds(0)
+    ) async throws(GitError) -> CommitID {
         let refs = try await remoteRefs(url, credentials: credentials, maxAge: maxAge)
         guard let wanted = refs.resolve(revision) else {
             throw GitError(operation: "resolve revision", repository: url, message: "revision '\(revision)' not found")
@@ -34,7 +36,8 @@ public actor RepositoryCache {
         let commit = try await handle.run { (repo) throws(GitError) -> CommitID in
             if !repo.hasCommit(wanted) { try repo.fetch(credentials: credentials) }
             guard repo.hasCommit(wanted) || (try? repo.peelToCommit(wanted)) != nil else {
-                throw GitError(operation: "resolve revision", repository: url, message: "revision '\(revision)' not found")
+                throw GitError(
+                    operation: "resolve revision", repository: url, message: "revision '\(revision)' not found")
             }
             return try repo.peelToCommit(wanted)
         }
@@ -50,7 +53,8 @@ public actor RepositoryCache {
     public func files(_ url: String, commit: CommitID, path: String) async throws(GitError) -> [String: [UInt8]] {
         let key = "\(url)\u{0}\(commit.hex)\u{0}\(path)"
         if let cached = trees[key] { return cached }
-        let files = try await handle(for: url).run { (repo) throws(GitError) in try repo.files(at: commit, under: path) }
+        let files = try await handle(for: url).run { (repo) throws(GitError) in try repo.files(at: commit, under: path)
+        }
         trees[key] = files
         treeOrder.append(key)
         if treeOrder.count > treeLimit {
@@ -81,11 +85,15 @@ public actor RepositoryCache {
         try await handle(for: url).run { (repo) throws(GitError) in try repo.commitInfo(commit) }
     }
 
-    private func remoteRefs(_ url: String, credentials: GitCredentials, maxAge: Duration) async throws(GitError) -> RemoteRefs {
+    private func remoteRefs(
+        _ url: String, credentials: GitCredentials, maxAge: Duration
+    ) async throws(GitError) -> RemoteRefs {
         if let cached = advertised[url], ContinuousClock.now - cached.at < maxAge { return cached.refs }
         if let running = inFlight[url] { return try await Self.gitResult(running) }
         let handle = try handle(for: url)
-        let task = Task { try await handle.run { (repo) throws(GitError) in try repo.listRemote(credentials: credentials) } }
+        let task = Task {
+            try await handle.run { (repo) throws(GitError) in try repo.listRemote(credentials: credentials) }
+        }
         inFlight[url] = task
         defer { inFlight[url] = nil }
         let refs = try await Self.gitResult(task)
@@ -134,7 +142,9 @@ final class RepositoryHandle: @unchecked Sendable {
         self.queue = DispatchQueue(label: "capstan.git.\(repository.url.hashValue)")
     }
 
-    func run<T: Sendable>(_ body: @escaping @Sendable (BareRepository) throws(GitError) -> T) async throws(GitError) -> T {
+    func run<T: Sendable>(
+        _ body: @escaping @Sendable (BareRepository) throws(GitError) -> T
+    ) async throws(GitError) -> T {
         let result: Result<T, GitError> = await withCheckedContinuation { continuation in
             queue.async {
                 do throws(GitError) { continuation.resume(returning: .success(try body(self.repository))) } catch {

@@ -37,7 +37,9 @@ public enum SSHHostKeys: Sendable, Equatable {
                 fields.removeFirst()
             }
             guard fields.count >= 3, let key = Data(base64Encoded: fields[2]) else { return nil }
-            return Entry(patterns: fields[0].split(separator: ",").map(String.init), keyType: fields[1], key: [UInt8](key), revoked: revoked)
+            return Entry(
+                patterns: fields[0].split(separator: ",").map(String.init), keyType: fields[1], key: [UInt8](key),
+                revoked: revoked)
         }
     }
 
@@ -52,10 +54,12 @@ public enum SSHHostKeys: Sendable, Equatable {
         if matching.contains(where: { !$0.revoked && $0.key == key }) { return .trusted }
         let type = Self.keyType(key) ?? "unknown"
         if matching.isEmpty {
-            return .refused("host key verification failed: \(name) (\(type) key) is not in the known hosts "
-                + "(argocd-ssh-known-hosts-cm); add it there or set insecure: \"true\" on the repository Secret")
+            return .refused(
+                "host key verification failed: \(name) (\(type) key) is not in the known hosts "
+                    + "(argocd-ssh-known-hosts-cm); add it there or set insecure: \"true\" on the repository Secret")
         }
-        return .refused("host key verification failed: \(name) presented a \(type) key that differs from its known-hosts entry")
+        return .refused(
+            "host key verification failed: \(name) presented a \(type) key that differs from its known-hosts entry")
     }
 
     /// OpenSSH pattern-list semantics: a negated match wins over any positive one. A hashed entry
@@ -75,10 +79,13 @@ public enum SSHHostKeys: Sendable, Equatable {
 
     static func hashedMatch(_ entry: String, _ name: String) -> Bool {
         let parts = entry.split(separator: "|", omittingEmptySubsequences: false)
-        guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])), let hash = Data(base64Encoded: String(parts[3])) else {
+        guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])),
+            let hash = Data(base64Encoded: String(parts[3]))
+        else {
             return false
         }
-        let code = HMAC<Insecure.SHA1>.authenticationCode(for: Data(name.lowercased().utf8), using: SymmetricKey(data: salt))
+        let code = HMAC<Insecure.SHA1>.authenticationCode(
+            for: Data(name.lowercased().utf8), using: SymmetricKey(data: salt))
         return Data(code) == hash
     }
 

@@ -5,8 +5,10 @@ import Kube
 public enum PushEvent {
     public static func repositoryURLs(in payload: JSON) -> [String] {
         let paths: [[String]] = [
-            ["repository", "html_url"], ["repository", "clone_url"], ["repository", "ssh_url"], ["repository", "git_url"],
-            ["repository", "url"], ["repository", "git_http_url"], ["repository", "git_ssh_url"], ["repository", "homepage"],
+            ["repository", "html_url"], ["repository", "clone_url"], ["repository", "ssh_url"],
+            ["repository", "git_url"],
+            ["repository", "url"], ["repository", "git_http_url"], ["repository", "git_ssh_url"],
+            ["repository", "homepage"],
             ["project", "web_url"], ["project", "git_http_url"], ["project", "git_ssh_url"], ["project", "http_url"],
             ["project", "ssh_url"],
         ]

@@ -25,27 +25,32 @@ public struct WebhookServer: Sendable {
         router.post("/api/webhook") { request, context -> Response in
             let body = try await request.body.collect(upTo: 5 * 1024 * 1024)
             if let signature {
-                let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
+                let headers = Dictionary(
+                    request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
                 if let reason = await signature.rejection(headers: headers, body: Array(body.readableBytesView)) {
                     logger.warning("push webhook refused", metadata: ["cause": "\(reason)"])
                     return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
                 }
             }
             guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
-                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
+                return Response(
+                    status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
             }
             let urls = PushEvent.repositoryURLs(in: payload)
             var refreshed = 0
             for url in urls { refreshed += await controller.refresh(repository: url) }
-            logger.info("push webhook", metadata: ["repositories": "\(urls.map(\.self))", "applications": "\(refreshed)"])
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "refreshed \(refreshed) applications\n")))
+            logger.info(
+                "push webhook", metadata: ["repositories": "\(urls.map(\.self))", "applications": "\(refreshed)"])
+            return Response(
+                status: .ok, body: .init(byteBuffer: ByteBuffer(string: "refreshed \(refreshed) applications\n")))
         }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "capstan"),
-                              onServerRunning: { channel in
-                                  continuation.yield(channel.localAddress?.port ?? 0)
-                                  continuation.finish()
-                              }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "capstan"),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            }, logger: logger)
         let server = ServiceRunner(app, logger: logger)
         Task {
             _ = try? await server.task.value

@@ -46,7 +46,8 @@ public struct WebhookSignature: Sendable {
             return "webhook secrets are configured, and the request names no GitHub, GitLab, Gitea or Gogs event"
         }
         guard let secret = secrets[sender] else { return "no \(sender.secretKey) is configured in \(Self.secretName)" }
-        return Self.verify(sender, secret: secret, headers: headers, body: body) ? nil : "the \(sender.rawValue) webhook signature does not match"
+        return Self.verify(sender, secret: secret, headers: headers, body: body)
+            ? nil : "the \(sender.rawValue) webhook signature does not match"
     }
 
     static func verify(_ sender: Sender, secret: String, headers: [String: String], body: [UInt8]) -> Bool {
@@ -54,10 +55,12 @@ public struct WebhookSignature: Sendable {
         switch sender {
         case .github:
             if let given = headers["x-hub-signature-256"], given.hasPrefix("sha256=") {
-                return constantTimeEqual(hex(HMAC<SHA256>.authenticationCode(for: body, using: key)), String(given.dropFirst(7)))
+                return constantTimeEqual(
+                    hex(HMAC<SHA256>.authenticationCode(for: body, using: key)), String(given.dropFirst(7)))
             }
             if let given = headers["x-hub-signature"], given.hasPrefix("sha1=") {
-                return constantTimeEqual(hex(HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key)), String(given.dropFirst(5)))
+                return constantTimeEqual(
+                    hex(HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key)), String(given.dropFirst(5)))
             }
             return false
         case .gitlab:
@@ -78,8 +81,11 @@ public struct WebhookSignature: Sendable {
         }
         var found: [Sender: String] = [:]
         for sender in Sender.allCases {
-            let value = secret.json[path: ["stringData", sender.secretKey]]?.stringValue
-                ?? secret.json[path: ["data", sender.secretKey]]?.stringValue.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+            let value =
+                secret.json[path: ["stringData", sender.secretKey]]?.stringValue
+                ?? secret.json[path: ["data", sender.secretKey]]?.stringValue.flatMap { Data(base64Encoded: $0) }.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
             if let value, !value.isEmpty { found[sender] = value }
         }
         return found

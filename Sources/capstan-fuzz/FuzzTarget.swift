@@ -1,5 +1,6 @@
-@testable import EmbeddedCluster
 import Kube
+
+@testable import EmbeddedCluster
 
 /// One parser or patch engine under fuzzing. Every input must end in a value or a thrown error: a trap,
 /// a hang or unbounded memory is a bug. Two-part inputs (a document and a patch) are split at the first
@@ -34,7 +35,8 @@ enum FuzzTarget: String, CaseIterable {
         case .mergePatch: result = MergePatch.apply(patch, to: document)
         case .jsonPatch: result = try? JSONPatch.apply(patch, to: document, maximumBytes: 1 << 20)
         case .strategicMergePatch: result = try? StrategicMergePatch.apply(patch, to: document)
-        default: result = try? FieldOwnership.apply(patch, manager: "fuzz", live: document, force: false, subresource: nil)
+        default:
+            result = try? FieldOwnership.apply(patch, manager: "fuzz", live: document, force: false, subresource: nil)
         }
         if let result { Self.roundTrip(result) }
     }

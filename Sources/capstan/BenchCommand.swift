@@ -54,7 +54,8 @@ final class ServerProcess: Sendable {
         self.dataDir = dataDir
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        process.arguments = ["cluster", "--port", "0", "--data-dir", dataDir, "--insecure-http"]
+        process.arguments =
+            ["cluster", "--port", "0", "--data-dir", dataDir, "--insecure-http"]
             + (simulate ? [] : ["--no-simulation"]) + (inMemory ? ["--in-memory"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

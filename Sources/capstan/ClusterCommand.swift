@@ -15,7 +15,10 @@ struct ClusterCommand: AsyncParsableCommand {
     @Flag(help: "Do not simulate pods, ReplicaSets and Deployments.") var noSimulation = false
     @Option(help: "Require this bearer token (default: a random one, kept in the data directory).")
     var token: String?
-    @Flag(help: "Serve plain HTTP without authentication instead of HTTPS with a token (kubectl sends no tokens over HTTP).")
+    @Flag(
+        help:
+            "Serve plain HTTP without authentication instead of HTTPS with a token (kubectl sends no tokens over HTTP)."
+    )
     var insecureHTTP = false
 
     func validate() throws {
@@ -28,14 +31,16 @@ struct ClusterCommand: AsyncParsableCommand {
         var logger = Logger(label: "capstan.cluster")
         logger.logLevel = .info
         try PrivateFiles.makeDirectory(dataDir)
-        var options = EmbeddedCluster.Options(dataPath: inMemory ? nil : dataDir + "/cluster.sqlite", port: port,
-                                              token: insecureHTTP ? nil : try token ?? Self.storedToken(in: dataDir),
-                                              simulateWorkloads: !noSimulation)
+        var options = EmbeddedCluster.Options(
+            dataPath: inMemory ? nil : dataDir + "/cluster.sqlite", port: port,
+            token: insecureHTTP ? nil : try token ?? Self.storedToken(in: dataDir),
+            simulateWorkloads: !noSimulation)
         if !insecureHTTP { options.tlsDirectory = dataDir + "/pki" }
         let cluster = try await EmbeddedCluster.start(options, logger: logger)
         let kubeconfig = URL(fileURLWithPath: dataDir + "/kubeconfig").standardizedFileURL.path
         try cluster.writeKubeconfig(to: kubeconfig)
-        print("""
+        print(
+            """
             Capstan embedded cluster is serving at \(cluster.url)
             Point kubectl at it:
                 export KUBECONFIG=\(kubeconfig)

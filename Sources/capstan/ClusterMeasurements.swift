@@ -10,8 +10,9 @@ struct ClusterMeasurements {
     let creates: Int
 
     func configMap(_ name: String) -> KubeObject {
-        var object = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default",
-                                body: ["data": ["key": "value", "index": .string(name)]])
+        var object = KubeObject(
+            apiVersion: "v1", kind: "ConfigMap", name: name, namespace: "default",
+            body: ["data": ["key": "value", "index": .string(name)]])
         object.labels = ["app": "bench", "shard": String(name.hashValue & 7)]
         return object
     }
@@ -22,19 +23,26 @@ struct ClusterMeasurements {
         let createTime = try await clock.measure {
             for i in 0..<creates { _ = try await client.create(configMap("cm-\(i)")) }
         }
-        lines.append(String(format: "sequential creates (durable, SQLite WAL): %.0f /s",
-                            Double(creates) / createTime.seconds))
+        lines.append(
+            String(
+                format: "sequential creates (durable, SQLite WAL): %.0f /s",
+                Double(creates) / createTime.seconds))
         for i in creates..<max(objects, creates) { _ = try await client.create(configMap("cm-\(i)")) }
         var gets: [Double] = []
         for i in 0..<1000 {
-            let t = try await clock.measure { _ = try await client.get(.configMaps, namespace: "default", name: "cm-\(i % creates)") }
+            let t = try await clock.measure {
+                _ = try await client.get(.configMaps, namespace: "default", name: "cm-\(i % creates)")
+            }
             gets.append(t.seconds * 1000)
         }
-        lines.append(String(format: "get p50: %.3f ms (p99 %.3f ms)", Self.percentile(gets, 0.5), Self.percentile(gets, 0.99)))
+        lines.append(
+            String(format: "get p50: %.3f ms (p99 %.3f ms)", Self.percentile(gets, 0.5), Self.percentile(gets, 0.99)))
         var listTimes: [Double] = []
         var listed = 0
         for _ in 0..<5 {
-            let t = try await clock.measure { listed = try await client.list(.configMaps, namespace: "default").items.count }
+            let t = try await clock.measure {
+                listed = try await client.list(.configMaps, namespace: "default").items.count
+            }
             listTimes.append(t.seconds * 1000)
         }
         lines.append(String(format: "list of %d objects: %.1f ms (p50 of 5)", listed, Self.percentile(listTimes, 0.5)))
@@ -46,8 +54,9 @@ struct ClusterMeasurements {
     /// Time from the start of a create until its ADDED event arrives on an open watch.
     func watchLatency() async throws -> Double {
         let rv = try await client.list(.configMaps, namespace: "default", limit: 1).resourceVersion
-        let stream = try await client.watch(.configMaps, namespace: "default", resourceVersion: rv,
-                                            fieldSelector: nil, allowBookmarks: false)
+        let stream = try await client.watch(
+            .configMaps, namespace: "default", resourceVersion: rv,
+            fieldSelector: nil, allowBookmarks: false)
         var iterator = stream.makeAsyncIterator()
         var samples: [Double] = []
         let clock = ContinuousClock()
@@ -79,8 +88,9 @@ struct InformerMemory {
         let informer = Informer(client: client, gvr: .configMaps, logger: logger)
         let before = Self.residentMB()
         for i in 0..<count {
-            var object = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: "cm-\(i)", namespace: "ns-\(i % 100)",
-                                    body: ["data": ["key": .string("value-\(i)")]])
+            var object = KubeObject(
+                apiVersion: "v1", kind: "ConfigMap", name: "cm-\(i)", namespace: "ns-\(i % 100)",
+                body: ["data": ["key": .string("value-\(i)")]])
             object.labels = ["app": "bench"]
             object.resourceVersion = String(i + 1)
             object.uid = UUID().uuidString

@@ -7,7 +7,8 @@ import Logging
 struct KubeOptions: ParsableArguments {
     @Option(help: "Path to a kubeconfig (default: $KUBECONFIG, then ~/.kube/config).") var kubeconfig: String?
     @Option(help: "The kubeconfig context to use.") var context: String?
-    @Option(name: .shortAndLong, help: "Namespace of the Applications (default: the context's namespace).") var namespace: String?
+    @Option(name: .shortAndLong, help: "Namespace of the Applications (default: the context's namespace).")
+    var namespace: String?
 
     func clusterConfig() throws -> ClusterConfig {
         var environment = ProcessInfo.processInfo.environment
@@ -43,7 +44,9 @@ struct KubeOptions: ParsableArguments {
 enum Table {
     static func render(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
         return all.map { row in
             row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)

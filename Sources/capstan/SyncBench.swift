@@ -12,7 +12,8 @@ import Sync
 /// process, so the figures are the controller's own): cold first sync, one steady-state reconcile of all,
 /// commit-to-applied latency through the push webhook, and the controller's resident memory.
 struct SyncBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sync", abstract: "Measure the Application controller.")
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Measure the Application controller.")
     @Option(help: "Applications.") var apps: Int = 1000
     @Option(help: "Objects (ConfigMaps) per Application.") var objects: Int = 20
     @Option(help: "Commit-to-applied samples.") var samples: Int = 5
@@ -27,7 +28,8 @@ struct SyncBench: AsyncParsableCommand {
         let client = try KubeClient(config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0)
         let repo = try BenchRepository(at: work.appendingPathComponent("repo").path, apps: apps, objects: objects)
         _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "bench"))
-        var options = ApplicationController.Options(namespace: "bench", cacheDirectory: work.appendingPathComponent("cache"))
+        var options = ApplicationController.Options(
+            namespace: "bench", cacheDirectory: work.appendingPathComponent("cache"))
         options.pollInterval = .seconds(3600)
         options.workers = 8
         let controller = ApplicationController(client: client, options: options, logger: logger)
@@ -37,13 +39,20 @@ struct SyncBench: AsyncParsableCommand {
 
         let coldStart = ContinuousClock.now
         for index in 0..<apps { _ = try await client.create(repo.application(index)) }
-        try await waitUntil(client: client) { $0.allSatisfy { $0.status?[path: ["sync", "status"]]?.stringValue == "Synced" } }
-        print(String(format: "  cold first sync of all:            %8.1f s  (resident memory after: %.1f MB)",
-                     (ContinuousClock.now - coldStart).seconds, InformerMemory.residentMB()))
+        try await waitUntil(client: client) {
+            $0.allSatisfy { $0.status?[path: ["sync", "status"]]?.stringValue == "Synced" }
+        }
+        print(
+            String(
+                format: "  cold first sync of all:            %8.1f s  (resident memory after: %.1f MB)",
+                (ContinuousClock.now - coldStart).seconds, InformerMemory.residentMB()))
 
         let steadyStart = ContinuousClock.now
         await controller.reconcileAll()
-        print(String(format: "  steady-state reconcile of all:     %8.3f s  (target < 2 s)", (ContinuousClock.now - steadyStart).seconds))
+        print(
+            String(
+                format: "  steady-state reconcile of all:     %8.3f s  (target < 2 s)",
+                (ContinuousClock.now - steadyStart).seconds))
 
         var latencies: [Double] = []
         for sample in 0..<samples {
@@ -51,14 +60,21 @@ struct SyncBench: AsyncParsableCommand {
             try repo.change(app: app, value: "v\(sample + 1)")
             let start = ContinuousClock.now
             try await postWebhook(port: webhook.port, repository: repo.url)
-            while (try? await client.get(.configMaps, namespace: "bench", name: "app-\(app)-cm-0"))?.json[path: ["data", "value"]]?.stringValue != "v\(sample + 1)" {
+            while (try? await client.get(.configMaps, namespace: "bench", name: "app-\(app)-cm-0"))?.json[path: [
+                "data", "value",
+            ]]?.stringValue != "v\(sample + 1)" {
                 try await Task.sleep(for: .milliseconds(2))
             }
             latencies.append((ContinuousClock.now - start).seconds * 1000)
             try await Task.sleep(for: .milliseconds(500))  // let the other Applications settle
         }
-        print(String(format: "  commit-to-applied (webhook) p50:   %8.1f ms (target < 1000 ms)", ClusterMeasurements.percentile(latencies, 0.5)))
-        print(String(format: "  controller resident memory:        %8.1f MB (target < 400 MB)", InformerMemory.residentMB()))
+        print(
+            String(
+                format: "  commit-to-applied (webhook) p50:   %8.1f ms (target < 1000 ms)",
+                ClusterMeasurements.percentile(latencies, 0.5)))
+        print(
+            String(
+                format: "  controller resident memory:        %8.1f MB (target < 400 MB)", InformerMemory.residentMB()))
         await webhook.server.stop()
         await controller.stop()
         try? await client.shutdown()
@@ -75,7 +91,8 @@ struct SyncBench: AsyncParsableCommand {
     private func postWebhook(port: Int, repository: String) async throws {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/webhook")
         request.method = .POST
-        request.body = .bytes(ByteBuffer(bytes: JSON.object(["repository": ["clone_url": .string(repository)]]).serializedBytes()))
+        request.body = .bytes(
+            ByteBuffer(bytes: JSON.object(["repository": ["clone_url": .string(repository)]]).serializedBytes()))
         _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
     }
 }
@@ -91,7 +108,8 @@ struct BenchRepository {
             let dir = "\(path)/apps/app-\(app)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for object in 0..<objects {
-                try Self.configMap("app-\(app)-cm-\(object)", value: "v0").write(toFile: "\(dir)/cm-\(object).yaml", atomically: false, encoding: .utf8)
+                try Self.configMap("app-\(app)-cm-\(object)", value: "v0").write(
+                    toFile: "\(dir)/cm-\(object).yaml", atomically: false, encoding: .utf8)
             }
         }
         try git("init", "-q", "-b", "main")
@@ -104,20 +122,26 @@ struct BenchRepository {
     }
 
     func application(_ index: Int) -> KubeObject {
-        KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: "app-\(index)", namespace: "bench", body: [
-            "spec": [
-                "project": "default",
-                "source": ["repoURL": .string(url), "path": .string("apps/app-\(index)"), "targetRevision": "main"],
-                "destination": ["server": "https://kubernetes.default.svc", "namespace": "bench"],
-                "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
-            ],
-        ])
+        KubeObject(
+            apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: "app-\(index)", namespace: "bench",
+            body: [
+                "spec": [
+                    "project": "default",
+                    "source": [
+                        "repoURL": .string(url), "path": .string("apps/app-\(index)"), "targetRevision": "main",
+                    ],
+                    "destination": ["server": "https://kubernetes.default.svc", "namespace": "bench"],
+                    "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
+                ]
+            ])
     }
 
     /// Commits a one-line change to an Application's first ConfigMap.
     func change(app: Int, value: String) throws {
-        try Self.configMap("app-\(app)-cm-0", value: value).write(toFile: "\(path)/apps/app-\(app)/cm-0.yaml", atomically: false, encoding: .utf8)
-        try git("-c", "user.email=bench@capstan.invalid", "-c", "user.name=bench", "commit", "-q", "-am", "change \(app)")
+        try Self.configMap("app-\(app)-cm-0", value: value).write(
+            toFile: "\(path)/apps/app-\(app)/cm-0.yaml", atomically: false, encoding: .utf8)
+        try git(
+            "-c", "user.email=bench@capstan.invalid", "-c", "user.name=bench", "commit", "-q", "-am", "change \(app)")
     }
 
     private func git(_ arguments: String...) throws {
@@ -126,6 +150,8 @@ struct BenchRepository {
         process.arguments = ["git", "-C", path] + arguments
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw ValidationError("git \(arguments.joined(separator: " ")) failed") }
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("git \(arguments.joined(separator: " ")) failed")
+        }
     }
 }

@@ -11,10 +11,12 @@ import Testing
             #expect(created.uid?.isEmpty == false)
             #expect(created.creationTimestamp != nil)
             #expect(Int(created.resourceVersion ?? "") != nil)
-            await #expect { try await cluster.client.create(Fixtures.configMap("one", namespace: cluster.namespace)) }
-                throws: { ($0 as? KubeError)?.isAlreadyExists == true }
-            await #expect { try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "nope") }
-                throws: { ($0 as? KubeError)?.isNotFound == true }
+            await #expect {
+                try await cluster.client.create(Fixtures.configMap("one", namespace: cluster.namespace))
+            } throws: { ($0 as? KubeError)?.isAlreadyExists == true }
+            await #expect {
+                try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "nope")
+            } throws: { ($0 as? KubeError)?.isNotFound == true }
         }
     }
 
@@ -52,8 +54,9 @@ import Testing
     @Test func invalidNamesAreRejectedWith422() async throws {
         try await TestCluster.with { cluster in
             for name in ["Upper", "under_score", "-dash", String(repeating: "a", count: 254)] {
-                await #expect { try await cluster.client.create(Fixtures.configMap(name, namespace: cluster.namespace)) }
-                    throws: { ($0 as? KubeError)?.code == 422 }
+                await #expect {
+                    try await cluster.client.create(Fixtures.configMap(name, namespace: cluster.namespace))
+                } throws: { ($0 as? KubeError)?.code == 422 }
             }
         }
     }
@@ -61,32 +64,38 @@ import Testing
     @Test func listPaginatesAndFiltersBySelectors() async throws {
         try await TestCluster.with { cluster in
             for i in 0..<7 {
-                _ = try await cluster.client.create(Fixtures.configMap("item-\(i)", namespace: cluster.namespace,
-                                                                       labels: ["parity": i % 2 == 0 ? "even" : "odd"]))
+                _ = try await cluster.client.create(
+                    Fixtures.configMap(
+                        "item-\(i)", namespace: cluster.namespace,
+                        labels: ["parity": i % 2 == 0 ? "even" : "odd"]))
             }
             let page = try await cluster.client.list(.configMaps, namespace: cluster.namespace, limit: 3)
             #expect(page.items.count == 3)
             #expect(page.continueToken != nil)
             let all = try await cluster.client.listAll(.configMaps, namespace: cluster.namespace, pageSize: 3)
             #expect(Set(all.items.map(\.name)).isSuperset(of: (0..<7).map { "item-\($0)" }))
-            let even = try await cluster.client.list(.configMaps, namespace: cluster.namespace, labelSelector: "parity=even")
+            let even = try await cluster.client.list(
+                .configMaps, namespace: cluster.namespace, labelSelector: "parity=even")
             #expect(even.items.count == 4)
-            let named = try await cluster.client.list(.configMaps, namespace: cluster.namespace,
-                                                      fieldSelector: "metadata.name=item-3")
+            let named = try await cluster.client.list(
+                .configMaps, namespace: cluster.namespace,
+                fieldSelector: "metadata.name=item-3")
             #expect(named.items.map(\.name) == ["item-3"])
         }
     }
 
     @Test func creatingInAMissingNamespaceFails() async throws {
         try await TestCluster.with { cluster in
-            await #expect { try await cluster.client.create(Fixtures.configMap("x", namespace: "does-not-exist")) }
-                throws: { ($0 as? KubeError)?.isNotFound == true }
+            await #expect {
+                try await cluster.client.create(Fixtures.configMap("x", namespace: "does-not-exist"))
+            } throws: { ($0 as? KubeError)?.isNotFound == true }
         }
     }
 
     @Test func scaleSubresourceReadsAndWritesReplicas() async throws {
         try await TestCluster.with(simulate: false) { cluster in
-            _ = try await cluster.client.create(Fixtures.deployment("scaled", namespace: cluster.namespace, replicas: 2))
+            _ = try await cluster.client.create(
+                Fixtures.deployment("scaled", namespace: cluster.namespace, replicas: 2))
             let scale = try await cluster.client.getScale(.deployments, namespace: cluster.namespace, name: "scaled")
             #expect(scale.kind == "Scale")
             #expect(scale.spec?["replicas"] == 2)

@@ -13,8 +13,9 @@ import Testing
             var live = try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "held")
             live.finalizers = []
             _ = try await cluster.client.update(live)
-            await #expect { try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "held") }
-                throws: { ($0 as? KubeError)?.isNotFound == true }
+            await #expect {
+                try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "held")
+            } throws: { ($0 as? KubeError)?.isNotFound == true }
         }
     }
 
@@ -22,7 +23,8 @@ import Testing
         try await TestCluster.with(simulate: false) { cluster in
             let ns = cluster.namespace
             for policy in [PropagationPolicy.background, .foreground, .orphan] {
-                let owner = try await cluster.client.create(Fixtures.configMap("owner-\(policy.rawValue.lowercased())", namespace: ns))
+                let owner = try await cluster.client.create(
+                    Fixtures.configMap("owner-\(policy.rawValue.lowercased())", namespace: ns))
                 var child = Fixtures.configMap("child-\(policy.rawValue.lowercased())", namespace: ns)
                 child.ownerReferences = [OwnerReference(controlledBy: owner)]
                 _ = try await cluster.client.create(child)
@@ -40,22 +42,25 @@ import Testing
         try await TestCluster.with { cluster in
             _ = try await cluster.client.create(Fixtures.configMap("pre", namespace: cluster.namespace))
             await #expect {
-                try await cluster.client.delete(.configMaps, namespace: cluster.namespace, name: "pre", preconditionUID: "wrong")
+                try await cluster.client.delete(
+                    .configMaps, namespace: cluster.namespace, name: "pre", preconditionUID: "wrong")
             } throws: { ($0 as? KubeError)?.isConflict == true }
         }
     }
 
     @Test func deletingANamespaceRemovesItsContents() async throws {
         try await TestCluster.with { cluster in
-            _ = try await cluster.client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "doomed-\(cluster.namespace)"))
+            _ = try await cluster.client.create(
+                KubeObject(apiVersion: "v1", kind: "Namespace", name: "doomed-\(cluster.namespace)"))
             _ = try await cluster.client.create(Fixtures.configMap("c", namespace: "doomed-\(cluster.namespace)"))
             try await cluster.client.delete(.namespaces, name: "doomed-\(cluster.namespace)")
-            #expect(try await cluster.eventually {
-                do {
-                    _ = try await cluster.client.get(.namespaces, name: "doomed-\(cluster.namespace)")
-                    return false
-                } catch { return (error as? KubeError)?.isNotFound == true }
-            })
+            #expect(
+                try await cluster.eventually {
+                    do {
+                        _ = try await cluster.client.get(.namespaces, name: "doomed-\(cluster.namespace)")
+                        return false
+                    } catch { return (error as? KubeError)?.isNotFound == true }
+                })
         }
     }
 }

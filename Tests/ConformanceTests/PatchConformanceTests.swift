@@ -7,17 +7,23 @@ import Testing
         try await TestCluster.with(simulate: false) { cluster in
             let ns = cluster.namespace
             _ = try await cluster.client.create(Fixtures.deployment("p", namespace: ns))
-            _ = try await cluster.client.patch(.deployments, namespace: ns, name: "p", type: .merge,
-                                               patch: ["metadata": ["labels": ["m": "1"]]])
-            _ = try await cluster.client.patch(.deployments, namespace: ns, name: "p", type: .json,
-                                               patch: [["op": "replace", "path": "/spec/replicas", "value": 3]])
-            _ = try await cluster.client.patch(.deployments, namespace: ns, name: "p", type: .strategicMerge, patch: [
-                "spec": ["template": ["spec": ["containers": [["name": "sidecar", "image": "busybox"]]]]],
-            ])
+            _ = try await cluster.client.patch(
+                .deployments, namespace: ns, name: "p", type: .merge,
+                patch: ["metadata": ["labels": ["m": "1"]]])
+            _ = try await cluster.client.patch(
+                .deployments, namespace: ns, name: "p", type: .json,
+                patch: [["op": "replace", "path": "/spec/replicas", "value": 3]])
+            _ = try await cluster.client.patch(
+                .deployments, namespace: ns, name: "p", type: .strategicMerge,
+                patch: [
+                    "spec": ["template": ["spec": ["containers": [["name": "sidecar", "image": "busybox"]]]]]
+                ])
             let result = try await cluster.client.get(.deployments, namespace: ns, name: "p")
             #expect(result.labels["m"] == "1")
             #expect(result.spec?["replicas"] == 3)
-            let names = result.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+            let names = result.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.compactMap {
+                $0["name"]?.stringValue
+            }
             #expect(names == ["app", "sidecar"])
         }
     }
@@ -28,8 +34,9 @@ import Testing
             var desired = Fixtures.configMap("ssa", namespace: ns, data: ["a": "1", "b": "2"])
             let applied = try await cluster.client.apply(desired, fieldManager: "capstan")
             #expect(applied.managedFields.contains { $0["manager"] == "capstan" && $0["operation"] == "Apply" })
-            _ = try await cluster.client.patch(.configMaps, namespace: ns, name: "ssa", type: .merge,
-                                               patch: ["data": ["a": "changed"]], fieldManager: "someone-else")
+            _ = try await cluster.client.patch(
+                .configMaps, namespace: ns, name: "ssa", type: .merge,
+                patch: ["data": ["a": "changed"]], fieldManager: "someone-else")
             await #expect { try await cluster.client.apply(desired, fieldManager: "capstan") } throws: { error in
                 guard let error = error as? KubeError else { return false }
                 return error.code == 409 && error.message.contains("someone-else") && error.message.contains(".data.a")
@@ -45,12 +52,14 @@ import Testing
     @Test func applyCreatesMissingObjects() async throws {
         try await TestCluster.with(simulate: false) { cluster in
             let before = try await cluster.client.list(.configMaps, namespace: cluster.namespace).resourceVersion
-            let created = try await cluster.client.apply(Fixtures.configMap("fresh", namespace: cluster.namespace),
-                                                         fieldManager: "capstan")
+            let created = try await cluster.client.apply(
+                Fixtures.configMap("fresh", namespace: cluster.namespace),
+                fieldManager: "capstan")
             #expect(created.uid != nil)
             #expect(created.managedFields.map { $0["operation"] } == ["Apply"])
             #expect(created.managedFields.first?["manager"] == "capstan")
-            let stream = try await cluster.client.watch(.configMaps, namespace: cluster.namespace, resourceVersion: before)
+            let stream = try await cluster.client.watch(
+                .configMaps, namespace: cluster.namespace, resourceVersion: before)
             _ = try await cluster.client.create(Fixtures.configMap("marker", namespace: cluster.namespace))
             var events: [String] = []
             for try await event in stream where event.type != .bookmark {

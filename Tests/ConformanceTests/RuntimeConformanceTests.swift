@@ -9,9 +9,10 @@ import Testing
     func elector(_ cluster: TestCluster, _ identity: String, leaseDuration: Duration = .seconds(1)) -> LeaderElector {
         var logger = Logger(label: "elector")
         logger.logLevel = .critical
-        return LeaderElector(client: cluster.client, leaseName: "capstan-test", namespace: cluster.namespace, identity: identity,
-                             leaseDuration: leaseDuration, renewDeadline: .milliseconds(600), retryPeriod: .milliseconds(100),
-                             logger: logger)
+        return LeaderElector(
+            client: cluster.client, leaseName: "capstan-test", namespace: cluster.namespace, identity: identity,
+            leaseDuration: leaseDuration, renewDeadline: .milliseconds(600), retryPeriod: .milliseconds(100),
+            logger: logger)
     }
 
     /// Not timed: the lease lasts a minute, and its expiry is made by moving its renewTime into the past, as a
@@ -42,10 +43,18 @@ import Testing
         try await TestCluster.with(simulate: false) { cluster in
             let a = elector(cluster, "a"), b = elector(cluster, "b")
             let started = AsyncStream<String>.makeStream()
-            let first = Task { try await a.run { started.continuation.yield("a"); try await Task.sleep(for: .seconds(60)) } }
+            let first = Task {
+                try await a.run {
+                    started.continuation.yield("a"); try await Task.sleep(for: .seconds(60))
+                }
+            }
             var iterator = started.stream.makeAsyncIterator()
             #expect(await iterator.next() == "a")
-            let second = Task { try await b.run { started.continuation.yield("b"); try await Task.sleep(for: .seconds(60)) } }
+            let second = Task {
+                try await b.run {
+                    started.continuation.yield("b"); try await Task.sleep(for: .seconds(60))
+                }
+            }
             try await Task.sleep(for: .milliseconds(300))
             first.cancel()  // a stops renewing
             #expect(await iterator.next() == "b")

@@ -1,5 +1,6 @@
 import Kube
 import KubeTestSupport
+import Logging
 import Testing
 
 @Suite struct WatchConformanceTests {
@@ -9,7 +10,8 @@ import Testing
             let before = try await cluster.client.list(.configMaps, namespace: ns).resourceVersion
             _ = try await cluster.client.create(Fixtures.configMap("w1", namespace: ns))
             let stream = try await cluster.client.watch(.configMaps, namespace: ns, resourceVersion: before)
-            _ = try await cluster.client.patch(.configMaps, namespace: ns, name: "w1", type: .merge, patch: ["data": ["a": "2"]])
+            _ = try await cluster.client.patch(
+                .configMaps, namespace: ns, name: "w1", type: .merge, patch: ["data": ["a": "2"]])
             try await cluster.client.delete(.configMaps, namespace: ns, name: "w1")
             var seen: [WatchEvent.EventType] = []
             for try await event in stream where event.type != .bookmark {
@@ -26,18 +28,21 @@ import Testing
         try await TestCluster.with { cluster in
             let ns = cluster.namespace
             let start = try await cluster.client.list(.configMaps, namespace: ns).resourceVersion
-            let stream = try await cluster.client.watch(.configMaps, namespace: ns, resourceVersion: start,
-                                                        labelSelector: "app=x")
+            let stream = try await cluster.client.watch(
+                .configMaps, namespace: ns, resourceVersion: start,
+                labelSelector: "app=x")
             func relabel(_ name: String, _ value: String) async throws {
-                _ = try await cluster.client.patch(.configMaps, namespace: ns, name: name, type: .merge,
-                                                   patch: ["metadata": ["labels": ["app": .string(value)]]])
+                _ = try await cluster.client.patch(
+                    .configMaps, namespace: ns, name: name, type: .merge,
+                    patch: ["metadata": ["labels": ["app": .string(value)]]])
             }
             _ = try await cluster.client.create(Fixtures.configMap("other", namespace: ns, labels: ["app": "y"]))
             _ = try await cluster.client.create(Fixtures.configMap("cm", namespace: ns, labels: ["app": "x"]))
             try await relabel("cm", "y")
             try await relabel("other", "z")
             try await relabel("cm", "x")
-            _ = try await cluster.client.patch(.configMaps, namespace: ns, name: "cm", type: .merge, patch: ["data": ["a": "2"]])
+            _ = try await cluster.client.patch(
+                .configMaps, namespace: ns, name: "cm", type: .merge, patch: ["data": ["a": "2"]])
             try await cluster.client.delete(.configMaps, namespace: ns, name: "cm")
             var seen: [String] = []
             for try await event in stream where event.type != .bookmark {
@@ -60,11 +65,12 @@ import Testing
             await informer.waitForSync()
             #expect(await informer.get("\(ns)/pre") != nil)
             _ = try await cluster.client.create(Fixtures.configMap("post", namespace: ns, labels: ["app": "x"]))
-            #expect(try await cluster.eventually { await informer.list(selector: LabelSelector(matchLabels: ["app": "x"])).count == 2 })
+            #expect(
+                try await cluster.eventually {
+                    await informer.list(selector: LabelSelector(matchLabels: ["app": "x"])).count == 2
+                })
             try await cluster.client.delete(.configMaps, namespace: ns, name: "pre")
             #expect(try await cluster.eventually { await informer.get("\(ns)/pre") == nil })
         }
     }
 }
-
-import Logging

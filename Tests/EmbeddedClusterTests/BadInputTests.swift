@@ -3,14 +3,17 @@ import EmbeddedCluster
 import Foundation
 import Kube
 import KubeTestSupport
+import Logging
 import NIOCore
 import NIOHTTP1
 import Testing
 
 /// Nonsense on the wire gets the right status code and a `Status` body, and the server keeps serving.
 @Suite struct BadInputTests {
-    func raw(_ cluster: TestCluster, _ method: HTTPMethod, _ path: String, body: [UInt8]?,
-             contentType: String = "application/json") async throws -> KubeClient.RawResponse {
+    func raw(
+        _ cluster: TestCluster, _ method: HTTPMethod, _ path: String, body: [UInt8]?,
+        contentType: String = "application/json"
+    ) async throws -> KubeClient.RawResponse {
         try await cluster.client.sendRaw(method: method, path: path, body: body, contentType: contentType)
     }
 
@@ -21,8 +24,14 @@ import Testing
                 (.POST, base, Array("{not json".utf8), "application/json", 400),
                 (.POST, base, Array("a: [1,\n b: }".utf8), "application/yaml", 400),
                 (.POST, base, (0..<512).map { _ in UInt8.random(in: 0...255) }, "application/json", 400),
-                (.POST, base, Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#.utf8), "application/json", 422),
-                (.POST, base, Array(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#.utf8), "application/json", 400),
+                (
+                    .POST, base, Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#.utf8),
+                    "application/json", 422
+                ),
+                (
+                    .POST, base, Array(#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"}}"#.utf8),
+                    "application/json", 400
+                ),
                 (.GET, "/api/v1/namespaces/\(cluster.namespace)/nonsense", nil, "application/json", 404),
                 (.GET, "/apis/nope.example/v1", nil, "application/json", 404),
                 (.POST, base, Array(repeating: UInt8(ascii: " "), count: 4 * 1024 * 1024), "application/json", 413),
@@ -31,7 +40,10 @@ import Testing
                 (.GET, base + "?limit=ten", nil, "application/json", 400),
                 (.GET, base + "?continue=garbage", nil, "application/json", 400),
                 (.GET, base + "?watch=true&resourceVersion=abc", nil, "application/json", 400),
-                (.DELETE, base + "/still-works", Array(#"{"propagationPolicy":"Sideways"}"#.utf8), "application/json", 400),
+                (
+                    .DELETE, base + "/still-works", Array(#"{"propagationPolicy":"Sideways"}"#.utf8),
+                    "application/json", 400
+                ),
                 (.DELETE, base + "/still-works", Array("{oops".utf8), "application/json", 400),
             ]
             _ = try await cluster.client.create(Fixtures.configMap("still-works", namespace: cluster.namespace))
@@ -41,7 +53,9 @@ import Testing
                 let status = try JSON.parse(response.body)
                 #expect(status["kind"] == "Status" && status["code"]?.intValue == Int64(expected))
             }
-            #expect(try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "still-works").name == "still-works")
+            #expect(
+                try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "still-works").name
+                    == "still-works")
         }
     }
 
@@ -50,12 +64,11 @@ import Testing
             guard let embedded = cluster.embedded else { return }
             var logger = Logger(label: "t")
             logger.logLevel = .error
-            let intruder = try KubeClient(config: ClusterConfig(server: embedded.url, bearerToken: "wrong"), logger: logger)
+            let intruder = try KubeClient(
+                config: ClusterConfig(server: embedded.url, bearerToken: "wrong"), logger: logger)
             let response = try await intruder.sendRaw(method: .GET, path: "/api/v1/namespaces")
             #expect(response.status == 401)
             try await intruder.shutdown()
         }
     }
 }
-
-import Logging

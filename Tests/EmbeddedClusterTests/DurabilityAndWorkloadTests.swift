@@ -40,17 +40,22 @@ import Testing
         try await TestCluster.with { cluster in
             let ns = cluster.namespace
             _ = try await cluster.client.create(Fixtures.deployment("api", namespace: ns, replicas: 2))
-            _ = try await cluster.client.create(KubeObject(apiVersion: "v1", kind: "Service", name: "api", namespace: ns, body: [
-                "spec": ["selector": ["app": "api"], "ports": [["port": 80, "targetPort": 8080]]],
-            ]))
-            #expect(try await cluster.eventually {
-                let d = try await cluster.client.get(.deployments, namespace: ns, name: "api")
-                return d.status?["availableReplicas"] == 2
-            })
-            #expect(try await cluster.eventually {
-                let ep = try await cluster.client.get(.endpoints, namespace: ns, name: "api")
-                return ep.json["subsets"]?[0]?["addresses"]?.arrayValue?.count == 2
-            })
+            _ = try await cluster.client.create(
+                KubeObject(
+                    apiVersion: "v1", kind: "Service", name: "api", namespace: ns,
+                    body: [
+                        "spec": ["selector": ["app": "api"], "ports": [["port": 80, "targetPort": 8080]]]
+                    ]))
+            #expect(
+                try await cluster.eventually {
+                    let d = try await cluster.client.get(.deployments, namespace: ns, name: "api")
+                    return d.status?["availableReplicas"] == 2
+                })
+            #expect(
+                try await cluster.eventually {
+                    let ep = try await cluster.client.get(.endpoints, namespace: ns, name: "api")
+                    return ep.json["subsets"]?[0]?["addresses"]?.arrayValue?.count == 2
+                })
             let pods = try await cluster.client.list(.pods, namespace: ns, labelSelector: "app=api").items
             #expect(pods.allSatisfy { $0.labels["pod-template-hash"] != nil })
         }
@@ -59,12 +64,16 @@ import Testing
     @Test func crashLoopingPodsNeverBecomeReady() async throws {
         try await TestCluster.with { cluster in
             var deployment = Fixtures.deployment("broken", namespace: cluster.namespace, replicas: 1)
-            deployment.json[path: ["spec", "template", "metadata", "annotations"]] = ["capstan.io/simulate": "crash-loop"]
+            deployment.json[path: ["spec", "template", "metadata", "annotations"]] = [
+                "capstan.io/simulate": "crash-loop"
+            ]
             _ = try await cluster.client.create(deployment)
-            #expect(try await cluster.eventually {
-                let pods = try await cluster.client.list(.pods, namespace: cluster.namespace).items
-                return pods.first?.status?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"] == "CrashLoopBackOff"
-            })
+            #expect(
+                try await cluster.eventually {
+                    let pods = try await cluster.client.list(.pods, namespace: cluster.namespace).items
+                    return pods.first?.status?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]
+                        == "CrashLoopBackOff"
+                })
             let d = try await cluster.client.get(.deployments, namespace: cluster.namespace, name: "broken")
             #expect((d.status?["availableReplicas"]?.intValue ?? 0) == 0)
         }
@@ -72,14 +81,22 @@ import Testing
 
     @Test func jobsComplete() async throws {
         try await TestCluster.with { cluster in
-            _ = try await cluster.client.create(KubeObject(apiVersion: "batch/v1", kind: "Job", name: "once",
-                                                           namespace: cluster.namespace, body: [
-                "spec": ["template": ["spec": ["restartPolicy": "Never", "containers": [["name": "c", "image": "busybox"]]]]],
-            ]))
-            #expect(try await cluster.eventually {
-                let job = try await cluster.client.get(.jobs, namespace: cluster.namespace, name: "once")
-                return job.status?["conditions"]?[0]?["type"] == "Complete"
-            })
+            _ = try await cluster.client.create(
+                KubeObject(
+                    apiVersion: "batch/v1", kind: "Job", name: "once",
+                    namespace: cluster.namespace,
+                    body: [
+                        "spec": [
+                            "template": [
+                                "spec": ["restartPolicy": "Never", "containers": [["name": "c", "image": "busybox"]]]
+                            ]
+                        ]
+                    ]))
+            #expect(
+                try await cluster.eventually {
+                    let job = try await cluster.client.get(.jobs, namespace: cluster.namespace, name: "once")
+                    return job.status?["conditions"]?[0]?["type"] == "Complete"
+                })
         }
     }
 }

@@ -8,8 +8,10 @@ import Testing
     static let root = URL(fileURLWithPath: ChildProcess.capstan).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test(arguments: ["json", "yaml", "labelSelector", "fieldSelector", "mergePatch", "jsonPatch",
-                      "strategicMergePatch", "apply", "requestPath"])
+    @Test(arguments: [
+        "json", "yaml", "labelSelector", "fieldSelector", "mergePatch", "jsonPatch",
+        "strategicMergePatch", "apply", "requestPath",
+    ])
     func corpusReplaysWithoutACrash(target: String) async throws {
         let directory = Self.root.appendingPathComponent("Fuzz/corpus/\(target)")
         let inputs = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()

@@ -3,8 +3,8 @@ import EmbeddedCluster
 import Foundation
 import Kube
 import KubeTestSupport
-import NIOCore
 import Logging
+import NIOCore
 import NIOHTTP1
 import Testing
 
@@ -35,11 +35,14 @@ import Testing
                 (.DELETE, base + "/kept?gracePeriodSeconds=soon", nil, "application/json", 400),
                 (.DELETE, base + "/kept?dryRun=Yes", nil, "application/json", 400),
                 (.GET, base + "?watch=1&timeoutSeconds=1", nil, "application/json", 200),
-                (.GET, "/api/v1/namespaces/\(cluster.namespace)/pods?fieldSelector=status.phase%3DRunning", nil,
-                 "application/json", 200),
+                (
+                    .GET, "/api/v1/namespaces/\(cluster.namespace)/pods?fieldSelector=status.phase%3DRunning", nil,
+                    "application/json", 200
+                ),
             ]
             for c in cases { try await expectStatus(cluster, c) }
-            #expect(try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "kept").name == "kept")
+            #expect(
+                try await cluster.client.get(.configMaps, namespace: cluster.namespace, name: "kept").name == "kept")
         }
     }
 
@@ -76,7 +79,9 @@ import Testing
         try await TestCluster.with(simulate: false) { cluster in
             let ns = cluster.namespace
             _ = try await cluster.client.create(Fixtures.deployment("web", namespace: ns))
-            for (group, plural) in [("apps", "deployments"), ("networking.k8s.io", "ingresses"), ("capstan.example.com", "configmaps")] {
+            for (group, plural) in [
+                ("apps", "deployments"), ("networking.k8s.io", "ingresses"), ("capstan.example.com", "configmaps"),
+            ] {
                 let crd = KubeObject(
                     apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "\(plural).\(group)",
                     body: [
@@ -134,13 +139,18 @@ import Testing
                 g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]
                 """
             let deepValue = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
-            let deepening = "[" + (0..<2).map { _ in
-                #"{"op":"add","path":"/extra","value":{"x":\#(deepValue)}}"#
-            }.joined(separator: ",") + #",{"op":"copy","from":"/extra","path":"/extra/x\#(String(repeating: "/0", count: 299))"}]"#
+            let deepening =
+                "["
+                + (0..<2).map { _ in
+                    #"{"op":"add","path":"/extra","value":{"x":\#(deepValue)}}"#
+                }.joined(separator: ",")
+                + #",{"op":"copy","from":"/extra","path":"/extra/x\#(String(repeating: "/0", count: 299))"}]"#
             _ = try await cluster.client.create(Fixtures.configMap("kept", namespace: cluster.namespace))
             let cases: [Case] = [
-                (.POST, base, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + deep,
-                 "application/yaml", 400),
+                (
+                    .POST, base, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + deep,
+                    "application/yaml", 400
+                ),
                 (.POST, base, aliasBomb, "application/yaml", 400),
                 (.PATCH, base + "/bomb?fieldManager=t", aliasBomb, "application/apply-patch+yaml", 400),
                 (.PATCH, base + "/kept", deepening, "application/json-patch+json", 422),
@@ -161,17 +171,22 @@ import Testing
             var deployment = Fixtures.deployment("web", namespace: ns)
             deployment.json[path: ["spec", "replicas"]] = "three"
             let post = try await cluster.client.sendRaw(
-                method: .POST, path: "/apis/apps/v1/namespaces/\(ns)/deployments", body: deployment.json.serializedBytes())
+                method: .POST, path: "/apis/apps/v1/namespaces/\(ns)/deployments",
+                body: deployment.json.serializedBytes())
             #expect(post.status == 400)
-            #expect(try JSON.parse(post.body)["message"]?.stringValue?.contains("spec.replicas: expected an integer") == true)
+            #expect(
+                try JSON.parse(post.body)["message"]?.stringValue?.contains("spec.replicas: expected an integer")
+                    == true)
         }
     }
 
     @Test func secretStringDataIsMergedIntoData() async throws {
         try await TestCluster.with(simulate: false) { cluster in
-            let secret = KubeObject(apiVersion: "v1", kind: "Secret", name: "s", namespace: cluster.namespace, body: [
-                "data": ["kept": "YQ==", "both": "b2xk"], "stringData": ["both": "new", "plain": "text"],
-            ])
+            let secret = KubeObject(
+                apiVersion: "v1", kind: "Secret", name: "s", namespace: cluster.namespace,
+                body: [
+                    "data": ["kept": "YQ==", "both": "b2xk"], "stringData": ["both": "new", "plain": "text"],
+                ])
             let created = try await cluster.client.create(secret)
             #expect(created.json["stringData"] == nil)
             #expect(created.json["data"] == ["kept": "YQ==", "both": "bmV3", "plain": "dGV4dA=="])

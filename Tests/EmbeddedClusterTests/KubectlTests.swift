@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import Kube
 import KubeTestSupport
+import Synchronization
 import Testing
 
 /// kubectl as a real client against the embedded server.
@@ -42,17 +42,21 @@ import Testing
             #expect(r.status == 0, "\(r.output)")
             r = try await Self.kubectl(["rollout", "status", "deployment/web", "--timeout=60s"] + ns, kubeconfig: kc)
             #expect(r.status == 0 && r.output.contains("successfully rolled out"), "\(r.output)")
-            r = try await Self.kubectl(["apply", "-f", "-"] + ns, kubeconfig: kc,
-                                 input: Self.deployment.replacingOccurrences(of: "nginx:1.25", with: "nginx:1.26"))
+            r = try await Self.kubectl(
+                ["apply", "-f", "-"] + ns, kubeconfig: kc,
+                input: Self.deployment.replacingOccurrences(of: "nginx:1.25", with: "nginx:1.26"))
             #expect(r.status == 0, "\(r.output)")
             r = try await Self.kubectl(["rollout", "status", "deployment/web", "--timeout=60s"] + ns, kubeconfig: kc)
             #expect(r.status == 0, "\(r.output)")
             r = try await Self.kubectl(["scale", "deployment/web", "--replicas=3"] + ns, kubeconfig: kc)
             #expect(r.status == 0, "\(r.output)")
-            for (type, patch) in [("merge", #"{"metadata":{"labels":{"m":"1"}}}"#),
-                                  ("json", #"[{"op":"add","path":"/metadata/labels/j","value":"2"}]"#),
-                                  ("strategic", #"{"metadata":{"labels":{"s":"3"}}}"#)] {
-                r = try await Self.kubectl(["patch", "deployment", "web", "--type", type, "-p", patch] + ns, kubeconfig: kc)
+            for (type, patch) in [
+                ("merge", #"{"metadata":{"labels":{"m":"1"}}}"#),
+                ("json", #"[{"op":"add","path":"/metadata/labels/j","value":"2"}]"#),
+                ("strategic", #"{"metadata":{"labels":{"s":"3"}}}"#),
+            ] {
+                r = try await Self.kubectl(
+                    ["patch", "deployment", "web", "--type", type, "-p", patch] + ns, kubeconfig: kc)
                 #expect(r.status == 0, "\(r.output)")
             }
             r = try await Self.kubectl(["get", "deployment", "web", "-o", "yaml"] + ns, kubeconfig: kc)
@@ -62,9 +66,10 @@ import Testing
             #expect(KubeObject(live).labels == ["m": "1", "j": "2", "s": "3"])
             r = try await Self.kubectl(["delete", "deployment", "web"] + ns, kubeconfig: kc)
             #expect(r.status == 0, "\(r.output)")
-            #expect(try await cluster.eventually {
-                try await cluster.client.list(.replicaSets, namespace: cluster.namespace).items.isEmpty
-            })
+            #expect(
+                try await cluster.eventually {
+                    try await cluster.client.list(.replicaSets, namespace: cluster.namespace).items.isEmpty
+                })
         }
     }
 
@@ -91,7 +96,8 @@ import Testing
             let widget = "apiVersion: example.capstan.io/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n"
             r = try await Self.kubectl(["apply", "-f", "-", "-n", cluster.namespace], kubeconfig: kc, input: widget)
             #expect(r.status == 0, "\(r.output)")
-            r = try await Self.kubectl(["get", "wd", "w1", "-n", cluster.namespace, "-o", "jsonpath={.spec.size}"], kubeconfig: kc)
+            r = try await Self.kubectl(
+                ["get", "wd", "w1", "-n", cluster.namespace, "-o", "jsonpath={.spec.size}"], kubeconfig: kc)
             #expect(r.output == "3", "\(r.output)")
             r = try await Self.kubectl(["api-resources"], kubeconfig: kc)
             #expect(r.status == 0 && r.output.contains("widgets") && r.output.contains("deployments"), "\(r.output)")
@@ -103,8 +109,10 @@ import Testing
             let kc = try cluster.kubeconfigPath()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["kubectl", "--kubeconfig", kc, "get", "configmaps", "-w", "-n", cluster.namespace,
-                                 "--request-timeout=30s", "-o", "name"]
+            process.arguments = [
+                "kubectl", "--kubeconfig", kc, "get", "configmaps", "-w", "-n", cluster.namespace,
+                "--request-timeout=30s", "-o", "name",
+            ]
             let out = Pipe()
             process.standardOutput = out
             let received = Mutex("")

@@ -20,7 +20,8 @@ import Testing
         _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "big"))
         let configMaps = GroupVersionResource(group: "", version: "v1", resource: "configmaps")
         for i in 0..<10_000 {
-            _ = try await first.store.create(configMaps, namespace: "big", object: Fixtures.configMap("cm-\(i)", namespace: "big"))
+            _ = try await first.store.create(
+                configMaps, namespace: "big", object: Fixtures.configMap("cm-\(i)", namespace: "big"))
         }
         var held = Fixtures.configMap("held", namespace: "big")
         held.finalizers = ["example.com/hold"]

@@ -13,24 +13,34 @@ import Testing
             guard cluster.embedded != nil else { return }
             let ns = cluster.namespace
             let labels: JSON = ["app": "huge"]
-            let rs = KubeObject(apiVersion: "apps/v1", kind: "ReplicaSet", name: "huge", namespace: ns, body: [
-                "spec": ["replicas": 1_000_000_000, "selector": ["matchLabels": labels],
-                         "template": ["metadata": ["labels": labels], "spec": ["containers": [["name": "c", "image": "x"]]]]],
-            ])
+            let rs = KubeObject(
+                apiVersion: "apps/v1", kind: "ReplicaSet", name: "huge", namespace: ns,
+                body: [
+                    "spec": [
+                        "replicas": 1_000_000_000, "selector": ["matchLabels": labels],
+                        "template": [
+                            "metadata": ["labels": labels], "spec": ["containers": [["name": "c", "image": "x"]]],
+                        ],
+                    ]
+                ])
             _ = try await cluster.client.create(rs)
             func pods() async throws -> [KubeObject] { try await cluster.client.list(.pods, namespace: ns).items }
-            func unschedulable(_ pod: KubeObject) -> Bool { pod.status?["conditions"]?[0]?["reason"] == "Unschedulable" }
-            #expect(try await cluster.eventually(timeout: .seconds(120)) {
-                let all = try await pods()
-                return all.filter(WorkloadPods.isRunning).count == 110 && all.contains(where: unschedulable)
-            })
+            func unschedulable(_ pod: KubeObject) -> Bool {
+                pod.status?["conditions"]?[0]?["reason"] == "Unschedulable"
+            }
+            #expect(
+                try await cluster.eventually(timeout: .seconds(120)) {
+                    let all = try await pods()
+                    return all.filter(WorkloadPods.isRunning).count == 110 && all.contains(where: unschedulable)
+                })
             let events = try await cluster.client.list(.events, namespace: ns).items
             #expect(events.contains { $0.json["reason"] == "FailedScheduling" && $0.json["type"] == "Warning" })
             let total = try await pods().count
             #expect(total <= 110 + 1_000, "\(total) pods for a node of 110")
 
-            _ = try await cluster.client.patch(.replicaSets, namespace: ns, name: "huge", type: .merge,
-                                               patch: ["spec": ["replicas": 0]])
+            _ = try await cluster.client.patch(
+                .replicaSets, namespace: ns, name: "huge", type: .merge,
+                patch: ["spec": ["replicas": 0]])
             #expect(try await cluster.eventually(timeout: .seconds(120)) { try await pods().isEmpty })
         }
     }

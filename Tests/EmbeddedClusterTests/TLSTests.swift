@@ -11,7 +11,9 @@ import Testing
     @Test func httpsWithTokenForTheClientAndKubectl() async throws {
         var logger = Logger(label: "tls")
         logger.logLevel = .critical
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-tls-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "capstan-tls-\(UUID().uuidString.prefix(8))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = EmbeddedCluster.Options(token: "tls-token", simulateWorkloads: false)
         options.tlsDirectory = dir + "/pki"
@@ -40,7 +42,9 @@ import Testing
 
         let kubeconfig = dir + "/kubeconfig"
         try cluster.writeKubeconfig(to: kubeconfig)
-        let get = try await ChildProcess.run(["kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "tls-ns", "-o", "name"])
+        let get = try await ChildProcess.run([
+            "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "tls-ns", "-o", "name",
+        ])
         #expect(get.status == 0 && get.output.contains("namespace/tls-ns"), "\(get.output)")
 
         // A restart with the same directory keeps the CA, so the kubeconfig stays valid.
@@ -55,7 +59,9 @@ import Testing
     @Test func kubeconfigClientCertificatesAuthenticate() async throws {
         var logger = Logger(label: "mtls")
         logger.logLevel = .critical
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-mtls-\(UUID().uuidString.prefix(8))").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "capstan-mtls-\(UUID().uuidString.prefix(8))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var options = EmbeddedCluster.Options(token: "unused", simulateWorkloads: false)
         options.tlsDirectory = dir + "/pki"
@@ -73,14 +79,20 @@ import Testing
         _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "by-cert"))
         try await client.shutdown()
 
-        let get = try await ChildProcess.run(["kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "by-cert", "-o", "name"])
+        let get = try await ChildProcess.run([
+            "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "by-cert", "-o", "name",
+        ])
         #expect(get.status == 0 && get.output.contains("namespace/by-cert"), "\(get.output)")
 
         // Without a client certificate the TLS handshake is refused (curl trusts the CA but presents none).
-        let refused = try await ChildProcess.run(["curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version"])
+        let refused = try await ChildProcess.run([
+            "curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version",
+        ])
         #expect(refused.status != 0 && !refused.output.contains("gitVersion"), "\(refused.output)")
-        let withCert = try await ChildProcess.run(["curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt",
-                                                   "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version"])
+        let withCert = try await ChildProcess.run([
+            "curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt",
+            "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version",
+        ])
         #expect(withCert.status == 0 && withCert.output.contains("gitVersion"), "\(withCert.output)")
     }
 }

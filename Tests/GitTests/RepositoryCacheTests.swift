@@ -4,7 +4,8 @@ import KubeTestSupport
 import Testing
 
 @Suite struct RepositoryCacheTests {
-    let cacheDir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-cache-\(UUID().uuidString.prefix(8))")
+    let cacheDir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "capstan-cache-\(UUID().uuidString.prefix(8))")
 
     @Test func resolvesBranchesTagsShasAndHead() async throws {
         let repo = try GitFixture()
@@ -76,9 +77,10 @@ import Testing
     }
 
     @Test func credentialsNeverAppearInErrors() {
-        let error = GitError(operation: "fetch", repository: "https://bob:s3cret-token@git.example.com/x.git",
-                             message: "failed to reach https://bob:s3cret-token@git.example.com/x.git with s3cret-token",
-                             secrets: ["s3cret-token"])
+        let error = GitError(
+            operation: "fetch", repository: "https://bob:s3cret-token@git.example.com/x.git",
+            message: "failed to reach https://bob:s3cret-token@git.example.com/x.git with s3cret-token",
+            secrets: ["s3cret-token"])
         #expect(!error.description.contains("s3cret"))
         #expect(!error.description.contains("bob"))
         #expect(error.description.contains("git.example.com/x.git"))

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Git
 import Testing
+
+@testable import Git
 
 /// Known-hosts matching: OpenSSH pattern lists, ports, markers. `blob` is GitHub's published ed25519 host key.
 struct SSHHostKeysTests {
@@ -9,7 +10,8 @@ struct SSHHostKeysTests {
     var key: [UInt8] { [UInt8](Data(base64Encoded: Self.blob)!) }
 
     @Test func plainWildcardAndPortPatterns() {
-        let keys = SSHHostKeys.knownHosts("""
+        let keys = SSHHostKeys.knownHosts(
+            """
             # comment
             github.com,140.82.112.3 ssh-ed25519 \(Self.blob)
             *.example.org ssh-ed25519 \(Self.blob)
@@ -29,7 +31,8 @@ struct SSHHostKeysTests {
     }
 
     @Test func negationRevocationAndMismatch() {
-        let keys = SSHHostKeys.knownHosts("""
+        let keys = SSHHostKeys.knownHosts(
+            """
             *.example.org,!bad.example.org ssh-ed25519 \(Self.blob)
             @revoked old.example.org ssh-ed25519 \(Self.blob)
             """)

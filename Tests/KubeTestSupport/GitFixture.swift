@@ -9,7 +9,9 @@ public final class GitFixture: Sendable {
     public var fileURL: String { "file://" + path }
 
     public init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-git-\(UUID().uuidString.prefix(8))").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("capstan-git-\(UUID().uuidString.prefix(8))")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try git("init", "-q", "-b", "main")
         try git("config", "user.email", "test@capstan.invalid")
@@ -22,7 +24,8 @@ public final class GitFixture: Sendable {
         for (name, content) in files {
             let file = URL(fileURLWithPath: path).appendingPathComponent(name)
             if let content {
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try content.write(to: file, atomically: true, encoding: .utf8)
             } else {
                 try? FileManager.default.removeItem(at: file)
@@ -59,7 +62,8 @@ public final class GitFixture: Sendable {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw FixtureError(message: "\(arguments.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
+            throw FixtureError(
+                message: "\(arguments.joined(separator: " ")): \(String(decoding: errData, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

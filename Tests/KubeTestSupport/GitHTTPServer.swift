@@ -12,7 +12,9 @@ public final class GitHTTPServer: Sendable {
     let runner: ServiceRunner
 
     /// Serves the bare repositories under `root`.
-    public static func start(root: String, username: String? = nil, password: String? = nil) async throws -> GitHTTPServer {
+    public static func start(
+        root: String, username: String? = nil, password: String? = nil
+    ) async throws -> GitHTTPServer {
         let router = Router()
         let expected = username.map { "Basic " + Data("\($0):\(password ?? "")".utf8).base64EncodedString() }
         router.on("/**", method: .get) { request, _ in try await cgi(request, root: root, expected: expected) }
@@ -20,11 +22,12 @@ public final class GitHTTPServer: Sendable {
         var logger = Logger(label: "git-http")
         logger.logLevel = .critical
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in
-                                  continuation.yield(channel.localAddress?.port ?? 0)
-                                  continuation.finish()
-                              }, logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            }, logger: logger)
         let runner = ServiceRunner(app, logger: logger)
         var port = 0
         for await p in stream { port = p }
@@ -79,6 +82,7 @@ public final class GitHTTPServer: Sendable {
                 headers[name] = parts[1]
             }
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data[split.upperBound...])))
+        return Response(
+            status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data[split.upperBound...])))
     }
 }

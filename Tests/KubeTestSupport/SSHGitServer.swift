@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real OpenSSH server (Debian's `openssh-server`) on 127.0.0.1 serving Git repositories under a
@@ -19,10 +20,14 @@ public final class SSHGitServer: @unchecked Sendable {
     public static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd") }
 
     public init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-sshd-\(UUID().uuidString.prefix(8))").path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent("capstan-sshd-\(UUID().uuidString.prefix(8))")
+            .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for name in ["host", "client"] {
-            _ = try GitFixture.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "capstan-test", "-f", "\(directory)/\(name)"])
+            _ = try GitFixture.run([
+                "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "capstan-test", "-f", "\(directory)/\(name)",
+            ])
         }
         try FileManager.default.copyItem(atPath: "\(directory)/client.pub", toPath: "\(directory)/authorized_keys")
         clientKey = try String(contentsOfFile: "\(directory)/client", encoding: .utf8)
@@ -45,7 +50,9 @@ public final class SSHGitServer: @unchecked Sendable {
             """
         try config.write(toFile: "\(directory)/sshd_config", atomically: true, encoding: .utf8)
         // As root, sshd's privilege separation needs this directory (the Debian service creates it at boot).
-        if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
+        if getuid() == 0 {
+            try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        }
         sshd = try SpawnedProcess(["/usr/sbin/sshd", "-D", "-f", "\(directory)/sshd_config"])
         try waitUntilListening()
     }
@@ -64,13 +71,17 @@ public final class SSHGitServer: @unchecked Sendable {
             defer { close(fd) }
             var address = Self.loopback(port: port)
             let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             if connected == 0 { return }
             guard sshd.isRunning else { break }
             usleep(20_000)
         }
-        throw NSError(domain: "SSHGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "sshd did not start on port \(port)"])
+        throw NSError(
+            domain: "SSHGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "sshd did not start on port \(port)"]
+        )
     }
 
     private static func loopback(port: Int) -> sockaddr_in {
@@ -88,7 +99,9 @@ public final class SSHGitServer: @unchecked Sendable {
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         guard bound else { throw NSError(domain: "SSHGitServer", code: 2) }
         return Int(UInt16(bigEndian: address.sin_port))

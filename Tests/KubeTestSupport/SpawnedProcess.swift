@@ -53,7 +53,8 @@ public final class SpawnedProcess: Sendable {
     }
 
     static func failure(_ what: String, _ code: Int32) -> NSError {
-        NSError(domain: "SpawnedProcess", code: Int(code),
-                userInfo: [NSLocalizedDescriptionKey: "\(what) failed: \(String(cString: strerror(code)))"])
+        NSError(
+            domain: "SpawnedProcess", code: Int(code),
+            userInfo: [NSLocalizedDescriptionKey: "\(what) failed: \(String(cString: strerror(code)))"])
     }
 }

@@ -11,7 +11,9 @@ public final class TestCluster: Sendable {
     /// A namespace made for this test, deleted by `shutdown()`.
     public let namespace: String
 
-    public static func start(token: String? = nil, simulate: Bool = true, dataPath: String? = nil) async throws
+    public static func start(
+        token: String? = nil, simulate: Bool = true, dataPath: String? = nil
+    ) async throws
         -> TestCluster
     {
         var logger = Logger(label: "capstan.test")
@@ -22,8 +24,9 @@ public final class TestCluster: Sendable {
             config = try KubeConfig.load(environment: ["KUBECONFIG": path]).clusterConfig()
         } else {
             let cluster = try await EmbeddedCluster.start(
-                EmbeddedCluster.Options(dataPath: dataPath, token: token, bookmarkInterval: .milliseconds(200),
-                                        simulateWorkloads: simulate, podStartDelay: .milliseconds(100)),
+                EmbeddedCluster.Options(
+                    dataPath: dataPath, token: token, bookmarkInterval: .milliseconds(200),
+                    simulateWorkloads: simulate, podStartDelay: .milliseconds(100)),
                 logger: logger)
             embedded = cluster
             config = cluster.clusterConfig
@@ -35,9 +38,10 @@ public final class TestCluster: Sendable {
     }
 
     /// Starts a cluster, runs `body` with it and always awaits `shutdown()`, also when `body` throws.
-    public static func with<T>(token: String? = nil, simulate: Bool = true, dataPath: String? = nil,
-                               _ body: (TestCluster) async throws -> T) async throws -> T
-    {
+    public static func with<T>(
+        token: String? = nil, simulate: Bool = true, dataPath: String? = nil,
+        _ body: (TestCluster) async throws -> T
+    ) async throws -> T {
         let cluster = try await start(token: token, simulate: simulate, dataPath: dataPath)
         do {
             let result = try await body(cluster)
@@ -73,7 +77,8 @@ public final class TestCluster: Sendable {
     }
 
     /// Polls `condition` until it holds or `timeout` passes (for effects of controllers, not for timing).
-    public func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+    public func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool
+    {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if (try? await condition()) == true { return true }
@@ -85,21 +90,32 @@ public final class TestCluster: Sendable {
 
 /// Object builders shared by tests.
 public enum Fixtures {
-    public static func configMap(_ name: String, namespace: String, data: [String: String] = ["a": "1"],
-                                 labels: [String: String] = [:]) -> KubeObject {
-        var object = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: name, namespace: namespace,
-                                body: ["data": .object(data.mapValues(JSON.string))])
+    public static func configMap(
+        _ name: String, namespace: String, data: [String: String] = ["a": "1"],
+        labels: [String: String] = [:]
+    ) -> KubeObject {
+        var object = KubeObject(
+            apiVersion: "v1", kind: "ConfigMap", name: name, namespace: namespace,
+            body: ["data": .object(data.mapValues(JSON.string))])
         object.labels = labels
         return object
     }
 
-    public static func deployment(_ name: String, namespace: String, replicas: Int = 2, image: String = "nginx:1.25")
+    public static func deployment(
+        _ name: String, namespace: String, replicas: Int = 2, image: String = "nginx:1.25"
+    )
         -> KubeObject
     {
-        KubeObject(apiVersion: "apps/v1", kind: "Deployment", name: name, namespace: namespace, body: [
-            "spec": ["replicas": .int(Int64(replicas)), "selector": ["matchLabels": ["app": .string(name)]],
-                     "template": ["metadata": ["labels": ["app": .string(name)]],
-                                  "spec": ["containers": [["name": "app", "image": .string(image)]]]]],
-        ])
+        KubeObject(
+            apiVersion: "apps/v1", kind: "Deployment", name: name, namespace: namespace,
+            body: [
+                "spec": [
+                    "replicas": .int(Int64(replicas)), "selector": ["matchLabels": ["app": .string(name)]],
+                    "template": [
+                        "metadata": ["labels": ["app": .string(name)]],
+                        "spec": ["containers": [["name": "app", "image": .string(image)]]],
+                    ],
+                ]
+            ])
     }
 }

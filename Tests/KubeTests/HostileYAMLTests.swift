@@ -29,7 +29,9 @@ import Testing
         let clock = ContinuousClock()
         var thrown: YAMLError?
         let elapsed = clock.measure {
-            do { _ = try YAML.parseAll(text) } catch let error as YAMLError { thrown = error } catch { Issue.record(error) }
+            do { _ = try YAML.parseAll(text) } catch let error as YAMLError { thrown = error } catch {
+                Issue.record(error)
+            }
         }
         #expect(thrown?.message.contains("expands to more than") == true)
         // Not a timing test: ten billion nodes cannot be built in a minute on any machine; the budget stops early.
@@ -41,7 +43,8 @@ import Testing
         for text in [block, String(repeating: "[", count: 600) + String(repeating: "]", count: 600)] {
             #expect(throws: YAMLError.self) { try YAML.parseAll(text) }
         }
-        let fine = String(repeating: "[", count: JSON.maximumDepth - 1) + String(repeating: "]", count: JSON.maximumDepth - 1)
+        let fine =
+            String(repeating: "[", count: JSON.maximumDepth - 1) + String(repeating: "]", count: JSON.maximumDepth - 1)
         #expect(throws: Never.self) { try JSON.parse(YAML.parse(fine).serialized()) }
     }
 

@@ -18,25 +18,40 @@ import Testing
 
     @Test func jsonPatchOperations() throws {
         let doc: JSON = ["a": [1, 2], "b": ["c": "d"]]
-        let patch: JSON = [["op": "add", "path": "/a/-", "value": 3], ["op": "replace", "path": "/b/c", "value": "e"],
-                           ["op": "copy", "from": "/b", "path": "/x"], ["op": "move", "from": "/x/c", "path": "/y"],
-                           ["op": "remove", "path": "/a/0"], ["op": "test", "path": "/y", "value": "e"]]
+        let patch: JSON = [
+            ["op": "add", "path": "/a/-", "value": 3], ["op": "replace", "path": "/b/c", "value": "e"],
+            ["op": "copy", "from": "/b", "path": "/x"], ["op": "move", "from": "/x/c", "path": "/y"],
+            ["op": "remove", "path": "/a/0"], ["op": "test", "path": "/y", "value": "e"],
+        ]
         #expect(try JSONPatch.apply(patch, to: doc) == ["a": [2, 3], "b": ["c": "e"], "x": [:], "y": "e"])
     }
 
     @Test func jsonPatchFailsOnBadPathOrTest() {
         #expect(throws: PatchError.self) { try JSONPatch.apply([["op": "remove", "path": "/nope"]], to: [:]) }
-        #expect(throws: PatchError.self) { try JSONPatch.apply([["op": "test", "path": "/a", "value": 2]], to: ["a": 1]) }
+        #expect(throws: PatchError.self) {
+            try JSONPatch.apply([["op": "test", "path": "/a", "value": 2]], to: ["a": 1])
+        }
         #expect(throws: PatchError.self) { try JSONPatch.apply(["op": "add"], to: [:]) }
     }
 
     @Test func strategicMergeMergesContainersByNameAndDeletesByDirective() throws {
-        let target: JSON = ["spec": ["containers": [["name": "a", "image": "a:1"], ["name": "b", "image": "b:1"]],
-                                     "finalizers": ["x"]]]
-        let patch: JSON = ["spec": ["containers": [["name": "a", "image": "a:2"], ["name": "b", "$patch": "delete"],
-                                                   ["name": "c", "image": "c:1"]], "finalizers": ["y"]]]
+        let target: JSON = [
+            "spec": [
+                "containers": [["name": "a", "image": "a:1"], ["name": "b", "image": "b:1"]],
+                "finalizers": ["x"],
+            ]
+        ]
+        let patch: JSON = [
+            "spec": [
+                "containers": [
+                    ["name": "a", "image": "a:2"], ["name": "b", "$patch": "delete"],
+                    ["name": "c", "image": "c:1"],
+                ], "finalizers": ["y"],
+            ]
+        ]
         let result = try StrategicMergePatch.apply(patch, to: target)
-        #expect(result[path: ["spec", "containers"]] == [["name": "a", "image": "a:2"], ["name": "c", "image": "c:1"]])
+        #expect(
+            result[path: ["spec", "containers"]] == [["name": "a", "image": "a:2"], ["name": "c", "image": "c:1"]])
         #expect(result[path: ["spec", "finalizers"]] == ["x", "y"])
     }
 

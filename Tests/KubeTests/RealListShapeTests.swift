@@ -15,8 +15,9 @@ import Testing
         let recording = try JSON.parse(Array(try Data(contentsOf: Self.recordings.appendingPathComponent(file))))
         let items = try #require(recording[path: ["response", "body", "items"]]?.arrayValue)
         #expect(!items.isEmpty && items.allSatisfy { $0["kind"] == nil && $0["apiVersion"] == nil })
-        let info = APIResourceInfo(gvr: GroupVersionResource(group: "", version: "v1", resource: kind.lowercased() + "s"),
-                                   kind: kind, namespaced: true)
+        let info = APIResourceInfo(
+            gvr: GroupVersionResource(group: "", version: "v1", resource: kind.lowercased() + "s"),
+            kind: kind, namespaced: true)
         for item in items {
             let typed = KubeClient.typed(item, as: info)
             #expect(typed.kind == kind && typed.apiVersion == "v1")

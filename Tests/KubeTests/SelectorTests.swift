@@ -14,9 +14,13 @@ import Testing
     }
 
     @Test func matchLabelsAndExpressions() throws {
-        let json: JSON = ["matchLabels": ["app": "web"],
-                          "matchExpressions": [["key": "env", "operator": "In", "values": ["prod"]],
-                                               ["key": "legacy", "operator": "DoesNotExist"]]]
+        let json: JSON = [
+            "matchLabels": ["app": "web"],
+            "matchExpressions": [
+                ["key": "env", "operator": "In", "values": ["prod"]],
+                ["key": "legacy", "operator": "DoesNotExist"],
+            ],
+        ]
         let selector = try #require(try LabelSelector(json: json))
         #expect(selector.matches(labels))
         #expect(!selector.matches(["app": "web", "env": "dev"]))
@@ -24,7 +28,9 @@ import Testing
 
     @Test func invalidSelectorsAreErrors() {
         #expect(throws: SelectorError.self) { try LabelSelector(parsing: "env in (a") }
-        #expect(throws: SelectorError.self) { try LabelSelector(json: ["matchExpressions": [["key": "a", "operator": "Near"]]]) }
+        #expect(throws: SelectorError.self) {
+            try LabelSelector(json: ["matchExpressions": [["key": "a", "operator": "Near"]]])
+        }
     }
 
     @Test func fieldSelectorOnNameAndNamespace() throws {

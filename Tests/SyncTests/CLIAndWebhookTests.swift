@@ -21,8 +21,11 @@ import Testing
 
     @Test func appCommands() async throws {
         try await SyncHarness.with { h in
-            let first = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"]),
-                                           "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: first-secret}\n"])
+            let first = try h.repo.commit([
+                "app/cm.yaml": Manifests.configMap("cm", ["v": "1"]),
+                "app/secret.yaml":
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: first-secret}\n",
+            ])
             try await h.createApp("demo", path: "app")
             let common = ["--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace]
 
@@ -35,16 +38,24 @@ import Testing
             #expect(try await run(["app", "wait", "demo", "--timeout", "30"] + common).status == 0)
             #expect(try await run(["app", "diff", "demo"] + common).status == 0)
             let list = try await run(["app", "list"] + common)
-            #expect(list.output.contains("demo") && list.output.contains("Synced") && list.output.contains(String(first.prefix(7))))
+            #expect(
+                list.output.contains("demo") && list.output.contains("Synced")
+                    && list.output.contains(String(first.prefix(7))))
             let get = try await run(["app", "get", "demo"] + common)
             #expect(get.output.contains("ConfigMap") && get.output.contains("Healthy"))
 
-            try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"]),
-                               "app/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: second-secret}\n"])
+            try h.repo.commit([
+                "app/cm.yaml": Manifests.configMap("cm", ["v": "2"]),
+                "app/secret.yaml":
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {token: second-secret}\n",
+            ])
             let changed = try await run(["app", "diff", "demo"] + common)
-            #expect(changed.status == 1 && changed.output.contains("data.v") && !changed.output.contains("second-secret"))
+            #expect(
+                changed.status == 1 && changed.output.contains("data.v") && !changed.output.contains("second-secret"))
             #expect(try await run(["app", "refresh", "demo", "--hard"] + common).status == 0)
-            #expect(try await run(["app", "sync", "demo", "--resource", ":ConfigMap:cm", "--timeout", "30"] + common).status == 0)
+            #expect(
+                try await run(["app", "sync", "demo", "--resource", ":ConfigMap:cm", "--timeout", "30"] + common).status
+                    == 0)
             #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
             let history = try await run(["app", "history", "demo"] + common)
             #expect(history.output.split(separator: "\n").count == 3)
@@ -52,8 +63,9 @@ import Testing
             #expect(rollback.status == 0, "\(rollback.output)")
             #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "1")
 
-            _ = try await h.client.patch(Application.gvr, namespace: h.namespace, name: "demo", type: .merge,
-                                         patch: ["spec": ["syncPolicy": ["automated": ["prune": true]]]])
+            _ = try await h.client.patch(
+                Application.gvr, namespace: h.namespace, name: "demo", type: .merge,
+                patch: ["spec": ["syncPolicy": ["automated": ["prune": true]]]])
             let refused = try await run(["app", "rollback", "demo", "0"] + common)
             #expect(refused.status != 0 && refused.output.contains("automated"))
         }
@@ -66,11 +78,14 @@ import Testing
             let bin = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-plugin-\(h.namespace)")
             try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: bin) }
-            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent("kubectl-capstan").path,
-                                                       withDestinationPath: Self.capstan)
+            try FileManager.default.createSymbolicLink(
+                atPath: bin.appendingPathComponent("kubectl-capstan").path,
+                withDestinationPath: Self.capstan)
             let path = bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-            let result = try await ChildProcess.run(["env", "PATH=\(path)", "kubectl", "capstan", "app", "list",
-                                                     "--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace])
+            let result = try await ChildProcess.run([
+                "env", "PATH=\(path)", "kubectl", "capstan", "app", "list",
+                "--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace,
+            ])
             #expect(result.status == 0 && result.output.contains("plugged"), "\(result.output)")
         }
     }
@@ -85,7 +100,10 @@ import Testing
             let server = try await WebhookServer(controller: h.controller, logger: logger).start(port: 0)
             defer { Task { await server.server.stop() } }
             let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
-            let payload: JSON = ["ref": "refs/heads/main", "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"]]
+            let payload: JSON = [
+                "ref": "refs/heads/main",
+                "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"],
+            ]
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { Task { try? await http.shutdown() } }
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
@@ -93,13 +111,19 @@ import Testing
             request.body = .bytes(ByteBuffer(bytes: payload.serializedBytes()))
             let response = try await http.execute(request, timeout: .seconds(10))
             #expect(response.status == .ok)
-            #expect(try await h.waitForApp("hooked") { $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced" })
+            #expect(
+                try await h.waitForApp("hooked") {
+                    $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced"
+                })
             #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
             var bad = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
             bad.method = .POST
             bad.body = .bytes(ByteBuffer(string: "not json"))
             #expect(try await http.execute(bad, timeout: .seconds(10)).status == .badRequest)
-            #expect(PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]) == ["https://gitlab.example.com/a/b.git"])
+            #expect(
+                PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]) == [
+                    "https://gitlab.example.com/a/b.git"
+                ])
         }
     }
 
@@ -110,7 +134,8 @@ import Testing
             var logger = Logger(label: "webhook")
             logger.logLevel = .critical
             let signature = WebhookSignature(client: h.client, namespace: h.namespace)
-            let server = try await WebhookServer(controller: h.controller, signature: signature, logger: logger).start(port: 0)
+            let server = try await WebhookServer(controller: h.controller, signature: signature, logger: logger).start(
+                port: 0)
             defer { Task { await server.server.stop() } }
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { Task { try? await http.shutdown() } }
@@ -125,13 +150,24 @@ import Testing
             // No secret configured: accepted, as in Argo CD.
             #expect(try await post([("X-GitHub-Event", "push")]) == .ok)
 
-            _ = try await h.client.create(KubeObject(apiVersion: "v1", kind: "Secret", name: "argocd-secret", namespace: h.namespace, body: [
-                "stringData": ["webhook.github.secret": "gh-hook-secret", "webhook.gitlab.secret": "gl-hook-token"]]))
-            let digest = try await ChildProcess.run(["openssl", "dgst", "-sha256", "-hmac", "gh-hook-secret"], input: body)
-            let hmac = try #require(digest.output.split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await h.client.create(
+                KubeObject(
+                    apiVersion: "v1", kind: "Secret", name: "argocd-secret", namespace: h.namespace,
+                    body: [
+                        "stringData": [
+                            "webhook.github.secret": "gh-hook-secret", "webhook.gitlab.secret": "gl-hook-token",
+                        ]
+                    ]))
+            let digest = try await ChildProcess.run(
+                ["openssl", "dgst", "-sha256", "-hmac", "gh-hook-secret"], input: body)
+            let hmac = try #require(digest.output.split(separator: " ").last).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(hmac.count == 64)
             #expect(try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + hmac)]) == .ok)
-            #expect(try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + String(repeating: "0", count: 64))]) == .unauthorized)
+            #expect(
+                try await post([
+                    ("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + String(repeating: "0", count: 64)),
+                ]) == .unauthorized)
             #expect(try await post([("X-GitHub-Event", "push")]) == .unauthorized)
             #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "gl-hook-token")]) == .ok)
             #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "guess")]) == .unauthorized)
@@ -154,8 +190,9 @@ import Testing
                 .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8))
             #expect(reason?.contains("could not read argocd-secret") == true)
             // With a client that may read, a missing Secret means no secrets: the request passes.
-            #expect(await WebhookSignature(client: cluster.client, namespace: cluster.namespace)
-                .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8)) == nil)
+            #expect(
+                await WebhookSignature(client: cluster.client, namespace: cluster.namespace)
+                    .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8)) == nil)
         }
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import Kube
-@testable import Sync
 import Testing
+
+@testable import Sync
 
 /// The helper-program runner with real `jq`: large inputs, and a tool that exits before reading them.
 @Suite struct ExternalToolTests {

@@ -9,9 +9,11 @@ import Testing
 /// syncing and self-healing.
 @Suite(.serialized) struct HostileContentTests {
     static let aliasBomb: String = {
-        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        var text =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         for (name, previous) in zip("bcdefghij", "abcdefghi") {
-            text += "  \(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "  \(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]\n"
         }
         return text
     }()
@@ -27,8 +29,10 @@ import Testing
 
     @Test func hostileFilesFailTheirOwnApplicationOnly() async throws {
         try await SyncHarness.with { h in
-            try h.repo.commit(["bomb/a.yaml": Self.aliasBomb, "leaky/secret.yaml": Self.brokenSecret,
-                               "good/a.yaml": Manifests.configMap("good", ["v": "1"])])
+            try h.repo.commit([
+                "bomb/a.yaml": Self.aliasBomb, "leaky/secret.yaml": Self.brokenSecret,
+                "good/a.yaml": Manifests.configMap("good", ["v": "1"]),
+            ])
             try await h.createApp("bomb", path: "bomb", automated: [:])
             try await h.createApp("leaky", path: "leaky", automated: [:])
             try await h.createApp("good", path: "good", automated: ["selfHeal": true])
@@ -45,8 +49,9 @@ import Testing
             #expect(!events.contains { ($0.json["message"]?.stringValue ?? "").contains("hunter2") })
 
             // The healthy Application is still looked after.
-            _ = try await h.client.patch(.configMaps, namespace: h.namespace, name: "good", type: .merge,
-                                         patch: ["data": ["v": "drifted"]])
+            _ = try await h.client.patch(
+                .configMaps, namespace: h.namespace, name: "good", type: .merge,
+                patch: ["data": ["v": "drifted"]])
             #expect(try await h.cluster.eventually { await h.configMap("good")?.json[path: ["data", "v"]] == "1" })
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 import Sync
 import Testing
@@ -8,20 +9,27 @@ import Testing
     }
 
     func render(_ files: [String: String], root: String, source: JSON = ["repoURL": "x"]) throws -> [KubeObject] {
-        try Renderer().render(ApplicationSource(json: source), tree: tree(files, root: root), appName: "app",
-                              destinationNamespace: "ns").objects
+        try Renderer().render(
+            ApplicationSource(json: source), tree: tree(files, root: root), appName: "app",
+            destinationNamespace: "ns"
+        ).objects
     }
 
     static let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %@\ndata:\n  a: '1'\n"
     func cm(_ name: String) -> String { Self.cm.replacingOccurrences(of: "%@", with: name) }
 
     @Test func directoryRecurseIncludeExclude() throws {
-        let files = ["app/a.yaml": cm("a") + "---\n" + cm("b"), "app/c.json": #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#,
-                     "app/sub/d.yml": cm("d"), "app/sub/e.yaml": cm("e"), "app/readme.md": "# not yaml", "other/x.yaml": cm("x")]
+        let files = [
+            "app/a.yaml": cm("a") + "---\n" + cm("b"),
+            "app/c.json": #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}"#,
+            "app/sub/d.yml": cm("d"), "app/sub/e.yaml": cm("e"), "app/readme.md": "# not yaml", "other/x.yaml": cm("x"),
+        ]
         #expect(try render(files, root: "app").map(\.name).sorted() == ["a", "b", "c"])
         let recurse: JSON = ["repoURL": "x", "directory": ["recurse": true]]
         #expect(try render(files, root: "app", source: recurse).map(\.name).sorted() == ["a", "b", "c", "d", "e"])
-        let filtered: JSON = ["repoURL": "x", "directory": ["recurse": true, "include": "{*.yaml,sub/*}", "exclude": "sub/e.yaml"]]
+        let filtered: JSON = [
+            "repoURL": "x", "directory": ["recurse": true, "include": "{*.yaml,sub/*}", "exclude": "sub/e.yaml"],
+        ]
         #expect(try render(files, root: "app", source: filtered).map(\.name).sorted() == ["a", "b", "d"])
     }
 
@@ -54,25 +62,25 @@ import Testing
             "base/deployment.yaml": deployment,
             "base/settings.yaml": cm("settings"),
             "overlays/prod/kustomization.yaml": """
-                resources: [../../base]
-                namespace: prod
-                namePrefix: prod-
-                commonLabels: {team: a}
-                commonAnnotations: {owner: ops}
-                images: [{name: nginx, newTag: "1.27"}]
-                replicas: [{name: web, count: 3}]
-                patches:
-                - target: {kind: Deployment, name: web}
-                  patch: |-
-                    - op: add
-                      path: /spec/template/spec/containers/0/env
-                      value: [{name: MODE, value: prod}]
-                - patch: |-
-                    apiVersion: v1
-                    kind: ConfigMap
-                    metadata: {name: settings}
-                    data: {b: '2'}
-                """,
+            resources: [../../base]
+            namespace: prod
+            namePrefix: prod-
+            commonLabels: {team: a}
+            commonAnnotations: {owner: ops}
+            images: [{name: nginx, newTag: "1.27"}]
+            replicas: [{name: web, count: 3}]
+            patches:
+            - target: {kind: Deployment, name: web}
+              patch: |-
+                - op: add
+                  path: /spec/template/spec/containers/0/env
+                  value: [{name: MODE, value: prod}]
+            - patch: |-
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings}
+                data: {b: '2'}
+            """,
         ]
         let objects = try render(files, root: "overlays/prod")
         let web = try #require(objects.first { $0.kind == "Deployment" })
@@ -82,14 +90,20 @@ import Testing
         #expect(web.json[path: ["spec", "selector", "matchLabels", "team"]] == "a")
         #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"] == "nginx:1.27")
         #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["env"]?[0]?["value"] == "prod")
-        #expect(web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["envFrom"]?[0]?[path: ["configMapRef", "name"]] == "prod-settings")
+        #expect(
+            web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["envFrom"]?[0]?[path: [
+                "configMapRef", "name",
+            ]] == "prod-settings")
         #expect(web.annotations["owner"] == "ops")
         let settings = try #require(objects.first { $0.kind == "ConfigMap" })
         #expect(settings.json[path: ["data", "b"]] == "2" && settings.json[path: ["data", "a"]] == "1")
     }
 
     @Test func kustomizeUnsupportedFieldIsAnError() {
-        let files = ["app/kustomization.yaml": "resources: [a.yaml]\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n", "app/a.yaml": cm("a")]
+        let files = [
+            "app/kustomization.yaml": "resources: [a.yaml]\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n",
+            "app/a.yaml": cm("a"),
+        ]
         do {
             _ = try render(files, root: "app")
             Issue.record("expected an error")
@@ -101,10 +115,13 @@ import Testing
     @Test func applicationKustomizeOverridesAndArgocdSourceFiles() throws {
         let files = [
             "app/kustomization.yaml": "resources: [pod.yaml]\nimages: [{name: nginx, newTag: '1.0'}]\n",
-            "app/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}, {name: s, image: busybox:1}]}\n",
+            "app/pod.yaml":
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: nginx}, {name: s, image: busybox:1}]}\n",
             "app/.argocd-source-app.yaml": "kustomize:\n  images: [busybox:1.36]\n",
         ]
-        let source: JSON = ["repoURL": "x", "kustomize": ["namePrefix": "x-", "images": ["nginx=registry.local/nginx:2.0"]]]
+        let source: JSON = [
+            "repoURL": "x", "kustomize": ["namePrefix": "x-", "images": ["nginx=registry.local/nginx:2.0"]],
+        ]
         let pod = try #require(try render(files, root: "app", source: source).first)
         #expect(pod.name == "x-p")
         #expect(pod.json[path: ["spec", "containers"]]?[0]?["image"] == "registry.local/nginx:2.0")
@@ -138,8 +155,6 @@ import Testing
         #expect(ImageOverride(argoString: "nginx=ghcr.io/x/nginx:2").newName == "ghcr.io/x/nginx")
     }
 }
-
-import Foundation
 
 enum FileManagerCheck {
     static var helmInstalled: Bool {

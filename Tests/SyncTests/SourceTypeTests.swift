@@ -25,14 +25,20 @@ import Testing
     @Test func jsonnetRendersWithLibsExtVarsAndTLAs() async throws {
         try await SyncHarness.with { h in
             try h.repo.commit(["jsonnet/app.jsonnet": Self.app, "shared/lib.libsonnet": Self.library])
-            let directory: JSON = ["jsonnet": [
-                "libs": ["shared"], "extVars": [["name": "env", "value": "prod"]],
-                "tlas": [["name": "replicas", "value": "3", "code": true]],
-            ]]
-            try await h.createApp("jsonnet", path: "jsonnet", automated: [:], extraSpec: [
-                "source": ["repoURL": .string(h.repo.fileURL), "path": "jsonnet", "targetRevision": "main",
-                           "directory": directory],
-            ])
+            let directory: JSON = [
+                "jsonnet": [
+                    "libs": ["shared"], "extVars": [["name": "env", "value": "prod"]],
+                    "tlas": [["name": "replicas", "value": "3", "code": true]],
+                ]
+            ]
+            try await h.createApp(
+                "jsonnet", path: "jsonnet", automated: [:],
+                extraSpec: [
+                    "source": [
+                        "repoURL": .string(h.repo.fileURL), "path": "jsonnet", "targetRevision": "main",
+                        "directory": directory,
+                    ]
+                ])
             let synced = try await h.waitForApp("jsonnet") { $0.syncStatus == "Synced" }
             let report = try await h.statusAndEvents("jsonnet")
             #expect(synced, "\(report)")
@@ -44,13 +50,19 @@ import Testing
     @Test func pluginsAndHelmRepositoryChartsAreComparisonErrorsThatNameThem() async throws {
         try await SyncHarness.with { h in
             try h.repo.commit(["plain/a.yaml": Manifests.configMap("plain", ["v": "1"])])
-            try await h.createApp("plugin", path: "plain", automated: [:], extraSpec: [
-                "source": ["repoURL": .string(h.repo.fileURL), "path": "plain", "targetRevision": "main",
-                           "plugin": ["name": "argocd-vault-plugin"]],
-            ])
-            try await h.createApp("chart", path: "", automated: [:], extraSpec: [
-                "source": ["repoURL": "https://charts.example.com", "chart": "nginx", "targetRevision": "15.0.0"],
-            ])
+            try await h.createApp(
+                "plugin", path: "plain", automated: [:],
+                extraSpec: [
+                    "source": [
+                        "repoURL": .string(h.repo.fileURL), "path": "plain", "targetRevision": "main",
+                        "plugin": ["name": "argocd-vault-plugin"],
+                    ]
+                ])
+            try await h.createApp(
+                "chart", path: "", automated: [:],
+                extraSpec: [
+                    "source": ["repoURL": "https://charts.example.com", "chart": "nginx", "targetRevision": "15.0.0"]
+                ])
             func error(_ status: JSON) -> String {
                 (status["conditions"]?.arrayValue ?? []).first { $0["type"] == "ComparisonError" }?["message"]?
                     .stringValue ?? ""

@@ -17,7 +17,8 @@ final class SyncHarness: Sendable {
         let repo = try GitFixture()
         var options = ApplicationController.Options(
             namespace: cluster.namespace,
-            cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("capstan-sync-\(cluster.namespace)"))
+            cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
+                "capstan-sync-\(cluster.namespace)"))
         options.pollInterval = pollInterval
         options.selfHealDelay = .milliseconds(100)
         options.stepTimeout = .seconds(30)
@@ -29,7 +30,9 @@ final class SyncHarness: Sendable {
     }
 
     /// Starts a harness, runs `body` and always awaits `shutdown()`.
-    static func with<T>(pollInterval: Duration = .seconds(60), _ body: (SyncHarness) async throws -> T) async throws -> T {
+    static func with<T>(
+        pollInterval: Duration = .seconds(60), _ body: (SyncHarness) async throws -> T
+    ) async throws -> T {
         let harness = try await start(pollInterval: pollInterval)
         do {
             let result = try await body(harness)
@@ -55,8 +58,10 @@ final class SyncHarness: Sendable {
 
     /// Creates an Application in Argo CD's own form.
     @discardableResult
-    func createApp(_ name: String, path: String, automated: JSON? = nil, syncOptions: [String] = [],
-                   extraSpec: [String: JSON] = [:]) async throws -> KubeObject {
+    func createApp(
+        _ name: String, path: String, automated: JSON? = nil, syncOptions: [String] = [],
+        extraSpec: [String: JSON] = [:]
+    ) async throws -> KubeObject {
         var spec: [String: JSON] = [
             "project": "default",
             "source": ["repoURL": .string(repo.fileURL), "path": .string(path), "targetRevision": "main"],
@@ -67,8 +72,10 @@ final class SyncHarness: Sendable {
         if !syncOptions.isEmpty { policy["syncOptions"] = .array(syncOptions.map(JSON.string)) }
         if !policy.isEmpty { spec["syncPolicy"] = .object(policy) }
         spec.merge(extraSpec) { _, new in new }
-        return try await client.create(KubeObject(apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: name,
-                                                  namespace: namespace, body: ["spec": .object(spec)]))
+        return try await client.create(
+            KubeObject(
+                apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: name,
+                namespace: namespace, body: ["spec": .object(spec)]))
     }
 
     func app(_ name: String) async throws -> KubeObject {
@@ -82,19 +89,25 @@ final class SyncHarness: Sendable {
     }
 
     /// Waits until the Application's status satisfies `condition`.
-    func waitForApp(_ name: String, timeout: Duration = .seconds(30), _ condition: @escaping (JSON) -> Bool) async throws -> Bool {
+    func waitForApp(
+        _ name: String, timeout: Duration = .seconds(30), _ condition: @escaping (JSON) -> Bool
+    ) async throws -> Bool {
         try await cluster.eventually(timeout: timeout) { condition(try await app(name).status ?? .object([:])) }
     }
 
     func refresh(_ name: String, hard: Bool = false) async throws {
-        _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge,
-                                   patch: ["metadata": ["annotations": ["argocd.argoproj.io/refresh": .string(hard ? "hard" : "normal")]]])
+        _ = try await client.patch(
+            Application.gvr, namespace: namespace, name: name, type: .merge,
+            patch: ["metadata": ["annotations": ["argocd.argoproj.io/refresh": .string(hard ? "hard" : "normal")]]])
     }
 
     func sync(_ name: String, prune: Bool = false, revision: String? = nil, dryRun: Bool = false) async throws {
-        _ = try await client.patch(Application.gvr, namespace: namespace, name: name, type: .merge, patch: [
-            "operation": SyncOperation.request(revision: revision, prune: prune, automated: false, username: "test", dryRun: dryRun),
-        ])
+        _ = try await client.patch(
+            Application.gvr, namespace: namespace, name: name, type: .merge,
+            patch: [
+                "operation": SyncOperation.request(
+                    revision: revision, prune: prune, automated: false, username: "test", dryRun: dryRun)
+            ])
     }
 
     func configMap(_ name: String) async -> KubeObject? {
@@ -112,16 +125,22 @@ enum Manifests {
     static func configMap(_ name: String, _ data: [String: String], annotations: [String: String] = [:]) -> String {
         var text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \(name)\n"
         if !annotations.isEmpty {
-            text += "  annotations:\n" + annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
+            text +=
+                "  annotations:\n"
+                + annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
         }
         text += "data:\n" + data.sorted { $0.key < $1.key }.map { "  \($0.key): \"\($0.value)\"\n" }.joined()
         return text
     }
 
-    static func deployment(_ name: String, image: String = "nginx:1.25", replicas: Int = 2, annotations: [String: String] = [:]) -> String {
+    static func deployment(
+        _ name: String, image: String = "nginx:1.25", replicas: Int = 2, annotations: [String: String] = [:]
+    ) -> String {
         var text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \(name)\n"
         if !annotations.isEmpty {
-            text += "  annotations:\n" + annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
+            text +=
+                "  annotations:\n"
+                + annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
         }
         return text + """
             spec:

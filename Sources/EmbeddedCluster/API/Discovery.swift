@@ -3,8 +3,10 @@ import Kube
 /// Discovery documents (`/api`, `/apis`, resource lists) and a minimal OpenAPI, built from the catalog.
 extension ResourceCatalog {
     var coreVersions: JSON {
-        ["kind": "APIVersions", "versions": ["v1"],
-         "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"]]]
+        [
+            "kind": "APIVersions", "versions": ["v1"],
+            "serverAddressByClientCIDRs": [["clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"]],
+        ]
     }
 
     func groupJSON(_ group: String, versions: [String]) -> JSON {
@@ -28,8 +30,10 @@ extension ResourceCatalog {
     func resourceList(_ gv: GroupVersion) -> JSON? {
         let types = resources(in: gv)
         guard !types.isEmpty else { return nil }
-        return ["kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv.description),
-                "resources": .array(types.flatMap(\.discoveryEntries))]
+        return [
+            "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv.description),
+            "resources": .array(types.flatMap(\.discoveryEntries)),
+        ]
     }
 
     /// `/openapi/v3`: the index of per-group-version documents.
@@ -55,13 +59,17 @@ extension ResourceCatalog {
             let base = gv.pathPrefix + (type.namespaced ? "/namespaces/{namespace}" : "") + "/" + type.gvr.resource
             let gvk: JSON = ["group": .string(gv.group), "version": .string(gv.version), "kind": .string(type.kind)]
             func operation(_ action: String) -> JSON {
-                ["parameters": [fieldValidation], "responses": ["200": ["description": "OK"]],
-                 "x-kubernetes-action": .string(action), "x-kubernetes-group-version-kind": gvk]
+                [
+                    "parameters": [fieldValidation], "responses": ["200": ["description": "OK"]],
+                    "x-kubernetes-action": .string(action), "x-kubernetes-group-version-kind": gvk,
+                ]
             }
             paths[base] = ["post": operation("post")]
             paths[base + "/{name}"] = ["put": operation("put"), "patch": operation("patch")]
         }
-        return ["openapi": "3.0.0", "info": ["title": "Capstan embedded cluster", "version": "v1"],
-                "paths": .object(paths), "components": ["schemas": [:]]]
+        return [
+            "openapi": "3.0.0", "info": ["title": "Capstan embedded cluster", "version": "v1"],
+            "paths": .object(paths), "components": ["schemas": [:]],
+        ]
     }
 }

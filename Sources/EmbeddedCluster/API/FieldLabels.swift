@@ -5,13 +5,19 @@ import Kube
 enum FieldLabels {
     static let common: Set<String> = ["metadata.name", "metadata.namespace"]
     static let byResource: [String: Set<String>] = [
-        "pods": ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-                 "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"],
-        "events": ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-                   "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-                   "reason", "reportingComponent", "source", "type"],
-        "events.events.k8s.io": ["regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
-                                 "reason", "reportingController", "type"],
+        "pods": [
+            "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+            "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName",
+        ],
+        "events": [
+            "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+            "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+            "reason", "reportingComponent", "source", "type",
+        ],
+        "events.events.k8s.io": [
+            "regarding.kind", "regarding.namespace", "regarding.name", "regarding.uid",
+            "reason", "reportingController", "type",
+        ],
         "secrets": ["type"],
         "namespaces": ["status.phase"],
         "nodes": ["spec.unschedulable"],
@@ -24,8 +30,9 @@ enum FieldLabels {
         let allowed = byResource[storageKey] ?? []
         for requirement in selector.requirements
         where !common.contains(requirement.path) && !allowed.contains(requirement.path) {
-            throw KubeError(code: 400, reason: .badRequest,
-                            message: "field label not supported: \(requirement.path.prefix(128))")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message: "field label not supported: \(requirement.path.prefix(128))")
         }
     }
 }

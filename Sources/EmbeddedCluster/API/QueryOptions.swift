@@ -41,8 +41,9 @@ struct QueryOptions {
         get throws(KubeError) {
             guard let text = parameters["resourceVersion"], !text.isEmpty else { return nil }
             guard UInt64(text) != nil else {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "resourceVersion: Invalid value: \"\(text.prefix(64))\": must be a decimal number")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "resourceVersion: Invalid value: \"\(text.prefix(64))\": must be a decimal number")
             }
             return text
         }
@@ -53,8 +54,9 @@ struct QueryOptions {
         get throws(KubeError) {
             guard let text = parameters["dryRun"] else { return false }
             guard text == "All" else {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "dryRun: Unsupported value: \"\(text.prefix(64))\": supported values: \"All\"")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "dryRun: Unsupported value: \"\(text.prefix(64))\": supported values: \"All\"")
             }
             return true
         }

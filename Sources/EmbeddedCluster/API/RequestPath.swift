@@ -4,9 +4,9 @@ import Kube
 enum RequestTarget: Equatable {
     case version
     case health
-    case coreGroupList          // /api
-    case groupList              // /apis
-    case group(String)          // /apis/G
+    case coreGroupList  // /api
+    case groupList  // /apis
+    case group(String)  // /apis/G
     case resourceList(GroupVersion)
     case openAPIv2
     case openAPIv3Root
@@ -47,31 +47,39 @@ extension RequestTarget {
             self = .unknown; return
         case "api":
             if segments.count == 1 { self = .coreGroupList; return }
-            self = Self.resourceTarget(GroupVersion(group: "", version: segments[1]), Array(segments.dropFirst(2)),
-                                       isNamespaced)
+            self = Self.resourceTarget(
+                GroupVersion(group: "", version: segments[1]), Array(segments.dropFirst(2)),
+                isNamespaced)
         case "apis":
             if segments.count == 1 { self = .groupList; return }
             if segments.count == 2 { self = .group(segments[1]); return }
-            self = Self.resourceTarget(GroupVersion(group: segments[1], version: segments[2]),
-                                       Array(segments.dropFirst(3)), isNamespaced)
+            self = Self.resourceTarget(
+                GroupVersion(group: segments[1], version: segments[2]),
+                Array(segments.dropFirst(3)), isNamespaced)
         default:
             self = .unknown
         }
     }
 
-    static func resourceTarget(_ gv: GroupVersion, _ rest: [String], _ isNamespaced: (GroupVersionResource) -> Bool?)
+    static func resourceTarget(
+        _ gv: GroupVersion, _ rest: [String], _ isNamespaced: (GroupVersionResource) -> Bool?
+    )
         -> RequestTarget
     {
         if rest.isEmpty { return .resourceList(gv) }
         if rest[0] == "namespaces", rest.count >= 3,
-           isNamespaced(GroupVersionResource(group: gv.group, version: gv.version, resource: rest[2])) == true
+            isNamespaced(GroupVersionResource(group: gv.group, version: gv.version, resource: rest[2])) == true
         {
             guard rest.count <= 5 else { return .unknown }
-            return .resource(ResourcePath(groupVersion: gv, namespace: rest[1], resource: rest[2],
-                                          name: rest.count > 3 ? rest[3] : nil, subresource: rest.count > 4 ? rest[4] : nil))
+            return .resource(
+                ResourcePath(
+                    groupVersion: gv, namespace: rest[1], resource: rest[2],
+                    name: rest.count > 3 ? rest[3] : nil, subresource: rest.count > 4 ? rest[4] : nil))
         }
         guard rest.count <= 3 else { return .unknown }
-        return .resource(ResourcePath(groupVersion: gv, namespace: nil, resource: rest[0],
-                                      name: rest.count > 1 ? rest[1] : nil, subresource: rest.count > 2 ? rest[2] : nil))
+        return .resource(
+            ResourcePath(
+                groupVersion: gv, namespace: nil, resource: rest[0],
+                name: rest.count > 1 ? rest[1] : nil, subresource: rest.count > 2 ? rest[2] : nil))
     }
 }

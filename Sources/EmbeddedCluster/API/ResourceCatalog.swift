@@ -50,8 +50,9 @@ struct ResourceCatalog: Sendable {
     /// Registers (or re-registers) the resources a CRD defines; returns an error text for an invalid CRD.
     mutating func register(crd: KubeObject) -> String? {
         guard let spec = crd.spec, let group = spec["group"]?.stringValue,
-              let names = spec["names"], let plural = names["plural"]?.stringValue,
-              let kind = names["kind"]?.stringValue else {
+            let names = spec["names"], let plural = names["plural"]?.stringValue,
+            let kind = names["kind"]?.stringValue
+        else {
             return "spec.group, spec.names.plural and spec.names.kind are required"
         }
         guard crd.name == "\(plural).\(group)" else {
@@ -63,15 +64,17 @@ struct ResourceCatalog: Sendable {
         var registered: [GroupVersionResource] = []
         for version in spec["versions"]?.arrayValue ?? [] {
             guard let name = version["name"]?.stringValue, version["served"]?.boolValue ?? true else { continue }
-            var type = ResourceType(group, name, plural, kind: kind, namespaced: namespaced,
-                                    shortNames: names["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                                    status: version["subresources"]?["status"] != nil,
-                                    scale: version["subresources"]?["scale"] != nil,
-                                    categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+            var type = ResourceType(
+                group, name, plural, kind: kind, namespaced: namespaced,
+                shortNames: names["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                status: version["subresources"]?["status"] != nil,
+                scale: version["subresources"]?["scale"] != nil,
+                categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             type.singular = names["singular"]?.stringValue ?? kind.lowercased()
             if let scale = version["subresources"]?["scale"] {
                 type.scaleSpecPath = Self.jsonPath(scale["specReplicasPath"]?.stringValue) ?? ["spec", "replicas"]
-                type.scaleStatusPath = Self.jsonPath(scale["statusReplicasPath"]?.stringValue) ?? ["status", "replicas"]
+                type.scaleStatusPath =
+                    Self.jsonPath(scale["statusReplicasPath"]?.stringValue) ?? ["status", "replicas"]
                 type.scaleSelectorPath = Self.jsonPath(scale["labelSelectorPath"]?.stringValue)
             }
             add(type)
@@ -92,7 +95,8 @@ struct ResourceCatalog: Sendable {
         if ResourceType.builtins.contains(where: { $0.gvr.group == group && $0.gvr.resource == plural }) {
             return "spec.names.plural: Invalid value: \"\(plural)\": \(plural).\(group) is a built-in resource"
         }
-        let protected = group == "k8s.io" || group.hasSuffix(".k8s.io") || group == "kubernetes.io"
+        let protected =
+            group == "k8s.io" || group.hasSuffix(".k8s.io") || group == "kubernetes.io"
             || group.hasSuffix(".kubernetes.io")
         if protected && annotations["api-approved.kubernetes.io"] == nil {
             return "metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have "

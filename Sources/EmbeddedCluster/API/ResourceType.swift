@@ -15,8 +15,10 @@ public struct ResourceType: Sendable, Hashable {
     public var scaleSelectorPath: [String]? = ["status", "selector"]
     public var categories: [String] = []
 
-    public init(_ group: String, _ version: String, _ resource: String, kind: String, namespaced: Bool = true,
-                shortNames: [String] = [], status: Bool = false, scale: Bool = false, categories: [String] = []) {
+    public init(
+        _ group: String, _ version: String, _ resource: String, kind: String, namespaced: Bool = true,
+        shortNames: [String] = [], status: Bool = false, scale: Bool = false, categories: [String] = []
+    ) {
         gvr = GroupVersionResource(group: group, version: version, resource: resource)
         self.kind = kind
         singular = kind.lowercased()
@@ -53,12 +55,16 @@ public struct ResourceType: Sendable, Hashable {
         if !categories.isEmpty { main["categories"] = .array(categories.map(JSON.string)) }
         var entries: [JSON] = [.object(main)]
         if hasStatus {
-            entries.append(["name": .string(gvr.resource + "/status"), "singularName": "", "namespaced": .bool(namespaced),
-                            "kind": .string(kind), "verbs": ["get", "patch", "update"]])
+            entries.append([
+                "name": .string(gvr.resource + "/status"), "singularName": "", "namespaced": .bool(namespaced),
+                "kind": .string(kind), "verbs": ["get", "patch", "update"],
+            ])
         }
         if hasScale {
-            entries.append(["name": .string(gvr.resource + "/scale"), "singularName": "", "namespaced": .bool(namespaced),
-                            "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]])
+            entries.append([
+                "name": .string(gvr.resource + "/scale"), "singularName": "", "namespaced": .bool(namespaced),
+                "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"],
+            ])
         }
         return entries
     }
@@ -76,28 +82,36 @@ extension ResourceType {
         ResourceType("", "v1", "events", kind: "Event", shortNames: ["ev"]),
         ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
         ResourceType("", "v1", "nodes", kind: "Node", namespaced: false, shortNames: ["no"], status: true),
-        ResourceType("", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
-        ResourceType("apps", "v1", "deployments", kind: "Deployment", shortNames: ["deploy"], status: true, scale: true,
-                     categories: ["all"]),
-        ResourceType("apps", "v1", "replicasets", kind: "ReplicaSet", shortNames: ["rs"], status: true, scale: true,
-                     categories: ["all"]),
-        ResourceType("apps", "v1", "statefulsets", kind: "StatefulSet", shortNames: ["sts"], status: true, scale: true,
-                     categories: ["all"]),
-        ResourceType("apps", "v1", "daemonsets", kind: "DaemonSet", shortNames: ["ds"], status: true, categories: ["all"]),
+        ResourceType(
+            "", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
+        ResourceType(
+            "apps", "v1", "deployments", kind: "Deployment", shortNames: ["deploy"], status: true, scale: true,
+            categories: ["all"]),
+        ResourceType(
+            "apps", "v1", "replicasets", kind: "ReplicaSet", shortNames: ["rs"], status: true, scale: true,
+            categories: ["all"]),
+        ResourceType(
+            "apps", "v1", "statefulsets", kind: "StatefulSet", shortNames: ["sts"], status: true, scale: true,
+            categories: ["all"]),
+        ResourceType(
+            "apps", "v1", "daemonsets", kind: "DaemonSet", shortNames: ["ds"], status: true, categories: ["all"]),
         ResourceType("apps", "v1", "controllerrevisions", kind: "ControllerRevision"),
         ResourceType("batch", "v1", "jobs", kind: "Job", status: true, categories: ["all"]),
         ResourceType("batch", "v1", "cronjobs", kind: "CronJob", shortNames: ["cj"], status: true, categories: ["all"]),
         ResourceType("networking.k8s.io", "v1", "ingresses", kind: "Ingress", shortNames: ["ing"], status: true),
         ResourceType("coordination.k8s.io", "v1", "leases", kind: "Lease"),
-        ResourceType("autoscaling", "v2", "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler",
-                     shortNames: ["hpa"], status: true),
+        ResourceType(
+            "autoscaling", "v2", "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler",
+            shortNames: ["hpa"], status: true),
         ResourceType("rbac.authorization.k8s.io", "v1", "roles", kind: "Role"),
         ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", kind: "RoleBinding"),
         ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", kind: "ClusterRole", namespaced: false),
-        ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", kind: "ClusterRoleBinding",
-                     namespaced: false),
+        ResourceType(
+            "rbac.authorization.k8s.io", "v1", "clusterrolebindings", kind: "ClusterRoleBinding",
+            namespaced: false),
         ResourceType("events.k8s.io", "v1", "events", kind: "Event", shortNames: ["ev"]),
-        ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
-                     namespaced: false, shortNames: ["crd", "crds"], status: true),
+        ResourceType(
+            "apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
+            namespaced: false, shortNames: ["crd", "crds"], status: true),
     ]
 }

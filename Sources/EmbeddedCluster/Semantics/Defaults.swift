@@ -11,8 +11,10 @@ enum Defaults {
             setIfMissing(&object.json, ["spec", "revisionHistoryLimit"], 10)
             setIfMissing(&object.json, ["spec", "progressDeadlineSeconds"], 600)
             if object.json[path: ["spec", "strategy", "type"]] == nil {
-                object.json[path: ["spec", "strategy"]] = ["type": "RollingUpdate",
-                                                           "rollingUpdate": ["maxSurge": "25%", "maxUnavailable": "25%"]]
+                object.json[path: ["spec", "strategy"]] = [
+                    "type": "RollingUpdate",
+                    "rollingUpdate": ["maxSurge": "25%", "maxUnavailable": "25%"],
+                ]
             }
             podTemplate(&object.json, ["spec", "template", "spec"])
         case "replicasets.apps", "statefulsets.apps", "daemonsets.apps":

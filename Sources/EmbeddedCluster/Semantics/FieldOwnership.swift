@@ -20,15 +20,18 @@ enum FieldOwnership {
 
         init?(json: JSON) {
             guard let manager = json["manager"]?.stringValue else { return nil }
-            self.init(manager: manager, operation: json["operation"]?.stringValue ?? "Update",
-                      apiVersion: json["apiVersion"]?.stringValue ?? "", subresource: json["subresource"]?.stringValue,
-                      fields: FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])))
+            self.init(
+                manager: manager, operation: json["operation"]?.stringValue ?? "Update",
+                apiVersion: json["apiVersion"]?.stringValue ?? "", subresource: json["subresource"]?.stringValue,
+                fields: FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])))
         }
 
         func json(time: String) -> JSON {
-            var o: [String: JSON] = ["manager": .string(manager), "operation": .string(operation),
-                                     "apiVersion": .string(apiVersion), "time": .string(time),
-                                     "fieldsType": "FieldsV1", "fieldsV1": fields.fieldsV1]
+            var o: [String: JSON] = [
+                "manager": .string(manager), "operation": .string(operation),
+                "apiVersion": .string(apiVersion), "time": .string(time),
+                "fieldsType": "FieldsV1", "fieldsV1": fields.fieldsV1,
+            ]
             if let subresource { o["subresource"] = .string(subresource) }
             return .object(o)
         }
@@ -36,7 +39,9 @@ enum FieldOwnership {
 
     /// Applies `applied` for `manager` on top of `live` (nil when creating). Returns the merged object with
     /// updated managedFields, or throws 409 naming each conflicting field and its owner unless `force`.
-    static func apply(_ applied: JSON, manager: String, live: JSON?, force: Bool, subresource: String?)
+    static func apply(
+        _ applied: JSON, manager: String, live: JSON?, force: Bool, subresource: String?
+    )
         throws(KubeError) -> JSON
     {
         var entries = (live.map(KubeObject.init)?.managedFields ?? []).compactMap(Entry.init(json:))
@@ -83,8 +88,10 @@ enum FieldOwnership {
             entries[mineIndex].fields = appliedFields
             entries[mineIndex].apiVersion = apiVersion
         } else {
-            entries.append(Entry(manager: manager, operation: "Apply", apiVersion: apiVersion,
-                                 subresource: subresource, fields: appliedFields))
+            entries.append(
+                Entry(
+                    manager: manager, operation: "Apply", apiVersion: apiVersion,
+                    subresource: subresource, fields: appliedFields))
         }
         result[path: ["metadata", "managedFields"]] = render(entries)
         return result
@@ -105,9 +112,11 @@ enum FieldOwnership {
             if let i = entries.firstIndex(where: { $0.manager == manager && $0.operation == "Update" }) {
                 entries[i].fields.paths.formUnion(changed)
             } else {
-                entries.append(Entry(manager: manager, operation: "Update",
-                                     apiVersion: new["apiVersion"]?.stringValue ?? "", subresource: subresource,
-                                     fields: FieldSet(changed)))
+                entries.append(
+                    Entry(
+                        manager: manager, operation: "Update",
+                        apiVersion: new["apiVersion"]?.stringValue ?? "", subresource: subresource,
+                        fields: FieldSet(changed)))
             }
         }
         var result = new
@@ -122,13 +131,16 @@ enum FieldOwnership {
 
     static func conflictError(_ conflicts: [(manager: String, path: [String])]) -> KubeError {
         let causes: [JSON] = conflicts.map {
-            ["reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""),
-             "field": .string(readable($0.path))]
+            [
+                "reason": "FieldManagerConflict", "message": .string("conflict with \"\($0.manager)\""),
+                "field": .string(readable($0.path)),
+            ]
         }
         let list = conflicts.map { "conflict with \"\($0.manager)\": \(readable($0.path))" }.joined(separator: "\n- ")
-        return KubeError(code: 409, reason: .conflict,
-                         message: "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): \(list)",
-                         details: ["causes": .array(causes)])
+        return KubeError(
+            code: 409, reason: .conflict,
+            message: "Apply failed with \(conflicts.count) conflict\(conflicts.count == 1 ? "" : "s"): \(list)",
+            details: ["causes": .array(causes)])
     }
 
     /// `["f:spec","f:replicas"]` → `.spec.replicas`.

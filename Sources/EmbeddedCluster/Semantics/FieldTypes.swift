@@ -6,12 +6,16 @@ import Kube
 enum FieldTypes {
     static let stringMetadata = ["name", "namespace", "generateName", "resourceVersion", "uid"]
     static let integerFields: [String: [[String]]] = [
-        "deployments.apps": [["spec", "replicas"], ["spec", "minReadySeconds"], ["spec", "revisionHistoryLimit"],
-                             ["spec", "progressDeadlineSeconds"]],
+        "deployments.apps": [
+            ["spec", "replicas"], ["spec", "minReadySeconds"], ["spec", "revisionHistoryLimit"],
+            ["spec", "progressDeadlineSeconds"],
+        ],
         "replicasets.apps": [["spec", "replicas"], ["spec", "minReadySeconds"]],
         "statefulsets.apps": [["spec", "replicas"], ["spec", "minReadySeconds"], ["spec", "revisionHistoryLimit"]],
-        "jobs.batch": [["spec", "completions"], ["spec", "parallelism"], ["spec", "backoffLimit"],
-                       ["spec", "activeDeadlineSeconds"], ["spec", "ttlSecondsAfterFinished"]],
+        "jobs.batch": [
+            ["spec", "completions"], ["spec", "parallelism"], ["spec", "backoffLimit"],
+            ["spec", "activeDeadlineSeconds"], ["spec", "ttlSecondsAfterFinished"],
+        ],
     ]
 
     static func check(_ object: KubeObject, type: ResourceType) throws(KubeError) {

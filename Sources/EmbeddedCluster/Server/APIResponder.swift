@@ -36,13 +36,16 @@ struct APIResponder: HTTPResponder {
             return try await resource(path, request: request, storageKey: catalog.type(path.gvr)?.storageKey)
         }
         guard request.method == .get else {
-            throw KubeError(code: 405, reason: .methodNotAllowed,
-                            message: "the server does not allow this method on the requested resource")
+            throw KubeError(
+                code: 405, reason: .methodNotAllowed,
+                message: "the server does not allow this method on the requested resource")
         }
         switch target {
         case .version:
-            return Self.json(["major": "1", "minor": "32", "gitVersion": "v1.32.0-capstan", "platform": "linux/amd64",
-                              "goVersion": "n/a", "compiler": "swift"])
+            return Self.json([
+                "major": "1", "minor": "32", "gitVersion": "v1.32.0-capstan", "platform": "linux/amd64",
+                "goVersion": "n/a", "compiler": "swift",
+            ])
         case .health: return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
         case .coreGroupList: return Self.json(catalog.coreVersions)
         case .groupList: return Self.json(catalog.groupList)
@@ -89,61 +92,84 @@ struct APIResponder: HTTPResponder {
                     resourceVersion: resourceVersion, timeoutSeconds: try query.timeoutSeconds,
                     bookmarks: param("allowWatchBookmarks") == "true")
             }
-            return Self.bytes(try await store.listBytes(gvr, namespace: path.namespace, labelSelector: labels,
-                                                        fieldSelector: fields, limit: try query.limit,
-                                                        continue: param("continue")))
+            return Self.bytes(
+                try await store.listBytes(
+                    gvr, namespace: path.namespace, labelSelector: labels,
+                    fieldSelector: fields, limit: try query.limit,
+                    continue: param("continue")))
         case (.get, let name?, "scale"):
             return Self.json(try await store.scale(gvr, namespace: path.namespace, name: name).json)
         case (.get, let name?, _):
             return Self.bytes(try await store.getBytes(gvr, namespace: path.namespace, name: name))
         case (.post, nil, nil):
             let object = KubeObject(try await body(&request))
-            return Self.json(try await store.create(gvr, namespace: path.namespace, object: object, options: options).json,
-                             status: .created)
+            return Self.json(
+                try await store.create(gvr, namespace: path.namespace, object: object, options: options).json,
+                status: .created)
         case (.put, let name?, "scale"):
             let scale = KubeObject(try await body(&request))
-            return Self.json(try await store.updateScale(gvr, namespace: path.namespace, name: name, newScale: scale,
-                                                         patchType: nil, patchBody: nil, options: options).json)
+            return Self.json(
+                try await store.updateScale(
+                    gvr, namespace: path.namespace, name: name, newScale: scale,
+                    patchType: nil, patchBody: nil, options: options
+                ).json)
         case (.put, let name?, let sub):
             let object = KubeObject(try await body(&request))
-            return Self.json(try await store.update(gvr, namespace: path.namespace, name: name, object: object,
-                                                    subresource: sub, options: options).json)
+            return Self.json(
+                try await store.update(
+                    gvr, namespace: path.namespace, name: name, object: object,
+                    subresource: sub, options: options
+                ).json)
         case (.patch, let name?, let sub):
             guard let type = PatchType(contentType: request.headers[.contentType] ?? "") else {
-                throw KubeError(code: 415, reason: .unsupportedMediaType,
-                                message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+                throw KubeError(
+                    code: 415, reason: .unsupportedMediaType,
+                    message:
+                        "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
+                )
             }
             let raw = try await rawBody(&request)
             if sub == "scale" {
-                return Self.json(try await store.updateScale(gvr, namespace: path.namespace, name: name, newScale: nil,
-                                                             patchType: type, patchBody: raw, options: options).json)
+                return Self.json(
+                    try await store.updateScale(
+                        gvr, namespace: path.namespace, name: name, newScale: nil,
+                        patchType: type, patchBody: raw, options: options
+                    ).json)
             }
-            return Self.json(try await store.patch(gvr, namespace: path.namespace, name: name, type: type, body: raw,
-                                                   subresource: sub, options: options).json)
+            return Self.json(
+                try await store.patch(
+                    gvr, namespace: path.namespace, name: name, type: type, body: raw,
+                    subresource: sub, options: options
+                ).json)
         case (.delete, let name?, nil):
             let raw = try await rawBody(&request)
             let deleteOptions = raw.isEmpty ? JSON.object([:]) : try Self.parse(raw)
             let policyName = deleteOptions["propagationPolicy"]?.stringValue ?? param("propagationPolicy")
             let policy = policyName.flatMap(PropagationPolicy.init(rawValue:))
             if let policyName, policy == nil {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "propagationPolicy \"\(policyName)\" must be Background, Foreground or Orphan")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "propagationPolicy \"\(policyName)\" must be Background, Foreground or Orphan")
             }
-            let result = try await store.delete(gvr, namespace: path.namespace, name: name, propagation: policy,
-                                                preconditionUID: deleteOptions["preconditions"]?["uid"]?.stringValue,
-                                                preconditionResourceVersion: deleteOptions["preconditions"]?["resourceVersion"]?.stringValue,
-                                                dryRun: options.dryRun)
+            let result = try await store.delete(
+                gvr, namespace: path.namespace, name: name, propagation: policy,
+                preconditionUID: deleteOptions["preconditions"]?["uid"]?.stringValue,
+                preconditionResourceVersion: deleteOptions["preconditions"]?["resourceVersion"]?.stringValue,
+                dryRun: options.dryRun)
             return Self.json(result.object.json, status: result.finished ? .ok : .accepted)
         case (.delete, nil, nil):
             let labels = try param("labelSelector").map { (text) throws(KubeError) in try Self.labelSelector(text) }
             let fields = try param("fieldSelector").map { (text) throws(KubeError) in
                 try Self.fieldSelector(text, resource: storageKey)
             }
-            return Self.json(try await store.deleteCollection(gvr, namespace: path.namespace, labelSelector: labels,
-                                                              fieldSelector: fields, dryRun: options.dryRun))
+            return Self.json(
+                try await store.deleteCollection(
+                    gvr, namespace: path.namespace, labelSelector: labels,
+                    fieldSelector: fields, dryRun: options.dryRun))
         default:
-            throw KubeError(code: 405, reason: .methodNotAllowed,
-                            message: "the server does not allow this method on the requested resource")
+            throw KubeError(
+                code: 405, reason: .methodNotAllowed,
+                message: "the server does not allow this method on the requested resource")
         }
     }
 
@@ -151,8 +177,9 @@ struct APIResponder: HTTPResponder {
         do {
             return Array(buffer: try await request.collectBody(upTo: maximumBodyBytes))
         } catch {
-            throw KubeError(code: 413, reason: .requestEntityTooLarge,
-                            message: "the request body is larger than \(maximumBodyBytes) bytes")
+            throw KubeError(
+                code: 413, reason: .requestEntityTooLarge,
+                message: "the request body is larger than \(maximumBodyBytes) bytes")
         }
     }
 
@@ -206,8 +233,9 @@ struct APIResponder: HTTPResponder {
     }
 
     static func bytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     static func statusResponse(_ error: KubeError) -> Response {
@@ -216,9 +244,11 @@ struct APIResponder: HTTPResponder {
 
     /// A `Status` object as the real API server writes it.
     static func statusJSON(_ error: KubeError) -> JSON {
-        var status: [String: JSON] = ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
-                                      "message": .string(error.message), "reason": .string(error.reason.rawValue),
-                                      "code": .int(Int64(error.code))]
+        var status: [String: JSON] = [
+            "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
+            "message": .string(error.message), "reason": .string(error.reason.rawValue),
+            "code": .int(Int64(error.code)),
+        ]
         if let details = error.details { status["details"] = details }
         return .object(status)
     }

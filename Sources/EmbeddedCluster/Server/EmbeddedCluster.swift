@@ -40,10 +40,12 @@ public final class EmbeddedCluster: Sendable {
         /// use up the process's file descriptors.
         public var maximumConnections = ConnectionLimits.defaultMaximumConnections
 
-        public init(dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
-                    token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
-                    watchHistory: Int = 10_000, bookmarkInterval: Duration = .seconds(5),
-                    simulateWorkloads: Bool = true, podStartDelay: Duration = .milliseconds(200)) {
+        public init(
+            dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
+            token: String? = UUID().uuidString.lowercased(), maximumBodyBytes: Int = 3 * 1024 * 1024,
+            watchHistory: Int = 10_000, bookmarkInterval: Duration = .seconds(5),
+            simulateWorkloads: Bool = true, podStartDelay: Duration = .milliseconds(200)
+        ) {
             self.dataPath = dataPath
             self.port = port
             self.host = host
@@ -70,16 +72,20 @@ public final class EmbeddedCluster: Sendable {
     public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
         let store = try await ClusterStore(path: options.dataPath, watchHistory: options.watchHistory, logger: logger)
         let certificateAuth = options.requireClientCertificates && options.tlsDirectory != nil
-        let responder = APIResponder(store: store, token: certificateAuth ? nil : options.token, maximumBodyBytes: options.maximumBodyBytes,
-                                     bookmarkInterval: options.bookmarkInterval, logger: logger)
+        let responder = APIResponder(
+            store: store, token: certificateAuth ? nil : options.token, maximumBodyBytes: options.maximumBodyBytes,
+            bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [MalformedRequestHandler()],
-                                               idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [MalformedRequestHandler()],
+            idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
         var builder = HTTPServerBuilder.http1(configuration: http1)
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
-                certificateChain: [.certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))],
+                certificateChain: [
+                    .certificate(try NIOSSLCertificate(bytes: certificates.certificatePEM, format: .pem))
+                ],
                 privateKey: .privateKey(try NIOSSLPrivateKey(bytes: certificates.keyPEM, format: .pem)))
             if options.requireClientCertificates {
                 tls.certificateVerification = .noHostnameVerification
@@ -110,7 +116,8 @@ public final class EmbeddedCluster: Sendable {
             let cause = await serverTask.result.failureDescription
             throw ConfigError("the embedded API server could not listen on \(options.host):\(options.port): \(cause)")
         }
-        let simulation = options.simulateWorkloads
+        let simulation =
+            options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
             : nil
         let namespaceFinalizer = Task {
@@ -120,12 +127,15 @@ public final class EmbeddedCluster: Sendable {
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
-        return EmbeddedCluster(store: store, options: options, port: port, certificates: certificates, server: server,
-                               simulation: simulation, namespaceFinalizer: namespaceFinalizer)
+        return EmbeddedCluster(
+            store: store, options: options, port: port, certificates: certificates, server: server,
+            simulation: simulation, namespaceFinalizer: namespaceFinalizer)
     }
 
-    init(store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
-         server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>) {
+    init(
+        store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
+        server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>
+    ) {
         self.store = store
         self.options = options
         self.port = port
@@ -140,8 +150,9 @@ public final class EmbeddedCluster: Sendable {
     /// How a `KubeClient` reaches this cluster.
     public var clusterConfig: ClusterConfig {
         options.requireClientCertificates && certificates != nil
-            ? ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM,
-                            clientCertificatePEM: certificates?.clientCertificatePEM, clientKeyPEM: certificates?.clientKeyPEM)
+            ? ClusterConfig(
+                server: url, certificateAuthorityPEM: certificates?.caPEM,
+                clientCertificatePEM: certificates?.clientCertificatePEM, clientKeyPEM: certificates?.clientKeyPEM)
             : ClusterConfig(server: url, certificateAuthorityPEM: certificates?.caPEM, bearerToken: options.token)
     }
 

@@ -21,24 +21,38 @@ public struct SelfSignedCertificates: Sendable {
         if ![ca, cert, key, clientCert, clientKey].allSatisfy(fm.fileExists) {
             try PrivateFiles.makeDirectory(directory)
             let caKey = directory + "/ca.key", csr = directory + "/server.csr", ext = directory + "/server.ext"
-            try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(toFile: ext, atomically: true, encoding: .utf8)
-            try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",
-                         "-subj", "/CN=capstan-embedded-ca", "-keyout", caKey, "-out", ca])
-            try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-subj", "/CN=capstan-embedded-cluster", "-keyout", key, "-out", csr])
-            try openssl(["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "3650",
-                         "-extfile", ext, "-out", cert])
+            try "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n".write(
+                toFile: ext, atomically: true, encoding: .utf8)
+            try openssl([
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "3650",
+                "-subj", "/CN=capstan-embedded-ca", "-keyout", caKey, "-out", ca,
+            ])
+            try openssl([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=capstan-embedded-cluster", "-keyout", key, "-out", csr,
+            ])
+            try openssl([
+                "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "3650",
+                "-extfile", ext, "-out", cert,
+            ])
             let clientCSR = directory + "/client.csr", clientExt = directory + "/client.ext"
             try "extendedKeyUsage=clientAuth\n".write(toFile: clientExt, atomically: true, encoding: .utf8)
-            try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                         "-subj", "/CN=capstan-admin", "-keyout", clientKey, "-out", clientCSR])
-            try openssl(["x509", "-req", "-in", clientCSR, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "3650",
-                         "-extfile", clientExt, "-out", clientCert])
-            for file in [caKey, csr, ext, clientCSR, clientExt, directory + "/ca.srl"] { try? fm.removeItem(atPath: file) }
+            try openssl([
+                "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "-subj", "/CN=capstan-admin", "-keyout", clientKey, "-out", clientCSR,
+            ])
+            try openssl([
+                "x509", "-req", "-in", clientCSR, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-days", "3650",
+                "-extfile", clientExt, "-out", clientCert,
+            ])
+            for file in [caKey, csr, ext, clientCSR, clientExt, directory + "/ca.srl"] {
+                try? fm.removeItem(atPath: file)
+            }
         }
         func read(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
-        return SelfSignedCertificates(caPEM: try read(ca), certificatePEM: try read(cert), keyPEM: try read(key),
-                                      clientCertificatePEM: try read(clientCert), clientKeyPEM: try read(clientKey))
+        return SelfSignedCertificates(
+            caPEM: try read(ca), certificatePEM: try read(cert), keyPEM: try read(key),
+            clientCertificatePEM: try read(clientCert), clientKeyPEM: try read(clientKey))
     }
 
     static func openssl(_ arguments: [String]) throws {

@@ -8,11 +8,13 @@ struct WatchResponder {
     let store: ClusterStore
     let bookmarkInterval: Duration
 
-    func watch(_ gvr: GroupVersionResource, namespace: String?, labels: LabelSelector?, fields: FieldSelector?,
-               resourceVersion: String?, timeoutSeconds: Int?, bookmarks: Bool) async throws -> Response
-    {
-        let (initial, stream, id) = try await store.watch(gvr, namespace: namespace, labelSelector: labels,
-                                                          fieldSelector: fields, resourceVersion: resourceVersion)
+    func watch(
+        _ gvr: GroupVersionResource, namespace: String?, labels: LabelSelector?, fields: FieldSelector?,
+        resourceVersion: String?, timeoutSeconds: Int?, bookmarks: Bool
+    ) async throws -> Response {
+        let (initial, stream, id) = try await store.watch(
+            gvr, namespace: namespace, labelSelector: labels,
+            fieldSelector: fields, resourceVersion: resourceVersion)
         let store = self.store
         let interval = bookmarkInterval
         let timeout = Duration.seconds(timeoutSeconds.flatMap { $0 > 0 ? $0 : nil } ?? 1800)
@@ -41,10 +43,14 @@ struct WatchResponder {
                     case .change(let event):
                         try await writer.write(ByteBuffer(bytes: event.line))
                     case .bookmark(let rv):
-                        let object: JSON = ["kind": .string(kind?.kind ?? ""), "apiVersion": .string(kind?.apiVersion ?? ""),
-                                            "metadata": ["resourceVersion": .string(String(rv))]]
-                        try await writer.write(ByteBuffer(bytes: WatchEvent(type: .bookmark, object: KubeObject(object))
-                            .json.serializedBytes() + [0x0A]))
+                        let object: JSON = [
+                            "kind": .string(kind?.kind ?? ""), "apiVersion": .string(kind?.apiVersion ?? ""),
+                            "metadata": ["resourceVersion": .string(String(rv))],
+                        ]
+                        try await writer.write(
+                            ByteBuffer(
+                                bytes: WatchEvent(type: .bookmark, object: KubeObject(object))
+                                    .json.serializedBytes() + [0x0A]))
                     }
                 }
                 await store.stopWatch(id)

@@ -30,12 +30,15 @@ extension WorkloadSimulator {
         template[path: ["metadata", "labels", "pod-template-hash"]] = .string(hash)
         var selector = deployment.spec?["selector"] ?? [:]
         selector[path: ["matchLabels", "pod-template-hash"]] = .string(hash)
-        var rs = KubeObject(apiVersion: "apps/v1", kind: "ReplicaSet", name: "\(deployment.name)-\(hash)",
-                            namespace: deployment.namespace,
-                            body: ["spec": ["replicas": 0, "selector": selector, "template": template]])
+        var rs = KubeObject(
+            apiVersion: "apps/v1", kind: "ReplicaSet", name: "\(deployment.name)-\(hash)",
+            namespace: deployment.namespace,
+            body: ["spec": ["replicas": 0, "selector": selector, "template": template]])
         rs.labels = KubeObject.stringMap(template["metadata"]?["labels"])
-        rs.annotations = ["deployment.kubernetes.io/revision": String(revision),
-                          "deployment.kubernetes.io/desired-replicas": String(deployment.spec?["replicas"]?.intValue ?? 1)]
+        rs.annotations = [
+            "deployment.kubernetes.io/revision": String(revision),
+            "deployment.kubernetes.io/desired-replicas": String(deployment.spec?["replicas"]?.intValue ?? 1),
+        ]
         rs.ownerReferences = [OwnerReference(controlledBy: deployment)]
         return try? await store.create(.replicaSets, namespace: deployment.namespace, object: rs, options: writer)
     }
@@ -53,8 +56,9 @@ extension WorkloadSimulator {
             return
         }
         let surge = Self.resolve(strategy?["rollingUpdate"]?["maxSurge"], total: desired, roundUp: true, default: "25%")
-        var unavailable = Self.resolve(strategy?["rollingUpdate"]?["maxUnavailable"], total: desired, roundUp: false,
-                                       default: "25%")
+        var unavailable = Self.resolve(
+            strategy?["rollingUpdate"]?["maxUnavailable"], total: desired, roundUp: false,
+            default: "25%")
         if surge == 0 && unavailable == 0 { unavailable = 1 }
         if newReplicas < desired {
             let room = desired + surge - (oldReplicas + newReplicas)
@@ -63,7 +67,8 @@ extension WorkloadSimulator {
             await setReplicas(newRS, desired)
         }
         guard oldReplicas > 0 else { return }
-        let available = Int(newRS.status?["availableReplicas"]?.intValue ?? 0)
+        let available =
+            Int(newRS.status?["availableReplicas"]?.intValue ?? 0)
             + old.reduce(0) { $0 + Int($1.status?["availableReplicas"]?.intValue ?? 0) }
         let oldUnhealthy = old.reduce(0) {
             $0 + Int($1.spec?["replicas"]?.intValue ?? 0) - Int($1.status?["availableReplicas"]?.intValue ?? 0)
@@ -81,13 +86,18 @@ extension WorkloadSimulator {
     func setReplicas(_ rs: KubeObject, _ replicas: Int) async {
         var updated = rs
         updated.json[path: ["spec", "replicas"]] = .int(Int64(replicas))
-        _ = try? await store.update(.replicaSets, namespace: rs.namespace, name: rs.name, object: updated, options: writer)
+        _ = try? await store.update(
+            .replicaSets, namespace: rs.namespace, name: rs.name, object: updated, options: writer)
     }
 
     func trimHistory(_ old: [KubeObject], limit: Int) async {
-        let idle = old.filter { ($0.spec?["replicas"]?.intValue ?? 0) == 0 && ($0.status?["replicas"]?.intValue ?? 0) == 0 }
-            .sorted { Int($0.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0
-                < Int($1.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0 }
+        let idle = old.filter {
+            ($0.spec?["replicas"]?.intValue ?? 0) == 0 && ($0.status?["replicas"]?.intValue ?? 0) == 0
+        }
+        .sorted {
+            Int($0.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0
+                < Int($1.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0
+        }
         for rs in idle.dropLast(max(limit, 0)) {
             _ = try? await store.delete(.replicaSets, namespace: rs.namespace, name: rs.name)
         }
@@ -100,8 +110,9 @@ extension WorkloadSimulator {
         func sum(_ field: String) -> Int { owned.reduce(0) { $0 + Int($1.status?[field]?.intValue ?? 0) } }
         let updated = Int(newRS.flatMap { rs in owned.first { $0.uid == rs.uid } }?.status?["replicas"]?.intValue ?? 0)
         let replicas = sum("replicas"), ready = sum("readyReplicas"), available = sum("availableReplicas")
-        let unavailableBudget = Self.resolve(deployment.spec?["strategy"]?["rollingUpdate"]?["maxUnavailable"],
-                                             total: desired, roundUp: false, default: "25%")
+        let unavailableBudget = Self.resolve(
+            deployment.spec?["strategy"]?["rollingUpdate"]?["maxUnavailable"],
+            total: desired, roundUp: false, default: "25%")
         let complete = updated == desired && replicas == desired && available == desired
         let key = uid
         let progressState = "\(updated)/\(available)/\(replicas)/\(hash)"
@@ -114,18 +125,28 @@ extension WorkloadSimulator {
             let old = previous.first { $0["type"]?.stringValue == type }
             let statusText: JSON = status ? "True" : "False"
             let since = old?["status"] == statusText ? (old?["lastTransitionTime"] ?? .string(now)) : .string(now)
-            return ["type": .string(type), "status": statusText, "reason": .string(reason), "message": .string(message),
-                    "lastTransitionTime": since, "lastUpdateTime": old?["reason"]?.stringValue == reason ? (old?["lastUpdateTime"] ?? .string(now)) : .string(now)]
+            return [
+                "type": .string(type), "status": statusText, "reason": .string(reason), "message": .string(message),
+                "lastTransitionTime": since,
+                "lastUpdateTime": old?["reason"]?.stringValue == reason
+                    ? (old?["lastUpdateTime"] ?? .string(now)) : .string(now),
+            ]
         }
         let name = newRS?.name ?? deployment.name
-        let progressing = stalled
-            ? condition("Progressing", false, "ProgressDeadlineExceeded", "ReplicaSet \"\(name)\" has timed out progressing.")
+        let progressing =
+            stalled
+            ? condition(
+                "Progressing", false, "ProgressDeadlineExceeded", "ReplicaSet \"\(name)\" has timed out progressing.")
             : complete
-                ? condition("Progressing", true, "NewReplicaSetAvailable", "ReplicaSet \"\(name)\" has successfully progressed.")
+                ? condition(
+                    "Progressing", true, "NewReplicaSetAvailable", "ReplicaSet \"\(name)\" has successfully progressed."
+                )
                 : condition("Progressing", true, "ReplicaSetUpdated", "ReplicaSet \"\(name)\" is progressing.")
-        let availableCondition = available >= desired - unavailableBudget
+        let availableCondition =
+            available >= desired - unavailableBudget
             ? condition("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.")
-            : condition("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+            : condition(
+                "Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
         var status: [String: JSON] = [
             "observedGeneration": .int(deployment.generation), "replicas": .int(Int64(replicas)),
             "updatedReplicas": .int(Int64(updated)), "readyReplicas": .int(Int64(ready)),
@@ -136,17 +157,20 @@ extension WorkloadSimulator {
         var object = deployment
         object.status = .object(status)
         if let revision = newRS?.annotations["deployment.kubernetes.io/revision"],
-           deployment.annotations["deployment.kubernetes.io/revision"] != revision {
+            deployment.annotations["deployment.kubernetes.io/revision"] != revision
+        {
             object.annotations["deployment.kubernetes.io/revision"] = revision
-            _ = try? await store.update(.deployments, namespace: deployment.namespace, name: deployment.name,
-                                        object: object, options: writer)
+            _ = try? await store.update(
+                .deployments, namespace: deployment.namespace, name: deployment.name,
+                object: object, options: writer)
             if let fresh = try? await store.get(.deployments, namespace: deployment.namespace, name: deployment.name) {
                 object = fresh
                 object.status = .object(status)
             }
         }
-        _ = try? await store.update(.deployments, namespace: deployment.namespace, name: deployment.name,
-                                    object: object, subresource: "status", options: writer)
+        _ = try? await store.update(
+            .deployments, namespace: deployment.namespace, name: deployment.name,
+            object: object, subresource: "status", options: writer)
     }
 
     /// An int-or-percent against `total` (`25%` of 10 is 3 rounding up, 2 rounding down).

@@ -22,11 +22,17 @@ extension WorkloadSimulator {
         status["active"] = .int(Int64(active))
         if succeeded >= completions {
             status["completionTime"] = .string(KubeTime.now())
-            status["conditions"] = [["type": "Complete", "status": "True", "lastTransitionTime": .string(KubeTime.now())]]
+            status["conditions"] = [
+                ["type": "Complete", "status": "True", "lastTransitionTime": .string(KubeTime.now())]
+            ]
             status["active"] = 0
         } else if failed > backoffLimit {
-            status["conditions"] = [["type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
-                                     "lastTransitionTime": .string(KubeTime.now())]]
+            status["conditions"] = [
+                [
+                    "type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+                    "lastTransitionTime": .string(KubeTime.now()),
+                ]
+            ]
         } else {
             let missing = min(parallelism - active, completions - succeeded - active)
             if missing > 0 {
@@ -38,7 +44,8 @@ extension WorkloadSimulator {
         guard job.status != .object(status) else { return }
         var updated = job
         updated.status = .object(status)
-        _ = try? await store.update(.jobs, namespace: job.namespace, name: job.name, object: updated,
-                                    subresource: "status", options: writer)
+        _ = try? await store.update(
+            .jobs, namespace: job.namespace, name: job.name, object: updated,
+            subresource: "status", options: writer)
     }
 }

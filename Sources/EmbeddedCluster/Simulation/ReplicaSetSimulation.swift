@@ -19,14 +19,17 @@ extension WorkloadSimulator {
         let current = ((try? await store.list(.pods, namespace: rs.namespace)) ?? [])
             .filter { $0.ownerReferences.contains { $0.uid == uid } && $0.deletionTimestamp == nil }
         let ready = current.filter(Self.isReady).count
-        let status: JSON = ["replicas": .int(Int64(current.count)), "fullyLabeledReplicas": .int(Int64(current.count)),
-                            "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready)),
-                            "observedGeneration": .int(rs.generation)]
+        let status: JSON = [
+            "replicas": .int(Int64(current.count)), "fullyLabeledReplicas": .int(Int64(current.count)),
+            "readyReplicas": .int(Int64(ready)), "availableReplicas": .int(Int64(ready)),
+            "observedGeneration": .int(rs.generation),
+        ]
         guard rs.status != status else { return }
         var updated = rs
         updated.status = status
-        _ = try? await store.update(.replicaSets, namespace: rs.namespace, name: rs.name, object: updated,
-                                    subresource: "status", options: writer)
+        _ = try? await store.update(
+            .replicaSets, namespace: rs.namespace, name: rs.name, object: updated,
+            subresource: "status", options: writer)
     }
 
     /// Pods one ReplicaSet creates or deletes per sync (kube-controller-manager's `burstReplicas`).
@@ -50,8 +53,9 @@ extension WorkloadSimulator {
     @discardableResult
     func createPod(for owner: KubeObject) async -> Bool {
         let template = owner.spec?["template"] ?? [:]
-        var pod = KubeObject(apiVersion: "v1", kind: "Pod", name: "", namespace: owner.namespace,
-                             body: ["spec": template["spec"] ?? [:]])
+        var pod = KubeObject(
+            apiVersion: "v1", kind: "Pod", name: "", namespace: owner.namespace,
+            body: ["spec": template["spec"] ?? [:]])
         pod.json[path: ["metadata", "generateName"]] = .string(owner.name + "-")
         pod.labels = KubeObject.stringMap(template["metadata"]?["labels"])
         pod.annotations = KubeObject.stringMap(template["metadata"]?["annotations"])
@@ -61,8 +65,12 @@ extension WorkloadSimulator {
             unschedulablePods += 1
             return true
         } catch {
-            logger.warning("cannot create a pod", metadata: ["owner": "\(owner.namespace ?? "")/\(owner.name)",
-                                                            "error": "\(error)"])
+            logger.warning(
+                "cannot create a pod",
+                metadata: [
+                    "owner": "\(owner.namespace ?? "")/\(owner.name)",
+                    "error": "\(error)",
+                ])
             return false
         }
     }

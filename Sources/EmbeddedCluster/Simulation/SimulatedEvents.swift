@@ -4,18 +4,23 @@ import Logging
 extension WorkloadSimulator {
     /// Records a core/v1 Event about `object`, as the component named (scheduler, kubelet, controllers) would,
     /// so `kubectl describe` and `kubectl events` tell what the simulation did.
-    func recordEvent(about object: KubeObject, reason: String, message: String, type: String = "Normal",
-                     component: String) async
-    {
+    func recordEvent(
+        about object: KubeObject, reason: String, message: String, type: String = "Normal",
+        component: String
+    ) async {
         let now = KubeTime.now()
-        var event = KubeObject(apiVersion: "v1", kind: "Event", name: "", namespace: object.namespace ?? "default", body: [
-            "involvedObject": ["kind": .string(object.kind), "apiVersion": .string(object.apiVersion),
-                               "name": .string(object.name), "namespace": .string(object.namespace ?? ""),
-                               "uid": .string(object.uid ?? "")],
-            "reason": .string(reason), "message": .string(message), "type": .string(type),
-            "source": ["component": .string(component)], "reportingComponent": .string(component),
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
-        ])
+        var event = KubeObject(
+            apiVersion: "v1", kind: "Event", name: "", namespace: object.namespace ?? "default",
+            body: [
+                "involvedObject": [
+                    "kind": .string(object.kind), "apiVersion": .string(object.apiVersion),
+                    "name": .string(object.name), "namespace": .string(object.namespace ?? ""),
+                    "uid": .string(object.uid ?? ""),
+                ],
+                "reason": .string(reason), "message": .string(message), "type": .string(type),
+                "source": ["component": .string(component)], "reportingComponent": .string(component),
+                "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
+            ])
         event.json[path: ["metadata", "generateName"]] = .string(object.name + ".")
         do {
             _ = try await store.create(.events, namespace: event.namespace, object: event, options: writer)

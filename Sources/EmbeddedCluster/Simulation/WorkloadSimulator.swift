@@ -76,10 +76,14 @@ actor WorkloadSimulator {
 
     func ensureNode() async {
         let capacity: JSON = ["cpu": "2", "memory": "24Gi", "pods": .string(String(Self.defaultPodCapacity))]
-        let node = KubeObject(apiVersion: "v1", kind: "Node", name: "capstan-node-1", body: [
-            "status": ["conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
-                       "capacity": capacity, "allocatable": capacity],
-        ])
+        let node = KubeObject(
+            apiVersion: "v1", kind: "Node", name: "capstan-node-1",
+            body: [
+                "status": [
+                    "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
+                    "capacity": capacity, "allocatable": capacity,
+                ]
+            ])
         _ = try? await store.create(.nodes, namespace: nil, object: node, options: writer)
     }
 
@@ -102,7 +106,10 @@ actor WorkloadSimulator {
         let now = KubeTime.now()
         if !started {
             guard phase == nil else { return }
-            status = ["phase": "Pending", "conditions": [["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]]]
+            status = [
+                "phase": "Pending",
+                "conditions": [["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]],
+            ]
         } else if mode == "fail" {
             status["phase"] = "Failed"
             status["reason"] = "Error"
@@ -111,11 +118,15 @@ actor WorkloadSimulator {
         } else {
             let ready = mode == nil
             let containers = pod.spec?["containers"]?.arrayValue ?? []
-            let restarts = (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (mode == "crash-loop" ? 1 : 0)
+            let restarts =
+                (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (mode == "crash-loop" ? 1 : 0)
             let containerStatuses: [JSON] = containers.map { c in
-                var s: JSON = ["name": c["name"] ?? "", "image": c["image"] ?? "", "ready": .bool(ready),
-                               "restartCount": .int(restarts), "started": .bool(mode != "crash-loop")]
-                s["state"] = mode == "crash-loop"
+                var s: JSON = [
+                    "name": c["name"] ?? "", "image": c["image"] ?? "", "ready": .bool(ready),
+                    "restartCount": .int(restarts), "started": .bool(mode != "crash-loop"),
+                ]
+                s["state"] =
+                    mode == "crash-loop"
                     ? ["waiting": ["reason": "CrashLoopBackOff", "message": "back-off restarting failed container"]]
                     : ["running": ["startedAt": .string(now)]]
                 return s
@@ -127,19 +138,23 @@ actor WorkloadSimulator {
             status["hostIP"] = "10.0.0.1"
             status["startTime"] = status["startTime"] ?? .string(now)
             status["containerStatuses"] = .array(containerStatuses)
-            status["conditions"] = [["type": "Ready", "status": readyText, "lastTransitionTime": .string(now)],
-                                    ["type": "ContainersReady", "status": readyText, "lastTransitionTime": .string(now)],
-                                    ["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]]
+            status["conditions"] = [
+                ["type": "Ready", "status": readyText, "lastTransitionTime": .string(now)],
+                ["type": "ContainersReady", "status": readyText, "lastTransitionTime": .string(now)],
+                ["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)],
+            ]
             if mode == "crash-loop" && restarts > 50 { return }
         }
         var updated = pod
         updated.status = status
         if pod.spec?["nodeName"] == nil {
             updated.json[path: ["spec", "nodeName"]] = "capstan-node-1"
-            _ = try? await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated, options: writer)
+            _ = try? await store.update(
+                .pods, namespace: pod.namespace, name: pod.name, object: updated, options: writer)
         }
-        _ = try? await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated,
-                                    subresource: "status", options: writer)
+        _ = try? await store.update(
+            .pods, namespace: pod.namespace, name: pod.name, object: updated,
+            subresource: "status", options: writer)
     }
 
     /// A pod the full node cannot take stays Pending with PodScheduled False (Unschedulable), once, with the
@@ -148,15 +163,22 @@ actor WorkloadSimulator {
         let message = "0/1 nodes are available: 1 Too many pods."
         if pod.status?["conditions"]?[0]?["reason"] == "Unschedulable" { return }
         var updated = pod
-        updated.status = ["phase": "Pending", "conditions": [[
-            "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
-            "lastTransitionTime": .string(KubeTime.now()),
-        ]]]
+        updated.status = [
+            "phase": "Pending",
+            "conditions": [
+                [
+                    "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(message),
+                    "lastTransitionTime": .string(KubeTime.now()),
+                ]
+            ],
+        ]
         do {
-            _ = try await store.update(.pods, namespace: pod.namespace, name: pod.name, object: updated,
-                                       subresource: "status", options: writer)
-            await recordEvent(about: pod, reason: "FailedScheduling", message: message, type: "Warning",
-                              component: "default-scheduler")
+            _ = try await store.update(
+                .pods, namespace: pod.namespace, name: pod.name, object: updated,
+                subresource: "status", options: writer)
+            await recordEvent(
+                about: pod, reason: "FailedScheduling", message: message, type: "Warning",
+                component: "default-scheduler")
         } catch {
             logger.debug("pod changed before it was marked unschedulable", metadata: ["pod": "\(pod.name)"])
         }
@@ -168,7 +190,9 @@ actor WorkloadSimulator {
 
     static func isReady(_ pod: KubeObject) -> Bool {
         pod.deletionTimestamp == nil && pod.status?["phase"]?.stringValue == "Running"
-            && (pod.status?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+            && (pod.status?["conditions"]?.arrayValue ?? []).contains {
+                $0["type"] == "Ready" && $0["status"] == "True"
+            }
     }
 
     /// A stable fake IP in 10.244.0.0/16 from the pod's uid.
@@ -184,31 +208,42 @@ actor WorkloadSimulator {
         for service in (try? await store.list(.services)) ?? [] {
             guard let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty else { continue }
             let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
-            let ready = pods.filter { $0.namespace == service.namespace && wanted.matches($0.labels) && Self.isReady($0) }
-                .sorted { $0.name < $1.name }
+            let ready = pods.filter {
+                $0.namespace == service.namespace && wanted.matches($0.labels) && Self.isReady($0)
+            }
+            .sorted { $0.name < $1.name }
             let addresses: [JSON] = ready.map {
-                ["ip": .string($0.status?["podIP"]?.stringValue ?? ""),
-                 "targetRef": ["kind": "Pod", "name": .string($0.name), "namespace": .string($0.namespace ?? ""),
-                               "uid": .string($0.uid ?? "")]]
+                [
+                    "ip": .string($0.status?["podIP"]?.stringValue ?? ""),
+                    "targetRef": [
+                        "kind": "Pod", "name": .string($0.name), "namespace": .string($0.namespace ?? ""),
+                        "uid": .string($0.uid ?? ""),
+                    ],
+                ]
             }
             let ports: [JSON] = (service.spec?["ports"]?.arrayValue ?? []).map { p in
-                var port: JSON = ["port": p["targetPort"]?.intValue.map(JSON.int) ?? p["port"] ?? 0,
-                                  "protocol": p["protocol"] ?? "TCP"]
+                var port: JSON = [
+                    "port": p["targetPort"]?.intValue.map(JSON.int) ?? p["port"] ?? 0,
+                    "protocol": p["protocol"] ?? "TCP",
+                ]
                 if let name = p["name"] { port["name"] = name }
                 return port
             }
             let subsets: JSON = addresses.isEmpty ? [] : [["addresses": .array(addresses), "ports": .array(ports)]]
-            var endpoints = KubeObject(apiVersion: "v1", kind: "Endpoints", name: service.name,
-                                       namespace: service.namespace, body: ["subsets": subsets])
+            var endpoints = KubeObject(
+                apiVersion: "v1", kind: "Endpoints", name: service.name,
+                namespace: service.namespace, body: ["subsets": subsets])
             endpoints.labels = service.labels
             if let existing = try? await store.get(.endpoints, namespace: service.namespace, name: service.name) {
                 guard existing.json["subsets"] ?? [] != subsets else { continue }
                 var updated = existing
                 updated.json["subsets"] = subsets
-                _ = try? await store.update(.endpoints, namespace: service.namespace, name: service.name,
-                                            object: updated, options: writer)
+                _ = try? await store.update(
+                    .endpoints, namespace: service.namespace, name: service.name,
+                    object: updated, options: writer)
             } else {
-                _ = try? await store.create(.endpoints, namespace: service.namespace, object: endpoints, options: writer)
+                _ = try? await store.create(
+                    .endpoints, namespace: service.namespace, object: endpoints, options: writer)
             }
         }
     }
@@ -218,18 +253,23 @@ actor WorkloadSimulator {
     /// StatefulSets and DaemonSets are reported ready at once (no pods are simulated for them).
     func reconcileInstantWorkload(_ set: KubeObject) async {
         let replicas = set.kind == "DaemonSet" ? 1 : (set.spec?["replicas"]?.intValue ?? 1)
-        var status: [String: JSON] = ["observedGeneration": .int(set.generation), "replicas": .int(replicas),
-                                      "readyReplicas": .int(replicas), "currentReplicas": .int(replicas),
-                                      "updatedReplicas": .int(replicas), "availableReplicas": .int(replicas)]
+        var status: [String: JSON] = [
+            "observedGeneration": .int(set.generation), "replicas": .int(replicas),
+            "readyReplicas": .int(replicas), "currentReplicas": .int(replicas),
+            "updatedReplicas": .int(replicas), "availableReplicas": .int(replicas),
+        ]
         if set.kind == "DaemonSet" {
-            status = ["observedGeneration": .int(set.generation), "desiredNumberScheduled": 1, "currentNumberScheduled": 1,
-                      "numberReady": 1, "updatedNumberScheduled": 1, "numberAvailable": 1]
+            status = [
+                "observedGeneration": .int(set.generation), "desiredNumberScheduled": 1, "currentNumberScheduled": 1,
+                "numberReady": 1, "updatedNumberScheduled": 1, "numberAvailable": 1,
+            ]
         }
         guard set.status != .object(status) else { return }
         var updated = set
         updated.status = .object(status)
-        _ = try? await store.update(set.kind == "DaemonSet" ? .daemonSets : .statefulSets, namespace: set.namespace,
-                                    name: set.name, object: updated, subresource: "status", options: writer)
+        _ = try? await store.update(
+            set.kind == "DaemonSet" ? .daemonSets : .statefulSets, namespace: set.namespace,
+            name: set.name, object: updated, subresource: "status", options: writer)
     }
 }
 

@@ -8,22 +8,28 @@ extension ClusterStore {
         }
         var object = input
         if !object.kind.isEmpty && object.kind != type.kind {
-            throw KubeError(code: 400, reason: .badRequest,
-                            message: "the kind in the data (\(object.kind)) does not match the expected kind (\(type.kind))")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message: "the kind in the data (\(object.kind)) does not match the expected kind (\(type.kind))")
         }
         if !object.apiVersion.isEmpty && GroupVersion(apiVersion: object.apiVersion).group != type.gvr.group {
-            throw KubeError(code: 400, reason: .badRequest,
-                            message: "the API version in the data (\(object.apiVersion)) does not match the expected API version (\(type.apiVersion))")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message:
+                    "the API version in the data (\(object.apiVersion)) does not match the expected API version (\(type.apiVersion))"
+            )
         }
         object.apiVersion = type.apiVersion
         object.kind = type.kind
         if type.namespaced {
             if let bodyNamespace = object.namespace, let namespace, bodyNamespace != namespace {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "the namespace of the provided object does not match the namespace sent on the request")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "the namespace of the provided object does not match the namespace sent on the request")
             }
             guard let ns = namespace ?? object.namespace else {
-                throw KubeError(code: 400, reason: .badRequest, message: "a namespace is required for \(type.gvr.resource)")
+                throw KubeError(
+                    code: 400, reason: .badRequest, message: "a namespace is required for \(type.gvr.resource)")
             }
             object.namespace = ns
         } else {
@@ -34,15 +40,21 @@ extension ClusterStore {
 
     func validateName(_ name: String, type: ResourceType) throws(KubeError) {
         guard !name.isEmpty else {
-            throw KubeError(code: 422, reason: .invalid,
-                            message: "\(type.kind) is invalid: metadata.name: Required value: name or generateName is required",
-                            details: ["kind": .string(type.kind), "causes": [["field": "metadata.name", "reason": "FieldValueRequired"]]])
+            throw KubeError(
+                code: 422, reason: .invalid,
+                message: "\(type.kind) is invalid: metadata.name: Required value: name or generateName is required",
+                details: [
+                    "kind": .string(type.kind), "causes": [["field": "metadata.name", "reason": "FieldValueRequired"]],
+                ])
         }
         if let problem = NameValidation.problem(name: name, resource: type.storageKey) {
-            throw KubeError(code: 422, reason: .invalid,
-                            message: "\(type.kind) \"\(name)\" is invalid: metadata.name: Invalid value: \"\(name)\": \(problem)",
-                            details: ["name": .string(name), "kind": .string(type.kind),
-                                      "causes": [["field": "metadata.name", "reason": "FieldValueInvalid"]]])
+            throw KubeError(
+                code: 422, reason: .invalid,
+                message: "\(type.kind) \"\(name)\" is invalid: metadata.name: Invalid value: \"\(name)\": \(problem)",
+                details: [
+                    "name": .string(name), "kind": .string(type.kind),
+                    "causes": [["field": "metadata.name", "reason": "FieldValueInvalid"]],
+                ])
         }
     }
 
@@ -50,12 +62,16 @@ extension ClusterStore {
     func requireLiveNamespace(_ type: ResourceType, _ namespace: String) throws(KubeError) {
         guard type.namespaced else { return }
         guard let ns = objects["namespaces"]?[ObjectKey(resource: "namespaces", namespace: "", name: namespace)] else {
-            throw KubeError(code: 404, reason: .notFound, message: "namespaces \"\(namespace)\" not found",
-                            details: ["name": .string(namespace), "kind": "namespaces"])
+            throw KubeError(
+                code: 404, reason: .notFound, message: "namespaces \"\(namespace)\" not found",
+                details: ["name": .string(namespace), "kind": "namespaces"])
         }
         if ns.object.deletionTimestamp != nil {
-            throw KubeError(code: 403, reason: .forbidden,
-                            message: "\(type.gvr.resource) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated")
+            throw KubeError(
+                code: 403, reason: .forbidden,
+                message:
+                    "\(type.gvr.resource) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated"
+            )
         }
     }
 
@@ -91,8 +107,12 @@ extension ClusterStore {
             var status = object.status ?? [:]
             if status["acceptedNames"] == nil {
                 status["acceptedNames"] = object.spec?["names"] ?? [:]
-                status["conditions"] = [["type": "Established", "status": "True", "reason": "InitialNamesAccepted",
-                                         "lastTransitionTime": .string(KubeTime.now())]]
+                status["conditions"] = [
+                    [
+                        "type": "Established", "status": "True", "reason": "InitialNamesAccepted",
+                        "lastTransitionTime": .string(KubeTime.now()),
+                    ]
+                ]
                 var established = object
                 established.status = status
                 _ = try? commit(key(type, nil, object.name), established, event: .modified)

@@ -3,21 +3,27 @@ import Kube
 extension ClusterStore {
     /// Deletes an object. Returns it as left: with `deletionTimestamp` while finalizers or foreground
     /// dependents hold it (`finished == false`), or as it was when removed.
-    public func delete(_ gvr: GroupVersionResource, namespace: String?, name: String,
-                       propagation: PropagationPolicy? = nil, preconditionUID: String? = nil,
-                       preconditionResourceVersion: String? = nil, dryRun: Bool = false) throws(KubeError)
+    public func delete(
+        _ gvr: GroupVersionResource, namespace: String?, name: String,
+        propagation: PropagationPolicy? = nil, preconditionUID: String? = nil,
+        preconditionResourceVersion: String? = nil, dryRun: Bool = false
+    ) throws(KubeError)
         -> (object: KubeObject, finished: Bool)
     {
         let type = try resourceType(gvr)
         let key = key(type, namespace, name)
         guard var object = objects[type.storageKey]?[key]?.object else { throw Self.notFound(type, name) }
         if let uid = preconditionUID, uid != object.uid {
-            throw KubeError(code: 409, reason: .conflict,
-                            message: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid ?? "")")
+            throw KubeError(
+                code: 409, reason: .conflict,
+                message: "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid ?? "")")
         }
         if let rv = preconditionResourceVersion, rv != object.resourceVersion {
-            throw KubeError(code: 409, reason: .conflict,
-                            message: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object.resourceVersion ?? "")")
+            throw KubeError(
+                code: 409, reason: .conflict,
+                message:
+                    "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object.resourceVersion ?? "")"
+            )
         }
         if dryRun { return (object, true) }
         if object.deletionTimestamp != nil { return (object, false) }
@@ -54,11 +60,13 @@ extension ClusterStore {
     /// DELETE on a collection: deletes every object the selectors match (nothing with `dryRun`) and answers
     /// with the list of them as each was left, as kube-apiserver does. An object that went away meanwhile is
     /// skipped; any other failure stops the request with its error.
-    public func deleteCollection(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
-                                 fieldSelector: FieldSelector?, dryRun: Bool) throws(KubeError) -> JSON
-    {
-        let list = try listBytes(gvr, namespace: namespace, labelSelector: labelSelector,
-                                 fieldSelector: fieldSelector, limit: nil, continue: nil)
+    public func deleteCollection(
+        _ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+        fieldSelector: FieldSelector?, dryRun: Bool
+    ) throws(KubeError) -> JSON {
+        let list = try listBytes(
+            gvr, namespace: namespace, labelSelector: labelSelector,
+            fieldSelector: fieldSelector, limit: nil, continue: nil)
         var json: JSON
         do { json = try JSON.parse(list) } catch {
             throw KubeError(code: 500, reason: .internalError, message: "the stored list cannot be read: \(error)")
@@ -68,7 +76,7 @@ extension ClusterStore {
             let object = KubeObject(item)
             do {
                 left.append(try delete(gvr, namespace: object.namespace, name: object.name, dryRun: dryRun).object.json)
-            } catch where error.code == 404 {
+            } catch  where error.code == 404 {
                 continue
             }
         }
@@ -115,7 +123,7 @@ extension ClusterStore {
         }
         for ownerUID in object.ownerReferences.map(\.uid) {
             guard let ownerKey = byUID[ownerUID], let owner = objects[ownerKey.resource]?[ownerKey]?.object,
-                  owner.finalizers.contains("foregroundDeletion"), let ownerType = typeFor(storageKey: ownerKey.resource)
+                owner.finalizers.contains("foregroundDeletion"), let ownerType = typeFor(storageKey: ownerKey.resource)
             else { continue }
             advanceDeletion(ownerType, owner)
         }
@@ -123,8 +131,9 @@ extension ClusterStore {
 
     func deleteQuietly(_ key: ObjectKey, policy: PropagationPolicy) {
         guard let type = typeFor(storageKey: key.resource) else { return }
-        _ = try? delete(type.gvr, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
-                        propagation: policy)
+        _ = try? delete(
+            type.gvr, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
+            propagation: policy)
     }
 
     func orphanDependents(of owner: KubeObject) {

@@ -21,7 +21,8 @@ extension ClusterStore {
         if depth > JSON.maximumDepth {
             throw KubeError(
                 code: 422, reason: .invalid,
-                message: "\(key.resource) \"\(key.name)\" nests \(depth) levels deep; the limit is \(JSON.maximumDepth)")
+                message: "\(key.resource) \"\(key.name)\" nests \(depth) levels deep; the limit is \(JSON.maximumDepth)"
+            )
         }
     }
 
@@ -38,13 +39,15 @@ extension ClusterStore {
         switch type {
         case .merge, .strategicMerge, .apply:
             guard patch.objectValue != nil else {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "the \(type) patch body must be a JSON object, not \(patch.kindName)")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "the \(type) patch body must be a JSON object, not \(patch.kindName)")
             }
         case .json:
             guard patch.arrayValue != nil else {
-                throw KubeError(code: 400, reason: .badRequest,
-                                message: "the JSON patch body must be an array of operations, not \(patch.kindName)")
+                throw KubeError(
+                    code: 400, reason: .badRequest,
+                    message: "the JSON patch body must be an array of operations, not \(patch.kindName)")
             }
         }
     }

@@ -12,7 +12,9 @@ extension ClusterStore {
     }
 
     /// The object, decoded outside the actor so that reading never holds up other requests.
-    public nonisolated func get(_ gvr: GroupVersionResource, namespace: String?, name: String) async throws(KubeError)
+    public nonisolated func get(
+        _ gvr: GroupVersionResource, namespace: String?, name: String
+    ) async throws(KubeError)
         -> KubeObject
     {
         try Self.decode(try await getBytes(gvr, namespace: namespace, name: name))
@@ -25,21 +27,25 @@ extension ClusterStore {
     }
 
     /// One page of a list, as a serialized `<Kind>List`. The continue token names the last key returned.
-    public func listBytes(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
-                          fieldSelector: FieldSelector?, limit: Int?, continue token: String?) throws(KubeError)
+    public func listBytes(
+        _ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+        fieldSelector: FieldSelector?, limit: Int?, continue token: String?
+    ) throws(KubeError)
         -> [UInt8]
     {
         let type = try resourceType(gvr)
         var after: ObjectKey?
         if let token, !token.isEmpty {
             guard let data = Data(base64Encoded: token), let parts = try? JSON.parse(Array(data)),
-                  let ns = parts["ns"]?.stringValue, let name = parts["name"]?.stringValue else {
+                let ns = parts["ns"]?.stringValue, let name = parts["name"]?.stringValue
+            else {
                 throw KubeError(code: 400, reason: .badRequest, message: "continue token is invalid")
             }
             after = ObjectKey(resource: type.storageKey, namespace: ns, name: name)
         }
-        let filter = WatchFilter(resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
-                                 labelSelector: labelSelector, fieldSelector: fieldSelector)
+        let filter = WatchFilter(
+            resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
+            labelSelector: labelSelector, fieldSelector: fieldSelector)
         let all = objects[type.storageKey] ?? [:]
         var keys = all.keys.filter { filter.namespace == nil || $0.namespace == filter.namespace }
         if let after { keys = keys.filter { $0 > after } }
@@ -72,7 +78,9 @@ extension ClusterStore {
     /// Objects of a resource in key order, decoded (for the simulated controllers). Only the stored bytes are
     /// collected inside the actor; sorting and decoding happen outside it, so a list of 10,000 pods does not
     /// hold up the API while it is decoded.
-    public nonisolated func list(_ gvr: GroupVersionResource, namespace: String? = nil) async throws(KubeError)
+    public nonisolated func list(
+        _ gvr: GroupVersionResource, namespace: String? = nil
+    ) async throws(KubeError)
         -> [KubeObject]
     {
         let stored = try await storedObjects(gvr, namespace: namespace)
@@ -91,21 +99,25 @@ extension ClusterStore {
 
     /// Opens a watch. Events after `resourceVersion` are replayed first; with no version, the current
     /// objects come first as ADDED events (the "list then watch" that `kubectl get -w` relies on).
-    func watch(_ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
-               fieldSelector: FieldSelector?, resourceVersion from: String?) throws(KubeError)
+    func watch(
+        _ gvr: GroupVersionResource, namespace: String?, labelSelector: LabelSelector?,
+        fieldSelector: FieldSelector?, resourceVersion from: String?
+    ) throws(KubeError)
         -> (initial: [ChangeEvent], stream: AsyncStream<WatchMessage>, id: Int)
     {
         let type = try resourceType(gvr)
-        let filter = WatchFilter(resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
-                                 labelSelector: labelSelector, fieldSelector: fieldSelector)
+        let filter = WatchFilter(
+            resource: type.storageKey, namespace: type.namespaced ? namespace : nil,
+            labelSelector: labelSelector, fieldSelector: fieldSelector)
         var initial: [ChangeEvent]
         if let from, !from.isEmpty, from != "0" {
             guard let rv = Int64(from) else {
                 throw KubeError(code: 400, reason: .badRequest, message: "resourceVersion \"\(from)\" is not valid")
             }
             guard let replay = hub.events(after: rv, matching: filter) else {
-                throw KubeError(code: 410, reason: .expired,
-                                message: "too old resource version: \(rv) (\(hub.compactedThrough))")
+                throw KubeError(
+                    code: 410, reason: .expired,
+                    message: "too old resource version: \(rv) (\(hub.compactedThrough))")
             }
             initial = replay
         } else {

@@ -23,19 +23,25 @@ extension ClusterStore {
         } else if let selector = try? LabelSelector(json: object.spec?["selector"]) {
             status["selector"] = .string(selector.description)
         }
-        return KubeObject(["apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": .object(metadata),
-                           "spec": ["replicas": object.json[path: type.scaleSpecPath] ?? 0], "status": .object(status)])
+        return KubeObject([
+            "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": .object(metadata),
+            "spec": ["replicas": object.json[path: type.scaleSpecPath] ?? 0], "status": .object(status),
+        ])
     }
 
     /// Writes a Scale (PUT) or a patch of one (PATCH) back to the object's replicas.
-    public func updateScale(_ gvr: GroupVersionResource, namespace: String?, name: String, newScale: KubeObject?,
-                            patchType: PatchType?, patchBody: [UInt8]?, options: WriteOptions) throws(KubeError)
+    public func updateScale(
+        _ gvr: GroupVersionResource, namespace: String?, name: String, newScale: KubeObject?,
+        patchType: PatchType?, patchBody: [UInt8]?, options: WriteOptions
+    ) throws(KubeError)
         -> KubeObject
     {
         let type = try resourceType(gvr)
         var current = try scale(gvr, namespace: namespace, name: name)
         if let newScale {
-            if let rv = newScale.resourceVersion, !rv.isEmpty, rv != current.resourceVersion { throw conflict(type, name) }
+            if let rv = newScale.resourceVersion, !rv.isEmpty, rv != current.resourceVersion {
+                throw conflict(type, name)
+            }
             current.spec = newScale.spec
         } else if let patchType, let patchBody {
             do {
@@ -49,7 +55,9 @@ extension ClusterStore {
             }
         }
         guard let replicas = current.spec?["replicas"]?.intValue, replicas >= 0 else {
-            throw KubeError(code: 422, reason: .invalid, message: "Scale \"\(name)\" is invalid: spec.replicas must be a non-negative integer")
+            throw KubeError(
+                code: 422, reason: .invalid,
+                message: "Scale \"\(name)\" is invalid: spec.replicas must be a non-negative integer")
         }
         var object = try Self.decode(try getBytes(gvr, namespace: namespace, name: name))
         object.json[path: type.scaleSpecPath] = .int(replicas)

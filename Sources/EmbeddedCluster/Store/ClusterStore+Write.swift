@@ -15,17 +15,19 @@ public struct WriteOptions: Sendable {
 }
 
 extension ClusterStore {
-    public func create(_ gvr: GroupVersionResource, namespace: String?, object input: KubeObject,
-                       options: WriteOptions = WriteOptions()) throws(KubeError) -> KubeObject
-    {
+    public func create(
+        _ gvr: GroupVersionResource, namespace: String?, object input: KubeObject,
+        options: WriteOptions = WriteOptions()
+    ) throws(KubeError) -> KubeObject {
         try create(try resourceType(gvr), namespace: namespace, object: input, options: options, appliedFields: nil)
     }
 
     /// Creates an object; `appliedFields` is the managedFields of a server-side apply that creates it,
     /// otherwise the creator is recorded as an Update manager.
-    func create(_ type: ResourceType, namespace: String?, object input: KubeObject, options: WriteOptions,
-                appliedFields: [JSON]?) throws(KubeError) -> KubeObject
-    {
+    func create(
+        _ type: ResourceType, namespace: String?, object input: KubeObject, options: WriteOptions,
+        appliedFields: [JSON]?
+    ) throws(KubeError) -> KubeObject {
         var object = try admit(input, type: type, namespace: namespace)
         try FieldTypes.check(object, type: type)
         if object.name.isEmpty, let prefix = object.generateName {
@@ -34,27 +36,32 @@ extension ClusterStore {
         try validateName(object.name, type: type)
         let key = key(type, object.namespace, object.name)
         if objects[type.storageKey]?[key] != nil {
-            throw KubeError(code: 409, reason: .alreadyExists,
-                            message: "\(type.gvr.resource) \"\(object.name)\" already exists",
-                            details: ["name": .string(object.name), "kind": .string(type.gvr.resource)])
+            throw KubeError(
+                code: 409, reason: .alreadyExists,
+                message: "\(type.gvr.resource) \"\(object.name)\" already exists",
+                details: ["name": .string(object.name), "kind": .string(type.gvr.resource)])
         }
         try requireLiveNamespace(type, key.namespace)
         if let problem = try validateObject(object, type: type) {
-            throw KubeError(code: 422, reason: .invalid, message: "\(type.kind) \"\(object.name)\" is invalid: \(problem)")
+            throw KubeError(
+                code: 422, reason: .invalid, message: "\(type.kind) \"\(object.name)\" is invalid: \(problem)")
         }
         object.uid = UUID().uuidString.lowercased()
         object.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
         object.json[path: ["metadata", "deletionTimestamp"]] = nil
         object.generation = 1
-        if type.hasStatus && type.storageKey != "namespaces" && type.storageKey != "customresourcedefinitions.apiextensions.k8s.io" {
+        if type.hasStatus && type.storageKey != "namespaces"
+            && type.storageKey != "customresourcedefinitions.apiextensions.k8s.io"
+        {
             object.status = nil
         }
         Defaults.apply(to: &object, resource: type.storageKey)
         if let appliedFields {
             object.managedFields = appliedFields
         } else {
-            object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: nil, new: object.json,
-                                                      subresource: nil)
+            object.json = FieldOwnership.recordUpdate(
+                manager: options.fieldManager, old: nil, new: object.json,
+                subresource: nil)
         }
         if options.dryRun { return try checkedDryRun(object) }
         let stored = try commit(key, object, event: .added)!
@@ -63,8 +70,10 @@ extension ClusterStore {
     }
 
     /// Replaces an object (PUT). `subresource: "status"` writes only status; the main resource ignores status.
-    public func update(_ gvr: GroupVersionResource, namespace: String?, name: String, object input: KubeObject,
-                       subresource: String? = nil, options: WriteOptions = WriteOptions()) throws(KubeError)
+    public func update(
+        _ gvr: GroupVersionResource, namespace: String?, name: String, object input: KubeObject,
+        subresource: String? = nil, options: WriteOptions = WriteOptions()
+    ) throws(KubeError)
         -> KubeObject
     {
         let type = try resourceType(gvr)
@@ -74,8 +83,9 @@ extension ClusterStore {
         }
         try FieldTypes.check(input, type: type)
         if input.name != name && !input.name.isEmpty {
-            throw KubeError(code: 400, reason: .badRequest,
-                            message: "the name of the object (\(input.name)) does not match the name on the URL (\(name))")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message: "the name of the object (\(input.name)) does not match the name on the URL (\(name))")
         }
         if let rv = input.resourceVersion, !rv.isEmpty, rv != current.resourceVersion {
             throw conflict(type, name)
@@ -83,17 +93,19 @@ extension ClusterStore {
         var object = input
         object.apiVersion = type.apiVersion
         object.kind = type.kind
-        return try store(type, key: key, current: current, proposed: object, subresource: subresource,
-                         options: options, managerOperation: .update)
+        return try store(
+            type, key: key, current: current, proposed: object, subresource: subresource,
+            options: options, managerOperation: .update)
     }
 
     enum ManagerOperation { case update, apply }
 
     /// The shared tail of update, patch and apply: split status, keep server-owned metadata, bump
     /// generation, record field ownership, finish deletion when the last finalizer goes, commit.
-    func store(_ type: ResourceType, key: ObjectKey, current: KubeObject, proposed: KubeObject, subresource: String?,
-               options: WriteOptions, managerOperation: ManagerOperation) throws(KubeError) -> KubeObject
-    {
+    func store(
+        _ type: ResourceType, key: ObjectKey, current: KubeObject, proposed: KubeObject, subresource: String?,
+        options: WriteOptions, managerOperation: ManagerOperation
+    ) throws(KubeError) -> KubeObject {
         var object = proposed
         if subresource == "status" {
             var merged = current
@@ -109,12 +121,14 @@ extension ClusterStore {
         object.json[path: ["metadata", "name"]] = .string(current.name)
         if managerOperation == .update {
             object.managedFields = current.managedFields
-            object.json = FieldOwnership.recordUpdate(manager: options.fieldManager, old: current.json,
-                                                      new: object.json, subresource: subresource)
+            object.json = FieldOwnership.recordUpdate(
+                manager: options.fieldManager, old: current.json,
+                new: object.json, subresource: subresource)
         }
         Defaults.apply(to: &object, resource: type.storageKey)
         if let problem = try validateObject(object, type: type) {
-            throw KubeError(code: 422, reason: .invalid, message: "\(type.kind) \"\(current.name)\" is invalid: \(problem)")
+            throw KubeError(
+                code: 422, reason: .invalid, message: "\(type.kind) \"\(current.name)\" is invalid: \(problem)")
         }
         if subresource == nil && type.specChanged(current.json, object.json) {
             object.generation = current.generation + 1
@@ -132,8 +146,10 @@ extension ClusterStore {
         return stored.object
     }
 
-    public func patch(_ gvr: GroupVersionResource, namespace: String?, name: String, type patchType: PatchType,
-                      body: [UInt8], subresource: String? = nil, options: WriteOptions = WriteOptions())
+    public func patch(
+        _ gvr: GroupVersionResource, namespace: String?, name: String, type patchType: PatchType,
+        body: [UInt8], subresource: String? = nil, options: WriteOptions = WriteOptions()
+    )
         throws(KubeError) -> KubeObject
     {
         let type = try resourceType(gvr)
@@ -157,8 +173,9 @@ extension ClusterStore {
             case .strategicMerge: patched = try StrategicMergePatch.apply(patch, to: current.json)
             case .apply:
                 try checkApplyBody(patch, type: type, name: name)
-                patched = try FieldOwnership.apply(patch, manager: options.fieldManager, live: current.json,
-                                                   force: options.force, subresource: subresource)
+                patched = try FieldOwnership.apply(
+                    patch, manager: options.fieldManager, live: current.json,
+                    force: options.force, subresource: subresource)
             }
         } catch let error as PatchError {
             throw KubeError(code: 422, reason: .invalid, message: "the patch cannot be applied: \(error.message)")
@@ -174,20 +191,26 @@ extension ClusterStore {
         var object = KubeObject(patched)
         object.apiVersion = type.apiVersion
         object.kind = type.kind
-        return try store(type, key: key, current: current, proposed: object, subresource: subresource,
-                         options: options, managerOperation: patchType == .apply ? .apply : .update)
+        return try store(
+            type, key: key, current: current, proposed: object, subresource: subresource,
+            options: options, managerOperation: patchType == .apply ? .apply : .update)
     }
 
-    func createByApply(_ type: ResourceType, namespace: String?, name: String, patch: JSON, options: WriteOptions)
+    func createByApply(
+        _ type: ResourceType, namespace: String?, name: String, patch: JSON, options: WriteOptions
+    )
         throws(KubeError) -> KubeObject
     {
         try checkApplyBody(patch, type: type, name: name)
-        var object = KubeObject(try FieldOwnership.apply(patch, manager: options.fieldManager, live: nil, force: true,
-                                                         subresource: nil))
+        var object = KubeObject(
+            try FieldOwnership.apply(
+                patch, manager: options.fieldManager, live: nil, force: true,
+                subresource: nil))
         object.json[path: ["metadata", "name"]] = .string(name)
         if type.namespaced { object.namespace = namespace }
-        return try create(type, namespace: namespace, object: object, options: options,
-                          appliedFields: object.managedFields)
+        return try create(
+            type, namespace: namespace, object: object, options: options,
+            appliedFields: object.managedFields)
     }
 
     func checkApplyBody(_ patch: JSON, type: ResourceType, name: String) throws(KubeError) {
@@ -195,14 +218,18 @@ extension ClusterStore {
             throw KubeError(code: 400, reason: .badRequest, message: "apply patches must set apiVersion and kind")
         }
         if let bodyName = patch["metadata"]?["name"]?.stringValue, bodyName != name {
-            throw KubeError(code: 400, reason: .badRequest,
-                            message: "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message: "the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
         }
     }
 
     func conflict(_ type: ResourceType, _ name: String) -> KubeError {
-        KubeError(code: 409, reason: .conflict,
-                  message: "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
+        KubeError(
+            code: 409, reason: .conflict,
+            message:
+                "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again"
+        )
     }
 
     /// A free name for `generateName`: kube-apiserver retries a name that is taken; so does this store.

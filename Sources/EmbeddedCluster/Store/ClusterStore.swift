@@ -29,15 +29,18 @@ public actor ClusterStore {
         for (key, bytes, rv) in loaded.objects {
             let json: JSON
             do { json = try JSON.parse(bytes) } catch {
-                logger.error("a stored object cannot be read back and is skipped",
-                             metadata: ["object": "\(key)", "error": "\(error)"])
+                logger.error(
+                    "a stored object cannot be read back and is skipped",
+                    metadata: ["object": "\(key)", "error": "\(error)"])
                 continue
             }
             let object = KubeObject(json)
             let stored = StoredObject(object: object, resourceVersion: rv)
             index(key, stored)
             if key.resource == "customresourcedefinitions.apiextensions.k8s.io" { crds.append(object) }
-            if key.resource == "namespaces" && object.deletionTimestamp != nil { terminatingNamespaces.insert(key.name) }
+            if key.resource == "namespaces" && object.deletionTimestamp != nil {
+                terminatingNamespaces.insert(key.name)
+            }
         }
         for crd in crds { _ = catalog.register(crd: crd) }
         if objects["namespaces"]?.isEmpty ?? true {
@@ -82,15 +85,18 @@ public actor ClusterStore {
     }
 
     static func notFound(_ type: ResourceType, _ name: String) -> KubeError {
-        KubeError(code: 404, reason: .notFound, message: "\(type.gvr.resource)\(type.gvr.group.isEmpty ? "" : "." + type.gvr.group) \"\(name)\" not found",
-                  details: ["name": .string(name), "group": .string(type.gvr.group), "kind": .string(type.gvr.resource)])
+        KubeError(
+            code: 404, reason: .notFound,
+            message: "\(type.gvr.resource)\(type.gvr.group.isEmpty ? "" : "." + type.gvr.group) \"\(name)\" not found",
+            details: ["name": .string(name), "group": .string(type.gvr.group), "kind": .string(type.gvr.resource)])
     }
 
     // MARK: commit
 
     /// Stores `object` (nil deletes) under a new resourceVersion, persists it and notifies watchers.
     @discardableResult
-    func commit(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) throws(KubeError) -> StoredObject? {
+    func commit(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) throws(KubeError) -> StoredObject?
+    {
         resourceVersion += 1
         let rv = resourceVersion
         let previous = event == .modified ? objects[key.resource]?[key] : nil

@@ -25,12 +25,13 @@ struct Persistence: Sendable {
             queue = try DatabaseQueue(configuration: configuration)
         }
         try queue.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS objects (
-                    resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
-                    rv INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (resource, namespace, name));
-                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS objects (
+                        resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+                        rv INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (resource, namespace, name));
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                    """)
         }
     }
 
@@ -41,8 +42,11 @@ struct Persistence: Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT resource, namespace, name, rv, data FROM objects")
             while let row = try rows.next() {
                 let data: Data = row["data"]
-                objects.append((ObjectKey(resource: row["resource"], namespace: row["namespace"], name: row["name"]),
-                                Array(data), row["rv"]))
+                objects.append(
+                    (
+                        ObjectKey(resource: row["resource"], namespace: row["namespace"], name: row["name"]),
+                        Array(data), row["rv"]
+                    ))
             }
             let rv = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'resourceVersion'") ?? 0
             return (objects, rv)
@@ -54,15 +58,19 @@ struct Persistence: Sendable {
         try queue.write { db in
             for (key, bytes, rv) in changes {
                 if let bytes {
-                    try db.execute(sql: "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [key.resource, key.namespace, key.name, rv, Data(bytes)])
+                    try db.execute(
+                        sql:
+                            "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [key.resource, key.namespace, key.name, rv, Data(bytes)])
                 } else {
-                    try db.execute(sql: "DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?",
-                                   arguments: [key.resource, key.namespace, key.name])
+                    try db.execute(
+                        sql: "DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?",
+                        arguments: [key.resource, key.namespace, key.name])
                 }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('resourceVersion', ?)",
-                           arguments: [resourceVersion])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('resourceVersion', ?)",
+                arguments: [resourceVersion])
         }
     }
 }

@@ -15,10 +15,12 @@ public struct ClusterConfig: Sendable {
     /// The namespace the context names, `default` when it names none.
     public var namespace: String
 
-    public init(server: String, certificateAuthorityPEM: [UInt8]? = nil, insecureSkipTLSVerify: Bool = false,
-                bearerToken: String? = nil, bearerTokenFile: String? = nil, clientCertificatePEM: [UInt8]? = nil,
-                clientKeyPEM: [UInt8]? = nil, username: String? = nil, password: String? = nil,
-                namespace: String = "default") {
+    public init(
+        server: String, certificateAuthorityPEM: [UInt8]? = nil, insecureSkipTLSVerify: Bool = false,
+        bearerToken: String? = nil, bearerTokenFile: String? = nil, clientCertificatePEM: [UInt8]? = nil,
+        clientKeyPEM: [UInt8]? = nil, username: String? = nil, password: String? = nil,
+        namespace: String = "default"
+    ) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.certificateAuthorityPEM = certificateAuthorityPEM
         self.insecureSkipTLSVerify = insecureSkipTLSVerify
@@ -48,7 +50,8 @@ public struct ClusterConfig: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         directory: String = "/var/run/secrets/kubernetes.io/serviceaccount"
     ) throws(ConfigError) -> ClusterConfig {
-        guard let host = environment["KUBERNETES_SERVICE_HOST"], let port = environment["KUBERNETES_SERVICE_PORT"] else {
+        guard let host = environment["KUBERNETES_SERVICE_HOST"], let port = environment["KUBERNETES_SERVICE_PORT"]
+        else {
             throw ConfigError("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are unset")
         }
         let tokenFile = directory + "/token"
@@ -59,8 +62,9 @@ public struct ClusterConfig: Sendable {
         let namespace = (try? String(contentsOfFile: directory + "/namespace", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return ClusterConfig(server: "https://\(hostPart):\(port)", certificateAuthorityPEM: ca,
-                             bearerTokenFile: tokenFile, namespace: namespace ?? "default")
+        return ClusterConfig(
+            server: "https://\(hostPart):\(port)", certificateAuthorityPEM: ca,
+            bearerTokenFile: tokenFile, namespace: namespace ?? "default")
     }
 }
 

@@ -26,13 +26,15 @@ extension KubeClient {
             }
             for entry in entries {
                 guard let name = entry["name"]?.stringValue, !name.contains("/"),
-                      let kind = entry["kind"]?.stringValue else { continue }
-                resources.append(APIResourceInfo(
-                    gvr: GroupVersionResource(group: gv.group, version: gv.version, resource: name), kind: kind,
-                    namespaced: entry["namespaced"]?.boolValue ?? false,
-                    verbs: entry["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                    shortNames: entry["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                    subresources: subresources[name] ?? []))
+                    let kind = entry["kind"]?.stringValue
+                else { continue }
+                resources.append(
+                    APIResourceInfo(
+                        gvr: GroupVersionResource(group: gv.group, version: gv.version, resource: name), kind: kind,
+                        namespaced: entry["namespaced"]?.boolValue ?? false,
+                        verbs: entry["verbs"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                        shortNames: entry["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                        subresources: subresources[name] ?? []))
             }
         }
         await mapper.load(resources)

@@ -16,8 +16,10 @@ public struct ObjectList: Sendable {
 
 extension KubeClient {
     /// `/api/v1/namespaces/NS/pods/NAME/status`, and the collection forms without a name.
-    public static func path(_ gvr: GroupVersionResource, namespace: String?, name: String? = nil,
-                            subresource: String? = nil) -> String {
+    public static func path(
+        _ gvr: GroupVersionResource, namespace: String?, name: String? = nil,
+        subresource: String? = nil
+    ) -> String {
         var path = gvr.groupVersion.pathPrefix
         if let namespace { path += "/namespaces/\(namespace)" }
         path += "/\(gvr.resource)"
@@ -32,18 +34,22 @@ extension KubeClient {
         return info.namespaced ? (namespace ?? config.namespace) : nil
     }
 
-    public func get(_ gvr: GroupVersionResource, namespace: String? = nil, name: String) async throws(KubeError)
+    public func get(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String
+    ) async throws(KubeError)
         -> KubeObject
     {
         let ns = try await scopedNamespace(gvr, namespace)
-        return KubeObject(try Self.decode(try await send(method: .GET, path: Self.path(gvr, namespace: ns, name: name))))
+        return KubeObject(
+            try Self.decode(try await send(method: .GET, path: Self.path(gvr, namespace: ns, name: name))))
     }
 
     /// One page of a list. `namespace: nil` lists across all namespaces.
-    public func list(_ gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
-                     fieldSelector: String? = nil, limit: Int? = nil, continue token: String? = nil,
-                     resourceVersion: String? = nil) async throws(KubeError) -> ObjectList
-    {
+    public func list(
+        _ gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
+        fieldSelector: String? = nil, limit: Int? = nil, continue token: String? = nil,
+        resourceVersion: String? = nil
+    ) async throws(KubeError) -> ObjectList {
         let info = try await resource(for: gvr)
         var query: [(String, String)] = []
         if let labelSelector { query.append(("labelSelector", labelSelector)) }
@@ -54,9 +60,10 @@ extension KubeClient {
         let path = Self.path(gvr, namespace: info.namespaced ? namespace : nil)
         let list = try Self.decode(try await send(method: .GET, path: path, query: query))
         let token = list["metadata"]?["continue"]?.stringValue
-        return ObjectList(items: (list["items"]?.arrayValue ?? []).map { Self.typed($0, as: info) },
-                          resourceVersion: list["metadata"]?["resourceVersion"]?.stringValue ?? "",
-                          continueToken: token?.isEmpty == false ? token : nil)
+        return ObjectList(
+            items: (list["items"]?.arrayValue ?? []).map { Self.typed($0, as: info) },
+            resourceVersion: list["metadata"]?["resourceVersion"]?.stringValue ?? "",
+            continueToken: token?.isEmpty == false ? token : nil)
     }
 
     /// A list item as kube-apiserver sends it carries no `kind` or `apiVersion` (the list's kind names them);
@@ -69,21 +76,26 @@ extension KubeClient {
     }
 
     /// Every page of a list, followed to the end.
-    public func listAll(_ gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
-                        fieldSelector: String? = nil, pageSize: Int = 500) async throws(KubeError) -> ObjectList
-    {
-        var page = try await list(gvr, namespace: namespace, labelSelector: labelSelector,
-                                  fieldSelector: fieldSelector, limit: pageSize)
+    public func listAll(
+        _ gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
+        fieldSelector: String? = nil, pageSize: Int = 500
+    ) async throws(KubeError) -> ObjectList {
+        var page = try await list(
+            gvr, namespace: namespace, labelSelector: labelSelector,
+            fieldSelector: fieldSelector, limit: pageSize)
         var items = page.items
         while let token = page.continueToken {
-            page = try await list(gvr, namespace: namespace, labelSelector: labelSelector,
-                                  fieldSelector: fieldSelector, limit: pageSize, continue: token)
+            page = try await list(
+                gvr, namespace: namespace, labelSelector: labelSelector,
+                fieldSelector: fieldSelector, limit: pageSize, continue: token)
             items += page.items
         }
         return ObjectList(items: items, resourceVersion: page.resourceVersion, continueToken: nil)
     }
 
-    public func create(_ object: KubeObject, fieldManager: String? = nil, dryRun: Bool = false) async throws(KubeError)
+    public func create(
+        _ object: KubeObject, fieldManager: String? = nil, dryRun: Bool = false
+    ) async throws(KubeError)
         -> KubeObject
     {
         let info = try await resource(for: object.gvk)
@@ -91,22 +103,28 @@ extension KubeClient {
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
         if dryRun { query.append(("dryRun", "All")) }
-        let body = try await send(method: .POST, path: Self.path(info.gvr, namespace: ns), query: query,
-                                  body: object.json.serializedBytes())
+        let body = try await send(
+            method: .POST, path: Self.path(info.gvr, namespace: ns), query: query,
+            body: object.json.serializedBytes())
         return KubeObject(try Self.decode(body))
     }
 
     /// Replaces the object (PUT); its `resourceVersion`, when set, must still be current.
-    public func update(_ object: KubeObject, subresource: String? = nil, fieldManager: String? = nil)
+    public func update(
+        _ object: KubeObject, subresource: String? = nil, fieldManager: String? = nil
+    )
         async throws(KubeError) -> KubeObject
     {
         let info = try await resource(for: object.gvk)
         let ns = info.namespaced ? (object.namespace ?? config.namespace) : nil
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
-        let body = try await send(method: .PUT, path: Self.path(info.gvr, namespace: ns, name: object.name,
-                                                              subresource: subresource),
-                                  query: query, body: object.json.serializedBytes())
+        let body = try await send(
+            method: .PUT,
+            path: Self.path(
+                info.gvr, namespace: ns, name: object.name,
+                subresource: subresource),
+            query: query, body: object.json.serializedBytes())
         return KubeObject(try Self.decode(body))
     }
 
@@ -115,8 +133,10 @@ extension KubeClient {
         try await update(object, subresource: "status")
     }
 
-    public func patch(_ gvr: GroupVersionResource, namespace: String? = nil, name: String, type: PatchType,
-                      patch: JSON, subresource: String? = nil, fieldManager: String? = nil, force: Bool = false)
+    public func patch(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String, type: PatchType,
+        patch: JSON, subresource: String? = nil, fieldManager: String? = nil, force: Bool = false
+    )
         async throws(KubeError) -> KubeObject
     {
         let ns = try await scopedNamespace(gvr, namespace)
@@ -124,29 +144,36 @@ extension KubeClient {
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
         if force { query.append(("force", "true")) }
         let bytes: [UInt8] = patch.serializedBytes()
-        let body = try await send(method: .PATCH, path: Self.path(gvr, namespace: ns, name: name,
-                                                                subresource: subresource),
-                                  query: query, body: bytes, contentType: type.rawValue)
+        let body = try await send(
+            method: .PATCH,
+            path: Self.path(
+                gvr, namespace: ns, name: name,
+                subresource: subresource),
+            query: query, body: bytes, contentType: type.rawValue)
         return KubeObject(try Self.decode(body))
     }
 
     /// Server-side apply of a whole object under `fieldManager`; `force` takes over conflicting fields.
-    public func apply(_ object: KubeObject, fieldManager: String, force: Bool = false, subresource: String? = nil)
+    public func apply(
+        _ object: KubeObject, fieldManager: String, force: Bool = false, subresource: String? = nil
+    )
         async throws(KubeError) -> KubeObject
     {
         let info = try await resource(for: object.gvk)
-        return try await patch(info.gvr, namespace: info.namespaced ? (object.namespace ?? config.namespace) : nil,
-                               name: object.name, type: .apply, patch: object.json, subresource: subresource,
-                               fieldManager: fieldManager, force: force)
+        return try await patch(
+            info.gvr, namespace: info.namespaced ? (object.namespace ?? config.namespace) : nil,
+            name: object.name, type: .apply, patch: object.json, subresource: subresource,
+            fieldManager: fieldManager, force: force)
     }
 
     /// Deletes an object. Returns the object as the server left it (with `deletionTimestamp` while finalizers
     /// run), or `nil` when it is gone at once.
     @discardableResult
-    public func delete(_ gvr: GroupVersionResource, namespace: String? = nil, name: String,
-                       propagation: PropagationPolicy? = nil, preconditionUID: String? = nil,
-                       preconditionResourceVersion: String? = nil) async throws(KubeError) -> KubeObject?
-    {
+    public func delete(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String,
+        propagation: PropagationPolicy? = nil, preconditionUID: String? = nil,
+        preconditionResourceVersion: String? = nil
+    ) async throws(KubeError) -> KubeObject? {
         let ns = try await scopedNamespace(gvr, namespace)
         var options: [String: JSON] = ["kind": "DeleteOptions", "apiVersion": "v1"]
         if let propagation { options["propagationPolicy"] = .string(propagation.rawValue) }
@@ -154,26 +181,37 @@ extension KubeClient {
         if let preconditionUID { preconditions["uid"] = .string(preconditionUID) }
         if let preconditionResourceVersion { preconditions["resourceVersion"] = .string(preconditionResourceVersion) }
         if !preconditions.isEmpty { options["preconditions"] = .object(preconditions) }
-        let body = try await send(method: .DELETE, path: Self.path(gvr, namespace: ns, name: name),
-                                  body: JSON.object(options).serializedBytes())
+        let body = try await send(
+            method: .DELETE, path: Self.path(gvr, namespace: ns, name: name),
+            body: JSON.object(options).serializedBytes())
         let result = try Self.decode(body)
         return result["kind"]?.stringValue == "Status" ? nil : KubeObject(result)
     }
 
     /// Reads the scale subresource (`autoscaling/v1` Scale).
-    public func getScale(_ gvr: GroupVersionResource, namespace: String? = nil, name: String) async throws(KubeError)
+    public func getScale(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String
+    ) async throws(KubeError)
         -> KubeObject
     {
         let ns = try await scopedNamespace(gvr, namespace)
-        return KubeObject(try Self.decode(try await send(method: .GET, path: Self.path(gvr, namespace: ns, name: name,
-                                                                                       subresource: "scale"))))
+        return KubeObject(
+            try Self.decode(
+                try await send(
+                    method: .GET,
+                    path: Self.path(
+                        gvr, namespace: ns, name: name,
+                        subresource: "scale"))))
     }
 
     /// Sets `spec.replicas` through the scale subresource.
-    public func scale(_ gvr: GroupVersionResource, namespace: String? = nil, name: String, replicas: Int)
+    public func scale(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String, replicas: Int
+    )
         async throws(KubeError) -> KubeObject
     {
-        try await patch(gvr, namespace: namespace, name: name, type: .merge,
-                        patch: ["spec": ["replicas": .int(Int64(replicas))]], subresource: "scale")
+        try await patch(
+            gvr, namespace: namespace, name: name, type: .merge,
+            patch: ["spec": ["replicas": .int(Int64(replicas))]], subresource: "scale")
     }
 }

@@ -5,10 +5,11 @@ import NIOHTTP1
 extension KubeClient {
     /// Opens a watch. The stream ends when the server closes it (a timeout) and throws `KubeError` with
     /// `isGone` when `resourceVersion` is too old, so callers relist and watch again.
-    public func watch(_ gvr: GroupVersionResource, namespace: String? = nil, resourceVersion: String? = nil,
-                      labelSelector: String? = nil, fieldSelector: String? = nil, allowBookmarks: Bool = true,
-                      timeoutSeconds: Int? = nil) async throws(KubeError) -> AsyncThrowingStream<WatchEvent, any Error>
-    {
+    public func watch(
+        _ gvr: GroupVersionResource, namespace: String? = nil, resourceVersion: String? = nil,
+        labelSelector: String? = nil, fieldSelector: String? = nil, allowBookmarks: Bool = true,
+        timeoutSeconds: Int? = nil
+    ) async throws(KubeError) -> AsyncThrowingStream<WatchEvent, any Error> {
         let info = try await resource(for: gvr)
         var query: [(String, String)] = [("watch", "true")]
         if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
@@ -18,8 +19,9 @@ extension KubeClient {
         if let timeoutSeconds { query.append(("timeoutSeconds", String(timeoutSeconds))) }
         let path = Self.path(gvr, namespace: info.namespaced ? namespace : nil)
         await limiter.acquire()
-        let request = makeRequest(method: .GET, path: path, query: query, body: nil, contentType: "",
-                                  accept: "application/json")
+        let request = makeRequest(
+            method: .GET, path: path, query: query, body: nil, contentType: "",
+            accept: "application/json")
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .seconds(30))
@@ -53,7 +55,8 @@ extension KubeClient {
     static func decodeWatchEvent(_ line: [UInt8]) throws(KubeError) -> WatchEvent {
         let event = try decode(line)
         guard let typeName = event["type"]?.stringValue, let type = WatchEvent.EventType(rawValue: typeName),
-              let object = event["object"] else {
+            let object = event["object"]
+        else {
             throw KubeError(code: 0, reason: .invalidResponse, message: "malformed watch event")
         }
         if type == .error {

@@ -15,7 +15,9 @@ public struct KubeClient: Sendable {
     let logger: Logger
     let maximumAttempts: Int
 
-    public init(config: ClusterConfig, logger: Logger, qps: Double = 100, burst: Int = 200, maximumAttempts: Int = 5)
+    public init(
+        config: ClusterConfig, logger: Logger, qps: Double = 100, burst: Int = 200, maximumAttempts: Int = 5
+    )
         throws(ConfigError)
     {
         self.config = config
@@ -62,12 +64,15 @@ public struct KubeClient: Sendable {
 
     /// Sends one request and returns the body of a 2xx answer; other answers throw the server's `Status`.
     /// Retries throttling (429), unavailability and connection failures with exponential back-off.
-    public func send(method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-                     contentType: String = "application/json", accept: String = "application/json") async throws(KubeError)
+    public func send(
+        method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+        contentType: String = "application/json", accept: String = "application/json"
+    ) async throws(KubeError)
         -> [UInt8]
     {
-        let response = try await sendRaw(method: method, path: path, query: query, body: body,
-                                         contentType: contentType, accept: accept)
+        let response = try await sendRaw(
+            method: method, path: path, query: query, body: body,
+            contentType: contentType, accept: accept)
         guard (200..<300).contains(response.status) else {
             throw KubeError(httpStatus: response.status, body: response.body)
         }
@@ -75,17 +80,19 @@ public struct KubeClient: Sendable {
     }
 
     /// Like `send`, but returns any answer the server gave, 2xx or not.
-    public func sendRaw(method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
-                        contentType: String = "application/json", accept: String = "application/json",
-                        timeout: TimeAmount = .seconds(60)) async throws(KubeError) -> RawResponse
-    {
+    public func sendRaw(
+        method: HTTPMethod, path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
+        contentType: String = "application/json", accept: String = "application/json",
+        timeout: TimeAmount = .seconds(60)
+    ) async throws(KubeError) -> RawResponse {
         var delay: Duration = .milliseconds(100)
         var attempt = 1
         while true {
             await limiter.acquire()
             do {
-                let request = makeRequest(method: method, path: path, query: query, body: body,
-                                          contentType: contentType, accept: accept)
+                let request = makeRequest(
+                    method: method, path: path, query: query, body: body,
+                    contentType: contentType, accept: accept)
                 let response = try await http.execute(request, timeout: timeout)
                 let bytes = Array(buffer: try await response.body.collect(upTo: 256 * 1024 * 1024))
                 let status = Int(response.status.code)
@@ -93,16 +100,19 @@ public struct KubeClient: Sendable {
                 if retryable && attempt < maximumAttempts {
                     logger.debug("retrying", metadata: ["path": "\(path)", "status": "\(status)"])
                 } else {
-                    return RawResponse(status: status, body: bytes, headers: response.headers.map { ($0.name, $0.value) })
+                    return RawResponse(
+                        status: status, body: bytes, headers: response.headers.map { ($0.name, $0.value) })
                 }
             } catch {
                 // A certificate the client does not trust will not become trusted by retrying.
                 if Task.isCancelled || attempt >= maximumAttempts || error is NIOSSLError {
-                    throw KubeError(code: 0, reason: .transport,
-                                    message: "\(method) \(config.server)\(path): \(Self.describe(error))")
+                    throw KubeError(
+                        code: 0, reason: .transport,
+                        message: "\(method) \(config.server)\(path): \(Self.describe(error))")
                 }
-                logger.debug("retrying after transport error",
-                             metadata: ["path": "\(path)", "error": "\(Self.describe(error))"])
+                logger.debug(
+                    "retrying after transport error",
+                    metadata: ["path": "\(path)", "error": "\(Self.describe(error))"])
             }
             attempt += 1
             try? await Task.sleep(for: delay)
@@ -115,9 +125,10 @@ public struct KubeClient: Sendable {
         return String(describing: error)
     }
 
-    func makeRequest(method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?,
-                     contentType: String, accept: String) -> HTTPClientRequest
-    {
+    func makeRequest(
+        method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?,
+        contentType: String, accept: String
+    ) -> HTTPClientRequest {
         var url = config.server + path
         if !query.isEmpty {
             url += "?" + query.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")

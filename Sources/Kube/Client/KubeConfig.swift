@@ -13,7 +13,9 @@ public struct KubeConfig: Sendable {
     public init() {}
 
     /// Loads `KUBECONFIG` (a `:`-separated list) or `~/.kube/config`.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError)
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(ConfigError)
         -> KubeConfig
     {
         let paths: [String]
@@ -72,13 +74,15 @@ public struct KubeConfig: Sendable {
         let userDir = baseDirectories["user:" + (context["user"]?.stringValue ?? "")] ?? "."
         return ClusterConfig(
             server: server,
-            certificateAuthorityPEM: try Self.bytes(cluster, data: "certificate-authority-data",
-                                                    file: "certificate-authority", directory: clusterDir),
+            certificateAuthorityPEM: try Self.bytes(
+                cluster, data: "certificate-authority-data",
+                file: "certificate-authority", directory: clusterDir),
             insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"]?.boolValue ?? false,
             bearerToken: user["token"]?.stringValue,
             bearerTokenFile: user["tokenFile"]?.stringValue.map { Self.resolve($0, directory: userDir) },
-            clientCertificatePEM: try Self.bytes(user, data: "client-certificate-data", file: "client-certificate",
-                                                 directory: userDir),
+            clientCertificatePEM: try Self.bytes(
+                user, data: "client-certificate-data", file: "client-certificate",
+                directory: userDir),
             clientKeyPEM: try Self.bytes(user, data: "client-key-data", file: "client-key", directory: userDir),
             username: user["username"]?.stringValue, password: user["password"]?.stringValue,
             namespace: context["namespace"]?.stringValue ?? "default")

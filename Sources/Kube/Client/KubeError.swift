@@ -68,9 +68,10 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public init(httpStatus: Int, body: [UInt8]) {
         if let status = try? JSON.parse(body), status["kind"]?.stringValue == "Status" {
             let reason = status["reason"]?.stringValue.flatMap { $0.isEmpty ? nil : Reason(rawValue: $0) }
-            self.init(code: Int(status["code"]?.intValue ?? Int64(httpStatus)),
-                      reason: reason ?? Reason(httpStatus: httpStatus),
-                      message: status["message"]?.stringValue ?? "", details: status["details"])
+            self.init(
+                code: Int(status["code"]?.intValue ?? Int64(httpStatus)),
+                reason: reason ?? Reason(httpStatus: httpStatus),
+                message: status["message"]?.stringValue ?? "", details: status["details"])
         } else {
             let text = String(decoding: body.prefix(512), as: UTF8.self)
             self.init(code: httpStatus, reason: Reason(httpStatus: httpStatus), message: text)

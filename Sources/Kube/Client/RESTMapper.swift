@@ -7,8 +7,10 @@ public struct APIResourceInfo: Sendable, Hashable {
     public var shortNames: [String]
     public var subresources: Set<String>
 
-    public init(gvr: GroupVersionResource, kind: String, namespaced: Bool, verbs: [String] = [],
-                shortNames: [String] = [], subresources: Set<String> = []) {
+    public init(
+        gvr: GroupVersionResource, kind: String, namespaced: Bool, verbs: [String] = [],
+        shortNames: [String] = [], subresources: Set<String> = []
+    ) {
         self.gvr = gvr
         self.kind = kind
         self.namespaced = namespaced

@@ -38,7 +38,8 @@ public struct LineSplitter: Sendable {
             } else {
                 pending.append(byte)
                 if pending.count > maximumLineLength {
-                    throw KubeError(code: 0, reason: .invalidResponse, message: "watch event over \(maximumLineLength) bytes")
+                    throw KubeError(
+                        code: 0, reason: .invalidResponse, message: "watch event over \(maximumLineLength) bytes")
                 }
             }
         }

@@ -116,8 +116,10 @@ public struct OwnerReference: Sendable, Hashable {
     public var controller: Bool
     public var blockOwnerDeletion: Bool
 
-    public init(apiVersion: String, kind: String, name: String, uid: String, controller: Bool = false,
-                blockOwnerDeletion: Bool = false) {
+    public init(
+        apiVersion: String, kind: String, name: String, uid: String, controller: Bool = false,
+        blockOwnerDeletion: Bool = false
+    ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.name = name
@@ -128,20 +130,24 @@ public struct OwnerReference: Sendable, Hashable {
 
     /// A controller reference to `owner`, as controllers set on what they create.
     public init(controlledBy owner: KubeObject) {
-        self.init(apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid ?? "",
-                  controller: true, blockOwnerDeletion: true)
+        self.init(
+            apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid ?? "",
+            controller: true, blockOwnerDeletion: true)
     }
 
     public init?(json: JSON) {
         guard let uid = json["uid"]?.stringValue, let name = json["name"]?.stringValue else { return nil }
-        self.init(apiVersion: json["apiVersion"]?.stringValue ?? "", kind: json["kind"]?.stringValue ?? "",
-                  name: name, uid: uid, controller: json["controller"]?.boolValue ?? false,
-                  blockOwnerDeletion: json["blockOwnerDeletion"]?.boolValue ?? false)
+        self.init(
+            apiVersion: json["apiVersion"]?.stringValue ?? "", kind: json["kind"]?.stringValue ?? "",
+            name: name, uid: uid, controller: json["controller"]?.boolValue ?? false,
+            blockOwnerDeletion: json["blockOwnerDeletion"]?.boolValue ?? false)
     }
 
     public var json: JSON {
-        var o: [String: JSON] = ["apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
-                                 "uid": .string(uid)]
+        var o: [String: JSON] = [
+            "apiVersion": .string(apiVersion), "kind": .string(kind), "name": .string(name),
+            "uid": .string(uid),
+        ]
         if controller { o["controller"] = true }
         if blockOwnerDeletion { o["blockOwnerDeletion"] = true }
         return .object(o)

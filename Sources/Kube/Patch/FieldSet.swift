@@ -96,8 +96,8 @@ public struct FieldSet: Sendable, Hashable {
             return .object(members)
         }
         if step.hasPrefix("k:"), let key = try? JSON.parse(String(step.dropFirst(2))).objectValue,
-           var elements = json.arrayValue,
-           let index = elements.firstIndex(where: { e in key.allSatisfy { e[$0.key] == $0.value } })
+            var elements = json.arrayValue,
+            let index = elements.firstIndex(where: { e in key.allSatisfy { e[$0.key] == $0.value } })
         {
             if rest == ["."] || rest.isEmpty {
                 elements.remove(at: index)

@@ -10,7 +10,9 @@ public enum JSONPatch {
     /// operation adds is counted as it is added, so a chain of `copy` operations that doubles the document
     /// fails at the bound instead of building gigabytes first.
     public static func apply(_ patch: JSON, to target: JSON, maximumBytes: Int = .max) throws(PatchError) -> JSON {
-        guard case .array(let operations) = patch else { throw PatchError("a JSON patch must be an array of operations") }
+        guard case .array(let operations) = patch else {
+            throw PatchError("a JSON patch must be an array of operations")
+        }
         guard operations.count <= maximumOperations else {
             throw PatchError("the patch has \(operations.count) operations, more than the \(maximumOperations) allowed")
         }
@@ -35,11 +37,15 @@ public enum JSONPatch {
             case "remove":
                 document = try pointer.removing(from: document).document
             case "replace":
-                guard let value = operation["value"] else { throw PatchError("operation \(i) (replace) needs \"value\"") }
+                guard let value = operation["value"] else {
+                    throw PatchError("operation \(i) (replace) needs \"value\"")
+                }
                 try grow(by: value)
                 document = try pointer.adding(value, to: pointer.removing(from: document).document)
             case "move", "copy":
-                guard let from = operation["from"]?.stringValue else { throw PatchError("operation \(i) (\(op)) needs \"from\"") }
+                guard let from = operation["from"]?.stringValue else {
+                    throw PatchError("operation \(i) (\(op)) needs \"from\"")
+                }
                 let source = try JSONPointer(from)
                 let value: JSON
                 if op == "move" {

@@ -28,8 +28,9 @@ public actor EventRecorder {
         if let previous = recent[dedupKey] {
             let count = previous.count + 1
             do {
-                _ = try await client.patch(.events, namespace: previous.namespace, name: previous.name, type: .merge,
-                                           patch: ["count": .int(count), "lastTimestamp": .string(now)])
+                _ = try await client.patch(
+                    .events, namespace: previous.namespace, name: previous.name, type: .merge,
+                    patch: ["count": .int(count), "lastTimestamp": .string(now)])
                 recent[dedupKey] = (previous.name, previous.namespace, count)
                 return
             } catch {
@@ -37,23 +38,31 @@ public actor EventRecorder {
             }
         }
         let name = "\(object.name).\(String(UInt64.random(in: 0..<UInt64.max), radix: 16))"
-        var involved: [String: JSON] = ["apiVersion": .string(object.apiVersion), "kind": .string(object.kind),
-                                        "name": .string(object.name)]
+        var involved: [String: JSON] = [
+            "apiVersion": .string(object.apiVersion), "kind": .string(object.kind),
+            "name": .string(object.name),
+        ]
         if let ns = object.namespace { involved["namespace"] = .string(ns) }
         if let uid = object.uid { involved["uid"] = .string(uid) }
         if let rv = object.resourceVersion { involved["resourceVersion"] = .string(rv) }
-        let event = KubeObject(apiVersion: "v1", kind: "Event", name: name, namespace: namespace, body: [
-            "involvedObject": .object(involved), "reason": .string(reason), "message": .string(message),
-            "type": .string(type.rawValue), "source": ["component": .string(component)], "count": 1,
-            "firstTimestamp": .string(now), "lastTimestamp": .string(now), "reportingComponent": .string(component),
-        ])
+        let event = KubeObject(
+            apiVersion: "v1", kind: "Event", name: name, namespace: namespace,
+            body: [
+                "involvedObject": .object(involved), "reason": .string(reason), "message": .string(message),
+                "type": .string(type.rawValue), "source": ["component": .string(component)], "count": 1,
+                "firstTimestamp": .string(now), "lastTimestamp": .string(now), "reportingComponent": .string(component),
+            ])
         do {
             _ = try await client.create(event)
             if recent.count > 4096 { recent.removeAll() }
             recent[dedupKey] = (name, namespace, 1)
         } catch {
-            logger.warning("could not record event", metadata: ["object": "\(object.key)", "reason": "\(reason)",
-                                                                "error": "\(error)"])
+            logger.warning(
+                "could not record event",
+                metadata: [
+                    "object": "\(object.key)", "reason": "\(reason)",
+                    "error": "\(error)",
+                ])
         }
     }
 }

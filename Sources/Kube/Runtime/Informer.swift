@@ -38,9 +38,11 @@ public actor Informer: Service {
     /// How many times the informer had to list (1 + relists after 410 Gone).
     public private(set) var listCount = 0
 
-    public init(client: KubeClient, gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
-                resyncInterval: Duration? = nil, logger: Logger,
-                transform: (@Sendable (KubeObject) -> KubeObject)? = nil) {
+    public init(
+        client: KubeClient, gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
+        resyncInterval: Duration? = nil, logger: Logger,
+        transform: (@Sendable (KubeObject) -> KubeObject)? = nil
+    ) {
         self.transform = transform
         self.client = client
         self.gvr = gvr
@@ -82,8 +84,9 @@ public actor Informer: Service {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if lastResourceVersion == nil { try await relist() }
-                let stream = try await client.watch(gvr, namespace: namespace, resourceVersion: lastResourceVersion,
-                                                    labelSelector: labelSelector, timeoutSeconds: 300)
+                let stream = try await client.watch(
+                    gvr, namespace: namespace, resourceVersion: lastResourceVersion,
+                    labelSelector: labelSelector, timeoutSeconds: 300)
                 failureDelay = .milliseconds(100)
                 for try await event in stream.cancelOnGracefulShutdown() {
                     await apply(event)

@@ -13,9 +13,11 @@ public struct LeaderElector: Sendable {
     public let retryPeriod: Duration
     let logger: Logger
 
-    public init(client: KubeClient, leaseName: String, namespace: String, identity: String,
-                leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
-                retryPeriod: Duration = .seconds(2), logger: Logger) {
+    public init(
+        client: KubeClient, leaseName: String, namespace: String, identity: String,
+        leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
+        retryPeriod: Duration = .seconds(2), logger: Logger
+    ) {
         self.client = client
         self.leaseName = leaseName
         self.namespace = namespace
@@ -57,11 +59,16 @@ public struct LeaderElector: Sendable {
         let now = KubeTime.microNow()
         let seconds = Int64(leaseDuration.components.seconds)
         guard var lease = try await currentLease() else {
-            let lease = KubeObject(apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: leaseName,
-                                   namespace: namespace,
-                                   body: ["spec": ["holderIdentity": .string(identity), "acquireTime": .string(now),
-                                                   "renewTime": .string(now), "leaseDurationSeconds": .int(seconds),
-                                                   "leaseTransitions": 0]])
+            let lease = KubeObject(
+                apiVersion: "coordination.k8s.io/v1", kind: "Lease", name: leaseName,
+                namespace: namespace,
+                body: [
+                    "spec": [
+                        "holderIdentity": .string(identity), "acquireTime": .string(now),
+                        "renewTime": .string(now), "leaseDurationSeconds": .int(seconds),
+                        "leaseTransitions": 0,
+                    ]
+                ])
             return try await writeIgnoringRace { () async throws(KubeError) in _ = try await client.create(lease) }
         }
         let holder = lease.spec?["holderIdentity"]?.stringValue ?? ""

@@ -17,11 +17,15 @@ public struct FieldSelector: Sendable, Hashable {
         for part in text.split(separator: ",") where !part.trimmingCharacters(" ").isEmpty {
             let s = String(part)
             if let r = s.range(of: "!=") {
-                requirements.append(Requirement(path: String(s[..<r.lowerBound]).trimmingCharacters(" "),
-                                                value: String(s[r.upperBound...]).trimmingCharacters(" "), negated: true))
+                requirements.append(
+                    Requirement(
+                        path: String(s[..<r.lowerBound]).trimmingCharacters(" "),
+                        value: String(s[r.upperBound...]).trimmingCharacters(" "), negated: true))
             } else if let r = s.range(of: "==") ?? s.range(of: "=") {
-                requirements.append(Requirement(path: String(s[..<r.lowerBound]).trimmingCharacters(" "),
-                                                value: String(s[r.upperBound...]).trimmingCharacters(" "), negated: false))
+                requirements.append(
+                    Requirement(
+                        path: String(s[..<r.lowerBound]).trimmingCharacters(" "),
+                        value: String(s[r.upperBound...]).trimmingCharacters(" "), negated: false))
             } else {
                 throw SelectorError(message: "invalid field selector \"\(s)\": expected field=value")
             }

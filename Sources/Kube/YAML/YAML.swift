@@ -80,7 +80,8 @@ public enum YAML {
             var object: [String: JSON] = [:]
             for (key, value) in mapping {
                 guard let name = key.string else {
-                    throw YAMLError(message: "mapping key at line \((key.mark?.line).map(String.init) ?? "?") is not a scalar")
+                    throw YAMLError(
+                        message: "mapping key at line \((key.mark?.line).map(String.init) ?? "?") is not a scalar")
                 }
                 object[name] = try json(from: value, depth: depth + 1, budget: &budget)
             }
@@ -103,7 +104,9 @@ public enum YAML {
         case .double(let d): return Node(JSON.double(d).serialized())
         case .string(let s):
             let plain = Node(s)
-            if s.isEmpty || Resolver.default.resolveTag(of: plain) != .str || s.contains("\n") == false && s != s.trimmingSpaces {
+            if s.isEmpty || Resolver.default.resolveTag(of: plain) != .str
+                || s.contains("\n") == false && s != s.trimmingSpaces
+            {
                 return Node(s, .implicit, .doubleQuoted)
             }
             return s.contains("\n") ? Node(s, .implicit, .literal) : plain

@@ -15,7 +15,9 @@ public actor AppComparer {
     }
 
     /// Resolves the revision (or uses `revision` when given, e.g. for a rollback) and renders every source.
-    public func desiredState(of app: Application, revision: String? = nil, maxAge: Duration) async throws(ComparisonFailure)
+    public func desiredState(
+        of app: Application, revision: String? = nil, maxAge: Duration
+    ) async throws(ComparisonFailure)
         -> (revision: CommitID, type: SourceType, objects: [KubeObject])
     {
         var objects: [KubeObject] = []
@@ -23,15 +25,17 @@ public actor AppComparer {
         let (references, referenceCommits) = try await referencedFiles(of: app, maxAge: maxAge)
         for source in app.sources where source.ref == nil || !source.path.isEmpty {
             if let chart = source.chart {
-                throw .comparison("source.chart '\(chart)' names a chart in a Helm repository or OCI registry, "
-                    + "which Capstan does not fetch yet; keep the chart in Git and point source.path at it")
+                throw .comparison(
+                    "source.chart '\(chart)' names a chart in a Helm repository or OCI registry, "
+                        + "which Capstan does not fetch yet; keep the chart in Git and point source.path at it")
             }
             let creds = await credentials.credentials(for: source.repoURL)
             let commit: CommitID
             let files: [String: [UInt8]]
             do {
-                commit = try await repositories.resolve(source.repoURL, revision: revision ?? source.targetRevision,
-                                                        credentials: creds, maxAge: maxAge)
+                commit = try await repositories.resolve(
+                    source.repoURL, revision: revision ?? source.targetRevision,
+                    credentials: creds, maxAge: maxAge)
             } catch { throw .comparison("failed to resolve revision '\(revision ?? source.targetRevision)': \(error)") }
             // A plain directory is read (and its render cached) by its own tree, so a commit elsewhere in the
             // repository costs nothing; a kustomization may reach outside its path, so it reads the whole commit.
@@ -40,7 +44,8 @@ public actor AppComparer {
                 throw .comparison("\(error)")
             }
             // Jsonnet imports and libraries may reach anywhere in the repository, too.
-            let selfContained = source.kustomize == nil && source.helm == nil
+            let selfContained =
+                source.kustomize == nil && source.helm == nil
                 && !KustomizeRenderer.fileNames.contains { pathFiles[$0] != nil }
                 && !pathFiles.keys.contains { $0.hasSuffix(".jsonnet") }
             if selfContained {
@@ -51,8 +56,11 @@ public actor AppComparer {
                     throw .comparison("\(error)")
                 }
             }
-            let tree = selfContained ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil
-            let cacheKey = "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")|\(referenceCommits)"
+            let tree =
+                selfContained
+                ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil
+            let cacheKey =
+                "\(tree?.hex ?? commit.hex)|\(source.json.serialized())|\(app.destination.namespace ?? "")|\(referenceCommits)"
             let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"
             if let cached = rendered[slot], cached.key == cacheKey {
                 objects += cached.objects
@@ -60,8 +68,9 @@ public actor AppComparer {
                 continue
             }
             do {
-                let output = try Renderer().render(source, tree: SourceTree(files: files, root: source.path), appName: app.name,
-                                                   destinationNamespace: app.destination.namespace, references: references)
+                let output = try Renderer().render(
+                    source, tree: SourceTree(files: files, root: source.path), appName: app.name,
+                    destinationNamespace: app.destination.namespace, references: references)
                 rendered[slot] = (cacheKey, output.type, output.objects)
                 objects += output.objects
                 first = first ?? (commit, output.type)
@@ -75,24 +84,29 @@ public actor AppComparer {
 
     /// The files of every `spec.sources` entry with a `ref` that a Helm value file names (`$ref/path`), and
     /// their commits as text for the render cache key.
-    private func referencedFiles(of app: Application, maxAge: Duration) async throws(ComparisonFailure)
+    private func referencedFiles(
+        of app: Application, maxAge: Duration
+    ) async throws(ComparisonFailure)
         -> ([String: [String: [UInt8]]], String)
     {
-        let named = Set(app.sources.flatMap { source in
-            (source.helm?["valueFiles"]?.arrayValue ?? []).compactMap(\.stringValue).filter { $0.hasPrefix("$") }
-                .map { String($0.dropFirst().prefix { $0 != "/" }) }
-        })
+        let named = Set(
+            app.sources.flatMap { source in
+                (source.helm?["valueFiles"]?.arrayValue ?? []).compactMap(\.stringValue).filter { $0.hasPrefix("$") }
+                    .map { String($0.dropFirst().prefix { $0 != "/" }) }
+            })
         var files: [String: [String: [UInt8]]] = [:]
         var commits: [String] = []
         for source in app.sources {
             guard let ref = source.ref, named.contains(ref) else { continue }
             let creds = await credentials.credentials(for: source.repoURL)
             do {
-                let commit = try await repositories.resolve(source.repoURL, revision: source.targetRevision, credentials: creds, maxAge: maxAge)
+                let commit = try await repositories.resolve(
+                    source.repoURL, revision: source.targetRevision, credentials: creds, maxAge: maxAge)
                 files[ref] = try await repositories.files(source.repoURL, commit: commit, path: "")
                 commits.append("\(ref)=\(commit.hex)")
             } catch {
-                throw .comparison("source ref '\(ref)' (\(Redaction.url(source.repoURL)) at '\(source.targetRevision)'): \(error)")
+                throw .comparison(
+                    "source ref '\(ref)' (\(Redaction.url(source.repoURL)) at '\(source.targetRevision)'): \(error)")
             }
         }
         return (files, commits.sorted().joined(separator: ","))

@@ -17,20 +17,26 @@ extension ApplicationController {
         let key = app.object.key
         operations[key]?.cancel()
         operations[key] = nil
-        let ours = app.object.finalizers.filter { $0 == Self.resourcesFinalizer || $0.hasPrefix(Self.resourcesFinalizer + "/") }
+        let ours = app.object.finalizers.filter {
+            $0 == Self.resourcesFinalizer || $0.hasPrefix(Self.resourcesFinalizer + "/")
+        }
         guard !ours.isEmpty else {
             if app.object.finalizers.contains(Self.postDeleteFinalizer) { await runPostDeleteHooks(app) }
             return
         }
-        let propagation: PropagationPolicy = ours.contains(Self.resourcesFinalizer + "/background") ? .background : .foreground
+        let propagation: PropagationPolicy =
+            ours.contains(Self.resourcesFinalizer + "/background") ? .background : .foreground
         do {
             let cache = try await clusters.cache(for: app.destination)
             var remaining = 0
             for (gvr, object) in try await managedObjects(of: app, cache: cache) {
-                if SyncOptions(annotation: object.annotations[SyncAnnotations.syncOptions]).raw("Delete") == "false" { continue }
+                if SyncOptions(annotation: object.annotations[SyncAnnotations.syncOptions]).raw("Delete") == "false" {
+                    continue
+                }
                 remaining += 1
                 guard object.deletionTimestamp == nil else { continue }
-                _ = try await cache.client.delete(gvr, namespace: object.namespace, name: object.name, propagation: propagation)
+                _ = try await cache.client.delete(
+                    gvr, namespace: object.namespace, name: object.name, propagation: propagation)
             }
             guard remaining == 0 else {
                 await queue.add(key, after: .seconds(1))
@@ -50,15 +56,21 @@ extension ApplicationController {
 
     /// The live objects the Application manages: those listed in `status.resources` (read from the server,
     /// so a restarted controller finds them) and those the cluster cache tracks for it.
-    private func managedObjects(of app: Application, cache: ClusterCache) async throws -> [(GroupVersionResource, KubeObject)] {
+    private func managedObjects(
+        of app: Application, cache: ClusterCache
+    ) async throws -> [(GroupVersionResource, KubeObject)] {
         var found: [ResourceKey: (GroupVersionResource, KubeObject)] = [:]
         for entry in app.object.status?["resources"]?.arrayValue ?? [] {
-            let gvk = GroupVersionKind(group: entry["group"]?.stringValue ?? "", version: entry["version"]?.stringValue ?? "v1",
-                                       kind: entry["kind"]?.stringValue ?? "")
-            guard let name = entry["name"]?.stringValue, let info = try? await cache.client.resource(for: gvk) else { continue }
+            let gvk = GroupVersionKind(
+                group: entry["group"]?.stringValue ?? "", version: entry["version"]?.stringValue ?? "v1",
+                kind: entry["kind"]?.stringValue ?? "")
+            guard let name = entry["name"]?.stringValue, let info = try? await cache.client.resource(for: gvk) else {
+                continue
+            }
             let namespace = info.namespaced ? entry["namespace"]?.stringValue : nil
             guard let object = try? await cache.client.get(info.gvr, namespace: namespace, name: name),
-                  TrackingID.owner(of: object) == app.name else { continue }
+                TrackingID.owner(of: object) == app.name
+            else { continue }
             found[ResourceKey(object)] = (info.gvr, object)
         }
         for (key, object) in await cache.tracked(by: app.name) where found[key] == nil {

@@ -6,16 +6,24 @@ extension ApplicationController {
     /// it runs them.
     func ensurePostDeleteFinalizer(_ app: Application, desired: [KubeObject]) async {
         guard desired.contains(where: { SyncAnnotations($0).postDelete }),
-              !app.object.finalizers.contains(Self.postDeleteFinalizer) else { return }
+            !app.object.finalizers.contains(Self.postDeleteFinalizer)
+        else { return }
         do {
-            _ = try await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .json, patch: [
-                ["op": "test", "path": "/metadata/resourceVersion", "value": .string(app.object.resourceVersion ?? "")],
-                app.object.finalizers.isEmpty
-                    ? ["op": "add", "path": "/metadata/finalizers", "value": [.string(Self.postDeleteFinalizer)]]
-                    : ["op": "add", "path": "/metadata/finalizers/-", "value": .string(Self.postDeleteFinalizer)],
-            ])
+            _ = try await client.patch(
+                Application.gvr, namespace: app.namespace, name: app.name, type: .json,
+                patch: [
+                    [
+                        "op": "test", "path": "/metadata/resourceVersion",
+                        "value": .string(app.object.resourceVersion ?? ""),
+                    ],
+                    app.object.finalizers.isEmpty
+                        ? ["op": "add", "path": "/metadata/finalizers", "value": [.string(Self.postDeleteFinalizer)]]
+                        : ["op": "add", "path": "/metadata/finalizers/-", "value": .string(Self.postDeleteFinalizer)],
+                ])
         } catch {
-            logger.debug("could not add the post-delete finalizer yet", metadata: ["app": "\(app.object.key)", "error": "\(error)"])
+            logger.debug(
+                "could not add the post-delete finalizer yet",
+                metadata: ["app": "\(app.object.key)", "error": "\(error)"])
         }
     }
 
@@ -28,9 +36,11 @@ extension ApplicationController {
         do {
             let cache = try await clusters.cache(for: app.destination)
             let state = try await comparer.desiredState(of: app, maxAge: options.pollInterval)
-            let hooks = try await LiveComparer(cache: cache, app: app).compare(revision: state.revision, type: state.type,
-                                                                              rendered: state.objects)
-                .desired.filter { SyncAnnotations($0).postDelete && !$0.name.isEmpty }
+            let hooks = try await LiveComparer(cache: cache, app: app).compare(
+                revision: state.revision, type: state.type,
+                rendered: state.objects
+            )
+            .desired.filter { SyncAnnotations($0).postDelete && !$0.name.isEmpty }
             var outcomes: [(KubeObject, GroupVersionResource, HookCompletion)] = []
             for hook in hooks {
                 let info = try await cache.client.resource(for: hook.gvk)
@@ -43,8 +53,11 @@ extension ApplicationController {
                 }
             }
             if let failed = outcomes.first(where: { $0.2 == .failed }) {
-                await events.record(app.object, type: .warning, reason: "PostDeleteHookFailed",
-                                    message: "post-delete hook \(failed.0.kind)/\(failed.0.name) failed; \(app.name) stays until it succeeds")
+                await events.record(
+                    app.object, type: .warning, reason: "PostDeleteHookFailed",
+                    message:
+                        "post-delete hook \(failed.0.kind)/\(failed.0.name) failed; \(app.name) stays until it succeeds"
+                )
                 await queue.add(key, after: .seconds(10))
                 return
             }
@@ -56,11 +69,14 @@ extension ApplicationController {
             finished.finalizers = app.object.finalizers.filter { $0 != Self.postDeleteFinalizer }
             _ = try await client.update(finished)
             for (hook, gvr, _) in outcomes where SyncAnnotations(hook).deletePolicies.contains("HookSucceeded") {
-                _ = try? await cache.client.delete(gvr, namespace: hook.namespace, name: hook.name, propagation: .background)
+                _ = try? await cache.client.delete(
+                    gvr, namespace: hook.namespace, name: hook.name, propagation: .background)
             }
             logger.info("post-delete hooks completed", metadata: ["app": "\(key)", "hooks": "\(outcomes.count)"])
         } catch {
-            await events.record(app.object, type: .warning, reason: "PostDeleteHookError", message: "post-delete hooks of \(app.name): \(error)")
+            await events.record(
+                app.object, type: .warning, reason: "PostDeleteHookError",
+                message: "post-delete hooks of \(app.name): \(error)")
             logger.warning("post-delete hooks failed to run", metadata: ["app": "\(key)", "cause": "\(error)"])
             await queue.add(key, after: .seconds(5))
         }

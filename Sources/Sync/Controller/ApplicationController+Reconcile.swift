@@ -1,6 +1,6 @@
 import Git
-import Logging
 import Kube
+import Logging
 
 extension ApplicationController {
     static let refreshAnnotation = "argocd.argoproj.io/refresh"
@@ -27,8 +27,9 @@ extension ApplicationController {
             windows = try project.syncWindows()
             let state = try await comparer.desiredState(of: app, maxAge: refresh != nil ? .zero : options.pollInterval)
             let target = try await clusters.cache(for: app.destination)
-            let compared = try await LiveComparer(cache: target, app: app).compare(revision: state.revision, type: state.type,
-                                                                                 rendered: state.objects)
+            let compared = try await LiveComparer(cache: target, app: app).compare(
+                revision: state.revision, type: state.type,
+                rendered: state.objects)
             try project.checkResources(compared.desired)
             comparison = compared
             await ensurePostDeleteFinalizer(app, desired: compared.desired)
@@ -51,18 +52,27 @@ extension ApplicationController {
         write["reconciledAt"] = .string(KubeTime.now())
         await store.patchStatus(app, write)
         lastReconciledAt[key] = ContinuousClock.now
-        if let failure, previous["conditions"]?.arrayValue?.contains(where: { $0["message"]?.stringValue == failure.message }) != true {
+        if let failure,
+            previous["conditions"]?.arrayValue?.contains(where: { $0["message"]?.stringValue == failure.message })
+                != true
+        {
             await events.record(app.object, type: .warning, reason: failure.type, message: failure.message)
-            logger.warning("comparison failed", metadata: ["app": "\(key)", "type": "\(failure.type)", "cause": "\(failure.message)"])
+            logger.warning(
+                "comparison failed",
+                metadata: ["app": "\(key)", "type": "\(failure.type)", "cause": "\(failure.message)"])
         }
     }
 
-    private func decideOperation(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?, windows: SyncWindows) async {
+    private func decideOperation(
+        _ app: Application, comparison: Comparison?, failure: ComparisonFailure?, windows: SyncWindows
+    ) async {
         let key = app.object.key
         guard operations[key] == nil else { return }
         if app.operation != nil {
             // The cache may trail the finished operation's atomic clear; only the server's copy is trusted.
-            if let fresh = await store.get(app), let operation = fresh.operation { startOperation(fresh, SyncOperation(json: operation)) }
+            if let fresh = await store.get(app), let operation = fresh.operation {
+                startOperation(fresh, SyncOperation(json: operation))
+            }
             return
         }
         guard let automated = app.automated, automated.enabled, let comparison, failure == nil else { return }
@@ -71,7 +81,9 @@ extension ApplicationController {
             return
         }
         if comparison.desired.isEmpty && !automated.allowEmpty {
-            logger.info("skipping auto-sync: the source renders no objects and allowEmpty is false", metadata: ["app": "\(key)"])
+            logger.info(
+                "skipping auto-sync: the source renders no objects and allowEmpty is false", metadata: ["app": "\(key)"]
+            )
             return
         }
         let onlyPrune = comparison.resources.filter { !$0.inSync }.allSatisfy(\.requiresPruning)
@@ -95,7 +107,8 @@ extension ApplicationController {
         }
         if let reason = windows.blockReason(for: app, manual: false) {
             // Looked at again each minute: the window may open or close.
-            await events.record(app.object, type: .normal, reason: "SyncWindowBlocked", message: "auto-sync skipped: \(reason)")
+            await events.record(
+                app.object, type: .normal, reason: "SyncWindowBlocked", message: "auto-sync skipped: \(reason)")
             logger.info("auto-sync skipped by a sync window", metadata: ["app": "\(key)", "reason": "\(reason)"])
             await queue.add(key, after: .seconds(60))
             return
@@ -104,7 +117,9 @@ extension ApplicationController {
         do {
             // Recorded on the Application as Argo CD does, and started at once rather than on the watch event.
             try await store.requestOperation(app, request)
-            if let fresh = await store.get(app), let operation = fresh.operation { startOperation(fresh, SyncOperation(json: operation)) }
+            if let fresh = await store.get(app), let operation = fresh.operation {
+                startOperation(fresh, SyncOperation(json: operation))
+            }
         } catch {
             logger.warning("could not start auto-sync", metadata: ["app": "\(key)", "error": "\(error)"])
         }
@@ -112,9 +127,12 @@ extension ApplicationController {
 
     private func startOperation(_ app: Application, _ operation: SyncOperation) {
         let key = app.object.key
-        let runner = OperationRunner(apps: store, clusters: clusters, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
-                                     logger: logger) { [comparer] app, revision in
-            guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision else { return nil }
+        let runner = OperationRunner(
+            apps: store, clusters: clusters, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
+            logger: logger
+        ) { [comparer] app, revision in
+            guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision
+            else { return nil }
             return state.revision
         }
         operations[key] = Task {

@@ -50,10 +50,12 @@ public actor ApplicationController {
         self.options = options
         self.logger = logger
         repositories = RepositoryCache(directory: options.cacheDirectory, logger: logger)
-        comparer = AppComparer(repositories: repositories,
-                               credentials: RepositoryCredentials(client: client, namespace: options.namespace ?? "argocd"))
+        comparer = AppComparer(
+            repositories: repositories,
+            credentials: RepositoryCredentials(client: client, namespace: options.namespace ?? "argocd"))
         cache = ClusterCache(client: client, logger: logger)
-        clusters = ClusterRegistry(local: cache, client: client, namespace: options.namespace ?? "argocd", logger: logger)
+        clusters = ClusterRegistry(
+            local: cache, client: client, namespace: options.namespace ?? "argocd", logger: logger)
         store = ApplicationStore(client: client, logger: logger)
         events = EventRecorder(client: client, component: "capstan-application-controller", logger: logger)
     }
@@ -101,8 +103,14 @@ public actor ApplicationController {
         for object in await appInformer?.list() ?? [] {
             let app = Application(object)
             guard app.sources.contains(where: { RepoURL.same($0.repoURL, repoURL) }) else { continue }
-            for source in app.sources where invalidated.insert(source.repoURL).inserted { await repositories.invalidate(source.repoURL) }
-            if await pathChanged(app, diffs: &diffs) { changed.append(object.key) } else { unchanged.append(object.key) }
+            for source in app.sources where invalidated.insert(source.repoURL).inserted {
+                await repositories.invalidate(source.repoURL)
+            }
+            if await pathChanged(app, diffs: &diffs) {
+                changed.append(object.key)
+            } else {
+                unchanged.append(object.key)
+            }
         }
         // The rest only need their new revision recorded: let the changed ones have the API server first.
         for key in changed { await queue.add(key) }
@@ -114,15 +122,21 @@ public actor ApplicationController {
     /// (true when unknown). `diffs` caches one tree diff per pair of commits.
     private func pathChanged(_ app: Application, diffs: inout [String: [String]?]) async -> Bool {
         guard let source = app.sources.first, let synced = app.object.status?[path: ["sync", "revision"]]?.stringValue,
-              let old = CommitID(hex: synced),
-              let new = try? await repositories.resolve(source.repoURL, revision: source.targetRevision,
-                                                        credentials: await comparer.credentials.credentials(for: source.repoURL),
-                                                        maxAge: .seconds(5)) else { return true }
+            let old = CommitID(hex: synced),
+            let new = try? await repositories.resolve(
+                source.repoURL, revision: source.targetRevision,
+                credentials: await comparer.credentials.credentials(for: source.repoURL),
+                maxAge: .seconds(5))
+        else { return true }
         guard new != old else { return false }
         let pair = "\(source.repoURL) \(old.hex) \(new.hex)"
-        if diffs[pair] == nil { diffs[pair] = .some(try? await repositories.changedPaths(source.repoURL, from: old, to: new)) }
+        if diffs[pair] == nil {
+            diffs[pair] = .some(try? await repositories.changedPaths(source.repoURL, from: old, to: new))
+        }
         guard let paths = diffs[pair] ?? nil else { return true }
-        let prefix = source.path.isEmpty || source.path == "." ? "" : source.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/"
+        let prefix =
+            source.path.isEmpty || source.path == "."
+            ? "" : source.path.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/"
         return paths.contains { $0.hasPrefix(prefix) }
     }
 
@@ -136,8 +150,11 @@ public actor ApplicationController {
             return
         }
         appKeysByName[object.name, default: []].insert(object.key)
-        if case .updated(let old, let new) = event, old.json["spec"] == new.json["spec"], old.json["operation"] == new.json["operation"],
-           old.annotations == new.annotations, old.deletionTimestamp == new.deletionTimestamp, old.finalizers == new.finalizers {
+        if case .updated(let old, let new) = event, old.json["spec"] == new.json["spec"],
+            old.json["operation"] == new.json["operation"],
+            old.annotations == new.annotations, old.deletionTimestamp == new.deletionTimestamp,
+            old.finalizers == new.finalizers
+        {
             return  // a status write of our own
         }
         await queue.add(object.key)

@@ -18,39 +18,50 @@ struct ApplicationStore: Sendable {
     /// its result, and a newer request set meanwhile is kept.
     func patchStatus(_ app: Application, _ members: [String: JSON], clearOperation: JSON? = nil) async {
         do {
-            if app.object.status == nil {  // a merge patch of {} creates status when absent and changes nothing otherwise
-                _ = try await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
-                                           patch: ["status": .object([:])])
+            // A merge patch of {} creates status when absent and changes nothing otherwise.
+            if app.object.status == nil {
+                _ = try await client.patch(
+                    Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
+                    patch: ["status": .object([:])])
             }
             let operations = members.sorted { $0.key < $1.key }.map { key, value -> JSON in
                 ["op": "add", "path": .string("/status/\(key)"), "value": value]
             }
             if let clearOperation {
-                let guarded: [JSON] = [["op": "test", "path": "/operation", "value": clearOperation], ["op": "remove", "path": "/operation"]]
+                let guarded: [JSON] = [
+                    ["op": "test", "path": "/operation", "value": clearOperation],
+                    ["op": "remove", "path": "/operation"],
+                ]
                 do {
-                    _ = try await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .json,
-                                               patch: .array(operations + guarded))
+                    _ = try await client.patch(
+                        Application.gvr, namespace: app.namespace, name: app.name, type: .json,
+                        patch: .array(operations + guarded))
                     return
                 } catch {
                     if error.isNotFound { return }  // otherwise the operation changed or is gone: write status alone
                 }
             }
-            _ = try await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .json, patch: .array(operations))
+            _ = try await client.patch(
+                Application.gvr, namespace: app.namespace, name: app.name, type: .json, patch: .array(operations))
         } catch {
             if !error.isNotFound {
-                logger.warning("could not write application status", metadata: ["app": "\(app.namespace)/\(app.name)", "error": "\(error)"])
+                logger.warning(
+                    "could not write application status",
+                    metadata: ["app": "\(app.namespace)/\(app.name)", "error": "\(error)"])
             }
         }
     }
 
     /// Sets `operation` (starting a sync) unless one is already there.
     func requestOperation(_ app: Application, _ operation: JSON) async throws(KubeError) {
-        _ = try await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
-                                   patch: ["operation": operation])
+        _ = try await client.patch(
+            Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
+            patch: ["operation": operation])
     }
 
     func removeAnnotation(_ app: Application, _ name: String) async {
-        _ = try? await client.patch(Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
-                                    patch: ["metadata": ["annotations": .object([name: .null])]])
+        _ = try? await client.patch(
+            Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
+            patch: ["metadata": ["annotations": .object([name: .null])]])
     }
 }

@@ -4,17 +4,25 @@ import Kube
 /// Application CRD has no status subresource (status and `operation` are written on the object).
 public enum CRDInstaller {
     public static func definition(plural: String, kind: String, shortNames: [String]) -> KubeObject {
-        KubeObject(apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "\(plural).argoproj.io", body: [
-            "spec": [
-                "group": "argoproj.io", "scope": "Namespaced",
-                "names": ["plural": .string(plural), "singular": .string(kind.lowercased()), "kind": .string(kind),
-                          "listKind": .string(kind + "List"), "shortNames": .array(shortNames.map(JSON.string))],
-                "versions": [[
-                    "name": "v1alpha1", "served": true, "storage": true,
-                    "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]],
-                ]],
-            ],
-        ])
+        KubeObject(
+            apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "\(plural).argoproj.io",
+            body: [
+                "spec": [
+                    "group": "argoproj.io", "scope": "Namespaced",
+                    "names": [
+                        "plural": .string(plural), "singular": .string(kind.lowercased()), "kind": .string(kind),
+                        "listKind": .string(kind + "List"), "shortNames": .array(shortNames.map(JSON.string)),
+                    ],
+                    "versions": [
+                        [
+                            "name": "v1alpha1", "served": true, "storage": true,
+                            "schema": [
+                                "openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+                            ],
+                        ]
+                    ],
+                ]
+            ])
     }
 
     public static let definitions = [

@@ -86,7 +86,11 @@ public actor ClusterCache {
         }
         let object = event.object
         if let app = TrackingID.owner(of: object) {
-            if case .deleted = event { byApp[app]?[ResourceKey(object)] = nil } else { byApp[app, default: [:]][ResourceKey(object)] = object }
+            if case .deleted = event {
+                byApp[app]?[ResourceKey(object)] = nil
+            } else {
+                byApp[app, default: [:]][ResourceKey(object)] = object
+            }
             apps.insert(app)
         }
         guard let onChange else { return }

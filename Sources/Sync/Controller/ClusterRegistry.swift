@@ -32,11 +32,19 @@ public actor ClusterRegistry {
         if destination.isInCluster { return local }
         let wanted = destination.server ?? destination.name ?? ""
         if let cached = remotes[wanted] { return cached }
-        let secrets = (try? await client.listAll(.secrets, namespace: namespace, labelSelector: "argocd.argoproj.io/secret-type=cluster").items) ?? []
-        guard let secret = secrets.first(where: { secret in
-            destination.server.map { Self.field(secret, "server") == $0 } ?? (Self.field(secret, "name") == destination.name)
-        }), let server = Self.field(secret, "server") else {
-            throw .invalidSpec("destination cluster '\(wanted)' is not registered (no cluster Secret in namespace \(namespace) names it)")
+        let secrets =
+            (try? await client.listAll(
+                .secrets, namespace: namespace, labelSelector: "argocd.argoproj.io/secret-type=cluster"
+            ).items) ?? []
+        guard
+            let secret = secrets.first(where: { secret in
+                destination.server.map { Self.field(secret, "server") == $0 }
+                    ?? (Self.field(secret, "name") == destination.name)
+            }), let server = Self.field(secret, "server")
+        else {
+            throw .invalidSpec(
+                "destination cluster '\(wanted)' is not registered (no cluster Secret in namespace \(namespace) names it)"
+            )
         }
         let config = (try? JSON.parse(Array((Self.field(secret, "config") ?? "{}").utf8))) ?? .object([:])
         let tls = config["tlsClientConfig"]
@@ -69,7 +77,8 @@ public actor ClusterRegistry {
 
     static func field(_ secret: KubeObject, _ key: String) -> String? {
         if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
-        guard let encoded = secret.json[path: ["data", key]]?.stringValue, let data = Data(base64Encoded: encoded) else { return nil }
+        guard let encoded = secret.json[path: ["data", key]]?.stringValue, let data = Data(base64Encoded: encoded)
+        else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

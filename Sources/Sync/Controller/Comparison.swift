@@ -38,6 +38,10 @@ public struct ComparisonFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 
-    public static func comparison(_ message: String) -> ComparisonFailure { ComparisonFailure(type: "ComparisonError", message: message) }
-    public static func invalidSpec(_ message: String) -> ComparisonFailure { ComparisonFailure(type: "InvalidSpecError", message: message) }
+    public static func comparison(_ message: String) -> ComparisonFailure {
+        ComparisonFailure(type: "ComparisonError", message: message)
+    }
+    public static func invalidSpec(_ message: String) -> ComparisonFailure {
+        ComparisonFailure(type: "InvalidSpecError", message: message)
+    }
 }

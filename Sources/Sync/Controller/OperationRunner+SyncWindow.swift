@@ -14,15 +14,24 @@ extension OperationRunner {
         var current = app
         var reported: String?
         while !Task.isCancelled {
-            guard let project = try? await ProjectPolicy.load(current, client: apps.client), let windows = try? project.syncWindows(),
-                  let reason = windows.blockReason(for: current, manual: !operation.automated) else { return current }
+            guard let project = try? await ProjectPolicy.load(current, client: apps.client),
+                let windows = try? project.syncWindows(),
+                let reason = windows.blockReason(for: current, manual: !operation.automated)
+            else { return current }
             if reason != reported {
                 reported = reason
                 let message = "Sync operation blocked by sync window: \(reason)"
-                await apps.patchStatus(current, ["operationState": operationState(operation, phase: "Running", startedAt: startedAt,
-                                                                                  message: message, outcome: nil, retryCount: 0)])
+                await apps.patchStatus(
+                    current,
+                    [
+                        "operationState": operationState(
+                            operation, phase: "Running", startedAt: startedAt,
+                            message: message, outcome: nil, retryCount: 0)
+                    ])
                 await events?.record(current.object, type: .normal, reason: "SyncWindowBlocked", message: message)
-                logger.info("operation held by a sync window", metadata: ["app": "\(current.object.key)", "reason": "\(reason)"])
+                logger.info(
+                    "operation held by a sync window",
+                    metadata: ["app": "\(current.object.key)", "reason": "\(reason)"])
             }
             try? await Task.sleep(for: Self.windowRecheck)
             guard let fresh = await apps.get(current), fresh.operation != nil else { return nil }

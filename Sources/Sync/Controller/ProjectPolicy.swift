@@ -35,19 +35,26 @@ struct ProjectPolicy: Sendable {
         guard let spec else { return }
         _ = try syncWindows()
         let repos = spec["sourceRepos"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for source in app.sources where !repos.contains(where: { $0 == "*" || Glob($0, pathAware: false).matches(source.repoURL) }) {
+        for source in app.sources
+        where !repos.contains(where: { $0 == "*" || Glob($0, pathAware: false).matches(source.repoURL) }) {
             throw .invalidSpec("application repo \(source.repoURL) is not permitted in project '\(name)'")
         }
         let server = app.destination.server ?? ApplicationDestination.inCluster
         let namespace = app.destination.namespace ?? ""
         let allowed = (spec["destinations"]?.arrayValue ?? []).contains { entry in
-            let serverOK = entry["server"]?.stringValue.map { Glob($0, pathAware: false).matches(server) }
-                ?? entry["name"]?.stringValue.map { Glob($0, pathAware: false).matches(app.destination.name ?? "in-cluster") } ?? false
-            let namespaceOK = entry["namespace"]?.stringValue.map { Glob($0, pathAware: false).matches(namespace) } ?? false
+            let serverOK =
+                entry["server"]?.stringValue.map { Glob($0, pathAware: false).matches(server) }
+                ?? entry["name"]?.stringValue.map {
+                    Glob($0, pathAware: false).matches(app.destination.name ?? "in-cluster")
+                } ?? false
+            let namespaceOK =
+                entry["namespace"]?.stringValue.map { Glob($0, pathAware: false).matches(namespace) } ?? false
             return serverOK && namespaceOK
         }
         if !allowed {
-            throw .invalidSpec("application destination server '\(server)' and namespace '\(namespace)' do not match any of the allowed destinations in project '\(name)'")
+            throw .invalidSpec(
+                "application destination server '\(server)' and namespace '\(namespace)' do not match any of the allowed destinations in project '\(name)'"
+            )
         }
     }
 
@@ -56,7 +63,8 @@ struct ProjectPolicy: Sendable {
         let whitelist = spec["clusterResourceWhitelist"]?.arrayValue ?? []
         for object in desired where object.namespace == nil {
             let ok = whitelist.contains { entry in
-                Glob(entry["group"]?.stringValue ?? "").matches(object.gvk.group) && Glob(entry["kind"]?.stringValue ?? "").matches(object.kind)
+                Glob(entry["group"]?.stringValue ?? "").matches(object.gvk.group)
+                    && Glob(entry["kind"]?.stringValue ?? "").matches(object.kind)
             }
             if !ok {
                 throw .invalidSpec("resource \(object.gvk.group):\(object.kind) is not permitted in project \(name)")

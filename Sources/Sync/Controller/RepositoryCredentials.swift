@@ -24,18 +24,23 @@ public actor RepositoryCredentials {
         let (secrets, knownHosts) = await load()
         func data(_ secret: KubeObject, _ key: String) -> String? {
             if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
-            guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded) else { return nil }
+            guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded)
+            else { return nil }
             return String(decoding: bytes, as: UTF8.self)
         }
-        let exact = secrets.first { $0.labels["argocd.argoproj.io/secret-type"] == "repository" && data($0, "url") == url }
+        let exact = secrets.first {
+            $0.labels["argocd.argoproj.io/secret-type"] == "repository" && data($0, "url") == url
+        }
         let prefix = secrets.filter { secret in
-            secret.labels["argocd.argoproj.io/secret-type"] == "repo-creds" && data(secret, "url").map { url.hasPrefix($0) } == true
+            secret.labels["argocd.argoproj.io/secret-type"] == "repo-creds"
+                && data(secret, "url").map { url.hasPrefix($0) } == true
         }.max { (data($0, "url") ?? "").count < (data($1, "url") ?? "").count }
         guard let secret = exact ?? prefix else { return .none }
         if let key = data(secret, "sshPrivateKey") {
             let insecure = data(secret, "insecure")?.lowercased() == "true"
-            return .sshKey(username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil,
-                           hostKeys: insecure ? .acceptAny : .knownHosts(knownHosts))
+            return .sshKey(
+                username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil,
+                hostKeys: insecure ? .acceptAny : .knownHosts(knownHosts))
         }
         if let password = data(secret, "password") {
             return .basic(username: data(secret, "username") ?? "", password: password)
@@ -46,8 +51,11 @@ public actor RepositoryCredentials {
     private func load() async -> (secrets: [KubeObject], knownHosts: String) {
         if let cached, ContinuousClock.now - cached.at < .seconds(5) { return (cached.secrets, cached.knownHosts) }
         guard let client else { return ([], "") }
-        let secrets = (try? await client.listAll(.secrets, namespace: namespace,
-                                                 labelSelector: "argocd.argoproj.io/secret-type in (repository,repo-creds)").items) ?? []
+        let secrets =
+            (try? await client.listAll(
+                .secrets, namespace: namespace,
+                labelSelector: "argocd.argoproj.io/secret-type in (repository,repo-creds)"
+            ).items) ?? []
         let configMap = try? await client.get(.configMaps, namespace: namespace, name: Self.knownHostsConfigMap)
         let knownHosts = configMap?.json[path: ["data", "ssh_known_hosts"]]?.stringValue ?? ""
         cached = (ContinuousClock.now, secrets, knownHosts)

@@ -9,7 +9,9 @@ enum StatusBuilder {
         "OrphanedResourceWarning", "SyncError",
     ]
 
-    static func status(app: Application, comparison: Comparison?, failure: ComparisonFailure?, now: String) -> [String: JSON] {
+    static func status(
+        app: Application, comparison: Comparison?, failure: ComparisonFailure?, now: String
+    ) -> [String: JSON] {
         let previous = app.object.status ?? .object([:])
         var status: [String: JSON] = [:]
         var conditions: [(String, String)] = []
@@ -27,7 +29,11 @@ enum StatusBuilder {
             conditions += comparison.warnings
             let orphanedCount = comparison.resources.filter(\.requiresPruning).count
             if orphanedCount > 0, app.automated?.prune != true {
-                conditions.append(("OrphanedResourceWarning", "\(orphanedCount) resources are tracked but no longer in Git and need pruning"))
+                conditions.append(
+                    (
+                        "OrphanedResourceWarning",
+                        "\(orphanedCount) resources are tracked but no longer in Git and need pruning"
+                    ))
             }
         } else {
             var sync = previous["sync"]?.objectValue ?? [:]
@@ -35,7 +41,9 @@ enum StatusBuilder {
             status["sync"] = .object(sync)
             status["health"] = previous["health"] ?? health(Health(.unknown))
         }
-        if let op = previous["operationState"], op["phase"]?.stringValue == "Failed" || op["phase"]?.stringValue == "Error" {
+        if let op = previous["operationState"],
+            op["phase"]?.stringValue == "Failed" || op["phase"]?.stringValue == "Error"
+        {
             conditions.append(("SyncError", op["message"]?.stringValue ?? "sync failed"))
         }
         status["conditions"] = mergeConditions(previous["conditions"]?.arrayValue ?? [], conditions, now: now)
@@ -48,12 +56,17 @@ enum StatusBuilder {
         if let n = app.destination.name { destination["name"] = .string(n) }
         if let ns = app.destination.namespace { destination["namespace"] = .string(ns) }
         var result: [String: JSON] = ["destination": .object(destination)]
-        if app.sources.count == 1 { result["source"] = app.sources[0].json } else { result["sources"] = .array(app.sources.map(\.json)) }
+        if app.sources.count == 1 {
+            result["source"] = app.sources[0].json
+        } else {
+            result["sources"] = .array(app.sources.map(\.json))
+        }
         return .object(result)
     }
 
     static func health(_ health: Health) -> JSON {
-        health.message.isEmpty ? ["status": .string(health.status.rawValue)]
+        health.message.isEmpty
+            ? ["status": .string(health.status.rawValue)]
             : ["status": .string(health.status.rawValue), "message": .string(health.message)]
     }
 
@@ -74,8 +87,10 @@ enum StatusBuilder {
         var result = previous.filter { !ownedConditionTypes.contains($0["type"]?.stringValue ?? "") }
         for (type, message) in current {
             let old = previous.first { $0["type"]?.stringValue == type && $0["message"]?.stringValue == message }
-            result.append(["type": .string(type), "message": .string(message),
-                           "lastTransitionTime": old?["lastTransitionTime"] ?? .string(now)])
+            result.append([
+                "type": .string(type), "message": .string(message),
+                "lastTransitionTime": old?["lastTransitionTime"] ?? .string(now),
+            ])
         }
         return .array(result)
     }

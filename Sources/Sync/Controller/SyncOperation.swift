@@ -20,10 +20,12 @@ public struct SyncOperation: Sendable {
         prune = sync["prune"]?.boolValue ?? false
         dryRun = sync["dryRun"]?.boolValue ?? false
         if let list = sync["resources"]?.arrayValue, !list.isEmpty {
-            resources = Set(list.map { r in
-                ResourceKey(group: r["group"]?.stringValue ?? "", kind: r["kind"]?.stringValue ?? "",
-                            namespace: r["namespace"]?.stringValue ?? "", name: r["name"]?.stringValue ?? "")
-            })
+            resources = Set(
+                list.map { r in
+                    ResourceKey(
+                        group: r["group"]?.stringValue ?? "", kind: r["kind"]?.stringValue ?? "",
+                        namespace: r["namespace"]?.stringValue ?? "", name: r["name"]?.stringValue ?? "")
+                })
         }
         syncOptions = sync["syncOptions"]?.arrayValue.map { SyncOptions($0.compactMap(\.stringValue)) }
         automated = json[path: ["initiatedBy", "automated"]]?.boolValue ?? false
@@ -32,15 +34,22 @@ public struct SyncOperation: Sendable {
     }
 
     /// The JSON for an operation Capstan starts itself.
-    public static func request(revision: String?, prune: Bool, automated: Bool, username: String? = nil, dryRun: Bool = false,
-                               resources: [ResourceKey] = [], source: JSON? = nil) -> JSON {
+    public static func request(
+        revision: String?, prune: Bool, automated: Bool, username: String? = nil, dryRun: Bool = false,
+        resources: [ResourceKey] = [], source: JSON? = nil
+    ) -> JSON {
         var sync: [String: JSON] = ["prune": .bool(prune)]
         if let revision { sync["revision"] = .string(revision) }
         if dryRun { sync["dryRun"] = true }
         if let source { sync["source"] = source }
         if !resources.isEmpty {
-            sync["resources"] = .array(resources.map { ["group": .string($0.group), "kind": .string($0.kind),
-                                                         "namespace": .string($0.namespace), "name": .string($0.name)] })
+            sync["resources"] = .array(
+                resources.map {
+                    [
+                        "group": .string($0.group), "kind": .string($0.kind),
+                        "namespace": .string($0.namespace), "name": .string($0.name),
+                    ]
+                })
         }
         var initiatedBy: [String: JSON] = automated ? ["automated": true] : [:]
         if let username { initiatedBy["username"] = .string(username) }

@@ -37,11 +37,13 @@ actor JQPathFinder {
 
     private static func run(_ expressions: [String], inputs: [String]) async throws(ComparisonFailure) -> [[Path]] {
         guard let jq = ExternalTool.find("jq") else {
-            throw .comparison("ignoreDifferences uses jqPathExpressions, but no 'jq' binary is installed on the controller's PATH")
+            throw .comparison(
+                "ignoreDifferences uses jqPathExpressions, but no 'jq' binary is installed on the controller's PATH")
         }
         let output: ExternalTool.Output
         do {
-            output = try await ExternalTool.runDetached(jq, ["-c", program(expressions)], input: Data(inputs.joined(separator: "\n").utf8))
+            output = try await ExternalTool.runDetached(
+                jq, ["-c", program(expressions)], input: Data(inputs.joined(separator: "\n").utf8))
         } catch {
             throw .comparison("ignoreDifferences: could not run jq: \(error)")
         }
@@ -52,8 +54,9 @@ actor JQPathFinder {
         }
         let lines = output.stdout.split(separator: UInt8(ascii: "\n"))
         guard lines.count == inputs.count else {
-            throw .comparison("ignoreDifferences jqPathExpressions \(listed) must select paths within one object; "
-                + "jq gave \(lines.count) answers for \(inputs.count) objects")
+            throw .comparison(
+                "ignoreDifferences jqPathExpressions \(listed) must select paths within one object; "
+                    + "jq gave \(lines.count) answers for \(inputs.count) objects")
         }
         return lines.map { line in
             ((try? JSON.parse(Array(line)))?.arrayValue ?? []).compactMap { path -> Path? in

@@ -3,8 +3,10 @@ import Kube
 
 /// Removes what the server owns before a comparison, and compares values the way the API server stores them.
 enum Normalizer {
-    static let serverMetadata = ["resourceVersion", "uid", "creationTimestamp", "generation", "managedFields",
-                                 "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds"]
+    static let serverMetadata = [
+        "resourceVersion", "uid", "creationTimestamp", "generation", "managedFields",
+        "selfLink", "deletionTimestamp", "deletionGracePeriodSeconds",
+    ]
 
     static func normalize(_ json: JSON) -> JSON {
         var result = json
@@ -18,9 +20,12 @@ enum Normalizer {
             result["metadata"] = .object(metadata)
         }
         if result["kind"]?.stringValue == "Secret", result["apiVersion"]?.stringValue == "v1",
-           case .object(let stringData)? = result["stringData"] {
+            case .object(let stringData)? = result["stringData"]
+        {
             var data = result["data"]?.objectValue ?? [:]
-            for (key, value) in stringData { data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString()) }
+            for (key, value) in stringData {
+                data[key] = .string(Data((value.stringValue ?? "").utf8).base64EncodedString())
+            }
             result["data"] = .object(data)
             result["stringData"] = nil
         }
@@ -61,7 +66,11 @@ enum Normalizer {
             return .object(members)
         case .array(var elements):
             guard let index = Int(token), elements.indices.contains(index) else { return json }
-            if rest.isEmpty { elements.remove(at: index) } else { elements[index] = remove(rest, from: elements[index]) }
+            if rest.isEmpty {
+                elements.remove(at: index)
+            } else {
+                elements[index] = remove(rest, from: elements[index])
+            }
             return .array(elements)
         default:
             return json
@@ -103,8 +112,10 @@ enum Normalizer {
     /// Fields named by `jsonPointers` and `jqPathExpressions` (`liveSelected`, found in the live object) take
     /// their live value; fields owned by a manager in `managedFieldsManagers` are left out of the desired
     /// object, so server-side apply keeps that manager's value.
-    static func respectingIgnored(_ desired: KubeObject, live: KubeObject?, rules: [IgnoreDifference],
-                                  liveSelected: [[String]] = []) -> KubeObject {
+    static func respectingIgnored(
+        _ desired: KubeObject, live: KubeObject?, rules: [IgnoreDifference],
+        liveSelected: [[String]] = []
+    ) -> KubeObject {
         guard let live else { return desired }
         var json = desired.json
         let matching = rules.filter { $0.matches(ResourceKey(desired)) }
@@ -132,10 +143,14 @@ enum Normalizer {
 extension ResourceDiff {
     /// Text for `capstan app diff`: one line per changed field, Secret values masked.
     public func render(for key: ResourceKey) -> String {
-        var lines = ["===== \(key.group.isEmpty ? "" : key.group + "/")\(key.kind) \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name) ====="]
+        var lines = [
+            "===== \(key.group.isEmpty ? "" : key.group + "/")\(key.kind) \(key.namespace.isEmpty ? "" : key.namespace + "/")\(key.name) ====="
+        ]
         if isMissing { lines.append("  (missing from the cluster)") }
         for change in changes {
-            lines.append("  \(change.path): \(Normalizer.masked(change.live, path: change.path, kind: key.kind)) -> \(Normalizer.masked(change.desired, path: change.path, kind: key.kind))")
+            lines.append(
+                "  \(change.path): \(Normalizer.masked(change.live, path: change.path, kind: key.kind)) -> \(Normalizer.masked(change.desired, path: change.path, kind: key.kind))"
+            )
         }
         return lines.joined(separator: "\n")
     }

@@ -23,8 +23,10 @@ public struct ResourceDiff: Sendable, Equatable {
     /// Compares after normalization: only fields Git sets are compared (so server-populated and defaulted
     /// fields never count as drift), and fields this field manager applied earlier but Git no longer sets
     /// do count, since applying would remove them. `ignoreDifferences` rules drop fields from both sides.
-    public static func compare(desired: KubeObject, live: KubeObject?, manager: String = SyncModule.fieldManager,
-                               ignore: [IgnoreDifference] = [], jqSelected: SelectedPaths = .none) -> ResourceDiff {
+    public static func compare(
+        desired: KubeObject, live: KubeObject?, manager: String = SyncModule.fieldManager,
+        ignore: [IgnoreDifference] = [], jqSelected: SelectedPaths = .none
+    ) -> ResourceDiff {
         guard let live else { return ResourceDiff(changes: [], isMissing: true) }
         let key = ResourceKey(desired)
         var desiredJSON = JQPathFinder.remove(jqSelected.desired, from: Normalizer.normalize(desired.json))
@@ -34,7 +36,8 @@ public struct ResourceDiff: Sendable, Equatable {
                 desiredJSON = Normalizer.remove(pointer: pointer, from: desiredJSON)
                 liveJSON = Normalizer.remove(pointer: pointer, from: liveJSON)
             }
-            for entry in live.managedFields where rule.managedFieldsManagers.contains(entry["manager"]?.stringValue ?? "") {
+            for entry in live.managedFields
+            where rule.managedFieldsManagers.contains(entry["manager"]?.stringValue ?? "") {
                 for path in FieldSet(fieldsV1: entry["fieldsV1"] ?? .object([:])).paths {
                     desiredJSON = FieldSet.remove(path, from: desiredJSON)
                     liveJSON = FieldSet.remove(path, from: liveJSON)
@@ -50,9 +53,12 @@ public struct ResourceDiff: Sendable, Equatable {
                 if have == nil { changes.append(Change(path: readable(path), live: nil, desired: want)) }
                 continue
             }
-            if !Normalizer.equivalent(want, have) { changes.append(Change(path: readable(path), live: have, desired: want)) }
+            if !Normalizer.equivalent(want, have) {
+                changes.append(Change(path: readable(path), live: have, desired: want))
+            }
         }
-        for path in ownedPaths(of: live, manager: manager) where !desiredPaths.contains(path) && !coveredByDesired(path, desiredPaths) {
+        for path in ownedPaths(of: live, manager: manager)
+        where !desiredPaths.contains(path) && !coveredByDesired(path, desiredPaths) {
             guard path.first != "f:status", let have = FieldSet.value(at: path, in: liveJSON) else { continue }
             changes.append(Change(path: readable(path), live: have, desired: nil))
         }
@@ -80,7 +86,11 @@ public struct ResourceDiff: Sendable, Equatable {
             if step.hasPrefix("f:") {
                 text += (text.isEmpty ? "" : ".") + step.dropFirst(2)
             } else if step.hasPrefix("k:"), let key = try? JSON.parse(String(step.dropFirst(2))).objectValue {
-                text += "[" + key.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.stringValue ?? $0.value.serialized())" }.joined(separator: ",") + "]"
+                text +=
+                    "["
+                    + key.sorted { $0.key < $1.key }.map {
+                        "\($0.key)=\($0.value.stringValue ?? $0.value.serialized())"
+                    }.joined(separator: ",") + "]"
             }
         }
         return text

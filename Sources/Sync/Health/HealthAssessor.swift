@@ -14,7 +14,8 @@ public enum HealthAssessor {
         case ("", "Pod"): return PodHealth.assess(object, status)
         case ("batch", "Job"): return job(object, status)
         case ("batch", "CronJob"):
-            return object.spec?["suspend"]?.boolValue == true ? Health(.suspended, "CronJob is suspended") : Health(.healthy)
+            return object.spec?["suspend"]?.boolValue == true
+                ? Health(.suspended, "CronJob is suspended") : Health(.healthy)
         case ("", "Service"): return service(object, status)
         case ("networking.k8s.io", "Ingress"), ("extensions", "Ingress"): return loadBalanced(status, what: "Ingress")
         case ("", "PersistentVolumeClaim"): return pvc(status)
@@ -59,7 +60,8 @@ public enum HealthAssessor {
     static func hpa(_ status: JSON) -> Health {
         for type in ["AbleToScale", "ScalingActive"] {
             if let c = condition(status, type), c["status"]?.stringValue == "False",
-               c["reason"]?.stringValue?.hasPrefix("Failed") == true {
+                c["reason"]?.stringValue?.hasPrefix("Failed") == true
+            {
                 return Health(.degraded, c["message"]?.stringValue ?? type)
             }
         }
@@ -68,8 +70,10 @@ public enum HealthAssessor {
     }
 
     static func rollout(_ object: KubeObject, _ status: JSON) -> Health {
-        if let observed = status["observedGeneration"]?.stringValue ?? status["observedGeneration"]?.intValue.map(String.init),
-           observed != String(object.generation) {
+        if let observed = status["observedGeneration"]?.stringValue
+            ?? status["observedGeneration"]?.intValue.map(String.init),
+            observed != String(object.generation)
+        {
             return Health(.progressing, "Waiting for rollout spec update to be observed")
         }
         let message = status["message"]?.stringValue ?? ""
@@ -84,7 +88,8 @@ public enum HealthAssessor {
 
     static func application(_ status: JSON) -> Health {
         let value = status[path: ["health", "status"]]?.stringValue ?? ""
-        return Health(HealthStatus(rawValue: value) ?? .unknown, status[path: ["health", "message"]]?.stringValue ?? "")
+        return Health(
+            HealthStatus(rawValue: value) ?? .unknown, status[path: ["health", "message"]]?.stringValue ?? "")
     }
 
     /// Objects with a Ready or Available condition follow it; anything else is Healthy once it exists.

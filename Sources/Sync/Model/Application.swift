@@ -102,7 +102,9 @@ public struct ManagedNamespaceMetadata: Sendable, Equatable {
 
     /// What makes a `managedNamespaceMetadata` value unusable (labels and annotations are maps of strings).
     static func problems(_ json: JSON) -> [String] {
-        guard case .object = json else { return ["spec.syncPolicy.managedNamespaceMetadata must be an object with labels and annotations"] }
+        guard case .object = json else {
+            return ["spec.syncPolicy.managedNamespaceMetadata must be an object with labels and annotations"]
+        }
         var problems: [String] = []
         for field in ["labels", "annotations"] {
             guard let value = json[field], value != .null else { continue }

@@ -23,7 +23,8 @@ public struct CronSchedule: Sendable, Equatable {
     public init(_ text: String) throws(ParseError) {
         let fields = text.split(whereSeparator: \.isWhitespace).map { String($0).lowercased() }
         guard fields.count == 5 else {
-            throw ParseError(description: "schedule '\(text)' must have 5 fields (minute hour day-of-month month day-of-week)")
+            throw ParseError(
+                description: "schedule '\(text)' must have 5 fields (minute hour day-of-month month day-of-week)")
         }
         minutes = try Self.field(fields[0], name: "minute", range: 0...59, names: [], nameBase: 0)
         hours = try Self.field(fields[1], name: "hour", range: 0...23, names: [], nameBase: 0)
@@ -55,7 +56,10 @@ public struct CronSchedule: Sendable, Equatable {
         for _ in 0...max(steps, 0) {
             guard date.timeIntervalSince(candidate) < Double(lookBack.components.seconds) else { return nil }
             let c = calendar.dateComponents([.minute, .hour, .day, .month, .weekday], from: candidate)
-            if fires(minute: c.minute ?? 0, hour: c.hour ?? 0, day: c.day ?? 0, month: c.month ?? 0, weekday: (c.weekday ?? 1) - 1) {
+            if fires(
+                minute: c.minute ?? 0, hour: c.hour ?? 0, day: c.day ?? 0, month: c.month ?? 0,
+                weekday: (c.weekday ?? 1) - 1)
+            {
                 return candidate
             }
             candidate = candidate.addingTimeInterval(-60)
@@ -63,7 +67,9 @@ public struct CronSchedule: Sendable, Equatable {
         return nil
     }
 
-    private static func field(_ text: String, name: String, range: ClosedRange<Int>, names: [String], nameBase: Int) throws(ParseError) -> Set<Int> {
+    private static func field(
+        _ text: String, name: String, range: ClosedRange<Int>, names: [String], nameBase: Int
+    ) throws(ParseError) -> Set<Int> {
         var values = Set<Int>()
         for part in text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) {
             let pieces = part.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
@@ -72,16 +78,22 @@ public struct CronSchedule: Sendable, Equatable {
             }
             var step = 1
             if pieces.count == 2 {
-                guard let parsed = Int(pieces[1]), parsed > 0 else { throw ParseError(description: "\(name) step '\(pieces[1])' must be a positive number") }
+                guard let parsed = Int(pieces[1]), parsed > 0 else {
+                    throw ParseError(description: "\(name) step '\(pieces[1])' must be a positive number")
+                }
                 step = parsed
             }
             var low = range.lowerBound
             var high = range.upperBound
             if base != "*" {
                 let bounds = base.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-                guard bounds.count <= 2 else { throw ParseError(description: "\(name) '\(base)' is not a value or range") }
+                guard bounds.count <= 2 else {
+                    throw ParseError(description: "\(name) '\(base)' is not a value or range")
+                }
                 low = try value(bounds[0], name: name, range: range, names: names, nameBase: nameBase)
-                high = bounds.count == 2 ? try value(bounds[1], name: name, range: range, names: names, nameBase: nameBase)
+                high =
+                    bounds.count == 2
+                    ? try value(bounds[1], name: name, range: range, names: names, nameBase: nameBase)
                     : (pieces.count == 2 ? range.upperBound : low)
                 guard low <= high else { throw ParseError(description: "\(name) range '\(base)' runs backwards") }
             }
@@ -90,7 +102,9 @@ public struct CronSchedule: Sendable, Equatable {
         return values
     }
 
-    private static func value(_ text: String, name: String, range: ClosedRange<Int>, names: [String], nameBase: Int) throws(ParseError) -> Int {
+    private static func value(
+        _ text: String, name: String, range: ClosedRange<Int>, names: [String], nameBase: Int
+    ) throws(ParseError) -> Int {
         if let index = names.firstIndex(of: text) { return index + nameBase }
         guard let number = Int(text), range.contains(number) else {
             throw ParseError(description: "\(name) '\(text)' is out of range \(range.lowerBound)-\(range.upperBound)")

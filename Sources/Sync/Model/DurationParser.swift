@@ -36,7 +36,8 @@ public enum DurationParser {
     public static func format(_ duration: Duration) -> String {
         let total = duration.components.seconds
         let (hours, minutes, seconds) = (total / 3600, total % 3600 / 60, total % 60)
-        let text = (hours > 0 ? "\(hours)h" : "") + (minutes > 0 ? "\(minutes)m" : "") + (seconds > 0 ? "\(seconds)s" : "")
+        let text =
+            (hours > 0 ? "\(hours)h" : "") + (minutes > 0 ? "\(minutes)m" : "") + (seconds > 0 ? "\(seconds)s" : "")
         return text.isEmpty ? "0s" : text
     }
 }

@@ -45,7 +45,9 @@ public struct SyncWindow: Sendable, Equatable {
         manualSync = json["manualSync"]?.boolValue ?? false
         andOperator = json["andOperator"]?.boolValue ?? false
         let zone = json["timeZone"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? "UTC"
-        guard let timeZone = TimeZone(identifier: zone) else { throw .init(description: "timeZone '\(zone)' is not a known time zone") }
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw .init(description: "timeZone '\(zone)' is not a known time zone")
+        }
         self.timeZone = timeZone
     }
 
@@ -57,8 +59,10 @@ public struct SyncWindow: Sendable, Equatable {
             return patterns.contains { Glob($0, pathAware: false).matches(value) }
         }
         let clusterNames = [app.destination.server, app.destination.name].compactMap { $0 }
-        let results = [any(applications, app.name), any(namespaces, app.destination.namespace),
-                       clusters.isEmpty ? nil : clusterNames.contains { any(clusters, $0) == true }].compactMap { $0 }
+        let results = [
+            any(applications, app.name), any(namespaces, app.destination.namespace),
+            clusters.isEmpty ? nil : clusterNames.contains { any(clusters, $0) == true },
+        ].compactMap { $0 }
         guard !results.isEmpty else { return false }
         return andOperator ? results.allSatisfy { $0 } : results.contains(true)
     }

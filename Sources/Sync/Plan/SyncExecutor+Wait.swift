@@ -4,7 +4,9 @@ extension SyncExecutor {
     /// Waits for a step: hooks until they complete (and applies their delete policy); applied objects until
     /// they stop Progressing when `untilHealthy`; pruned objects until gone when `untilHealthy`.
     /// Returns a failure message, or nil when the step finished well.
-    func wait(for written: [(SyncTask, KubeObject)], untilHealthy: Bool, results: inout [SyncTaskResult]) async -> String? {
+    func wait(
+        for written: [(SyncTask, KubeObject)], untilHealthy: Bool, results: inout [SyncTaskResult]
+    ) async -> String? {
         let deadline = ContinuousClock.now + stepTimeout
         var pending = written.filter { task, _ in task.action == .hook || untilHealthy }
         while !pending.isEmpty {
@@ -25,12 +27,17 @@ extension SyncExecutor {
                     case .running: still.append((task, object))
                     case .succeeded, .failed:
                         let outcome = HookCompletion.state(of: live)
-                        mark(task, object: live ?? object, phase: outcome == .succeeded ? "Succeeded" : "Failed", in: &results)
+                        mark(
+                            task, object: live ?? object, phase: outcome == .succeeded ? "Succeeded" : "Failed",
+                            in: &results)
                         let policy = outcome == .succeeded ? "HookSucceeded" : "HookFailed"
                         if task.annotations.deletePolicies.contains(policy) {
-                            _ = try? await client.delete(gvr, namespace: object.namespace, name: object.name, propagation: .background)
+                            _ = try? await client.delete(
+                                gvr, namespace: object.namespace, name: object.name, propagation: .background)
                         }
-                        if outcome == .failed { return "\(task.phase.rawValue) hook \(task.key.kind)/\(object.name) failed" }
+                        if outcome == .failed {
+                            return "\(task.phase.rawValue) hook \(task.key.kind)/\(object.name) failed"
+                        }
                     }
                 }
             }

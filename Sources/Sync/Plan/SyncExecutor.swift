@@ -19,8 +19,10 @@ public struct SyncExecutor: Sendable {
     var pollInterval: Duration = .milliseconds(100)
     var stepTimeout: Duration = .seconds(600)
 
-    public init(client: KubeClient, appName: String, destinationNamespace: String?, dryRun: Bool = false,
-                stepTimeout: Duration = .seconds(600), logger: Logger) {
+    public init(
+        client: KubeClient, appName: String, destinationNamespace: String?, dryRun: Bool = false,
+        stepTimeout: Duration = .seconds(600), logger: Logger
+    ) {
         self.client = client
         self.appName = appName
         self.destinationNamespace = destinationNamespace
@@ -30,7 +32,8 @@ public struct SyncExecutor: Sendable {
     }
 
     /// Runs the plan; `progress` sees the results so far after every step.
-    public func run(_ plan: SyncPlan, progress: @Sendable ([SyncTaskResult]) async -> Void = { _ in }) async -> Outcome {
+    public func run(_ plan: SyncPlan, progress: @Sendable ([SyncTaskResult]) async -> Void = { _ in }) async -> Outcome
+    {
         var results: [SyncTaskResult] = []
         for (index, step) in plan.steps.enumerated() {
             var written: [(SyncTask, KubeObject)] = []
@@ -50,13 +53,18 @@ public struct SyncExecutor: Sendable {
             }
         }
         let pruneSkipped = results.filter { $0.status == .pruneSkipped }.count
-        let message = dryRun ? "dry run: nothing was changed"
-            : pruneSkipped > 0 ? "successfully synced (\(pruneSkipped) resources need pruning)" : "successfully synced (all tasks run)"
+        let message =
+            dryRun
+            ? "dry run: nothing was changed"
+            : pruneSkipped > 0
+                ? "successfully synced (\(pruneSkipped) resources need pruning)" : "successfully synced (all tasks run)"
         return Outcome(succeeded: true, message: message, results: results)
     }
 
-    private func fail(_ plan: SyncPlan, _ results: [SyncTaskResult], _ message: String,
-                      _ progress: @Sendable ([SyncTaskResult]) async -> Void) async -> Outcome {
+    private func fail(
+        _ plan: SyncPlan, _ results: [SyncTaskResult], _ message: String,
+        _ progress: @Sendable ([SyncTaskResult]) async -> Void
+    ) async -> Outcome {
         var all = results
         var written: [(SyncTask, KubeObject)] = []
         for task in plan.syncFailHooks {
@@ -72,8 +80,9 @@ public struct SyncExecutor: Sendable {
 
     /// Applies, creates or deletes one object; returns its result and the object written.
     func execute(_ task: SyncTask, prune: Bool) async -> (SyncTaskResult, KubeObject?) {
-        var result = SyncTaskResult(key: task.key, version: (task.desired ?? task.live)?.gvk.version ?? "", status: .synced,
-                                    message: "", phase: task.phase, hookType: task.action == .hook ? task.phase : nil)
+        var result = SyncTaskResult(
+            key: task.key, version: (task.desired ?? task.live)?.gvk.version ?? "", status: .synced,
+            message: "", phase: task.phase, hookType: task.action == .hook ? task.phase : nil)
         do {
             switch task.action {
             case .prune:
@@ -86,7 +95,8 @@ public struct SyncExecutor: Sendable {
                 result.message = dryRun ? "pruned (dry run)" : "pruned"
                 guard !dryRun, let live = task.live else { return (result, nil) }
                 let info = try await client.resource(for: live.gvk)
-                _ = try await client.delete(info.gvr, namespace: live.namespace, name: live.name, propagation: .foreground)
+                _ = try await client.delete(
+                    info.gvr, namespace: live.namespace, name: live.name, propagation: .foreground)
                 return (result, live)
             case .apply, .hook:
                 guard var object = task.desired else { return (result, nil) }
@@ -99,7 +109,8 @@ public struct SyncExecutor: Sendable {
                     result.message = task.action == .hook ? "hook would run (dry run)" : "would apply (dry run)"
                     return (result, nil)
                 }
-                let written = task.action == .hook
+                let written =
+                    task.action == .hook
                     ? try await runHook(object, info: info, task: task)
                     : try await apply(object, info: info, task: task)
                 result.message = task.action == .hook ? "hook created" : (task.live == nil ? "created" : "configured")
@@ -114,11 +125,14 @@ public struct SyncExecutor: Sendable {
         }
     }
 
-    private func apply(_ object: KubeObject, info: APIResourceInfo, task: SyncTask) async throws(KubeError) -> KubeObject {
+    private func apply(
+        _ object: KubeObject, info: APIResourceInfo, task: SyncTask
+    ) async throws(KubeError) -> KubeObject {
         if task.options.replace {
             if let live = try? await client.get(info.gvr, namespace: object.namespace, name: object.name) {
                 var replacement = object
-                replacement.json[path: ["metadata", "resourceVersion"]] = live.json[path: ["metadata", "resourceVersion"]]
+                replacement.json[path: ["metadata", "resourceVersion"]] =
+                    live.json[path: ["metadata", "resourceVersion"]]
                 return try await client.update(replacement, fieldManager: SyncModule.fieldManager)
             }
             return try await client.create(object, fieldManager: SyncModule.fieldManager)
@@ -126,13 +140,18 @@ public struct SyncExecutor: Sendable {
         return try await client.apply(object, fieldManager: SyncModule.fieldManager, force: true)
     }
 
-    private func runHook(_ object: KubeObject, info: APIResourceInfo, task: SyncTask) async throws(KubeError) -> KubeObject {
+    private func runHook(
+        _ object: KubeObject, info: APIResourceInfo, task: SyncTask
+    ) async throws(KubeError) -> KubeObject {
         if task.annotations.deletePolicies.contains("BeforeHookCreation"), !object.name.isEmpty,
-           (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil {
-            _ = try? await client.delete(info.gvr, namespace: object.namespace, name: object.name, propagation: .background)
+            (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil
+        {
+            _ = try? await client.delete(
+                info.gvr, namespace: object.namespace, name: object.name, propagation: .background)
             let deadline = ContinuousClock.now + stepTimeout
             while ContinuousClock.now < deadline,
-                  (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil {
+                (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil
+            {
                 try? await Task.sleep(for: pollInterval)
             }
         }

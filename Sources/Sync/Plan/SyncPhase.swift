@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 
 /// The phases of a sync, in order; SyncFail runs only when another phase failed.
@@ -37,7 +38,8 @@ public struct SyncAnnotations: Sendable, Equatable {
         let annotations = object.annotations
         var phases: [SyncPhase] = []
         var skip = false
-        for name in (annotations[Self.hook] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for name in (annotations[Self.hook] ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }
+        ) {
             if name == "Skip" {
                 skip = true
             } else if name == "PostDelete" {
@@ -45,7 +47,8 @@ public struct SyncAnnotations: Sendable, Equatable {
             } else if let phase = SyncPhase(rawValue: name) {
                 phases.append(phase)
             } else if !name.isEmpty {
-                problems.append("unknown \(Self.hook) '\(name)' (PreSync, Sync, PostSync, SyncFail, PostDelete or Skip)")
+                problems.append(
+                    "unknown \(Self.hook) '\(name)' (PreSync, Sync, PostSync, SyncFail, PostDelete or Skip)")
             }
         }
         if phases.isEmpty, let helm = annotations["helm.sh/hook"] {  // Helm hooks, mapped as Argo CD maps them
@@ -59,7 +62,10 @@ public struct SyncAnnotations: Sendable, Equatable {
         }
         hookPhases = phases
         self.skip = skip
-        var policies = Set((annotations[Self.hookDeletePolicy] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        var policies = Set(
+            (annotations[Self.hookDeletePolicy] ?? "").split(separator: ",").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            })
         if policies.isEmpty { policies = ["BeforeHookCreation"] }  // Argo CD's default for hooks
         deletePolicies = policies
         let waveText = annotations[Self.syncWave]?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -72,5 +78,3 @@ public struct SyncAnnotations: Sendable, Equatable {
 
     public var isHook: Bool { !hookPhases.isEmpty || postDelete }
 }
-
-import Foundation

@@ -30,8 +30,10 @@ public struct SyncPlan: Sendable {
         }
     }
 
-    public init(desired: [KubeObject], live: [ResourceKey: KubeObject], outOfSync: Set<ResourceKey>,
-                appOptions: SyncOptions, request: Request) {
+    public init(
+        desired: [KubeObject], live: [ResourceKey: KubeObject], outOfSync: Set<ResourceKey>,
+        appOptions: SyncOptions, request: Request
+    ) {
         var tasks: [SyncTask] = []
         var failHooks: [SyncTask] = []
         let desiredKeys = Set(desired.map(ResourceKey.init))
@@ -43,24 +45,29 @@ public struct SyncPlan: Sendable {
             guard !annotations.skip else { continue }
             if annotations.isHook {
                 for phase in annotations.hookPhases {
-                    let task = SyncTask(action: .hook, key: key, phase: phase, wave: annotations.wave, desired: object,
-                                        live: live[key], annotations: annotations, options: options)
+                    let task = SyncTask(
+                        action: .hook, key: key, phase: phase, wave: annotations.wave, desired: object,
+                        live: live[key], annotations: annotations, options: options)
                     if phase == .syncFail { failHooks.append(task) } else { tasks.append(task) }
                 }
                 continue
             }
             if options.applyOutOfSyncOnly && !outOfSync.contains(key) { continue }
-            tasks.append(SyncTask(action: .apply, key: key, phase: .sync, wave: annotations.wave, desired: object,
-                                  live: live[key], annotations: annotations, options: options))
+            tasks.append(
+                SyncTask(
+                    action: .apply, key: key, phase: .sync, wave: annotations.wave, desired: object,
+                    live: live[key], annotations: annotations, options: options))
         }
         var prunes: [SyncTask] = []
         for (key, object) in live where !desiredKeys.contains(key) {
             if !request.includes(key) { continue }
             let annotations = SyncAnnotations(object)
             guard !annotations.isHook, object.annotations[SyncAnnotations.hook] == nil else { continue }
-            prunes.append(SyncTask(action: .prune, key: key, phase: .sync, wave: annotations.wave, desired: nil,
-                                   live: object, annotations: annotations,
-                                   options: annotations.options.overriding(appOptions)))
+            prunes.append(
+                SyncTask(
+                    action: .prune, key: key, phase: .sync, wave: annotations.wave, desired: nil,
+                    live: object, annotations: annotations,
+                    options: annotations.options.overriding(appOptions)))
         }
         steps = Self.group(tasks, prunes: prunes)
         syncFailHooks = failHooks.sorted(by: SyncTask.ordered)
@@ -75,15 +82,23 @@ public struct SyncPlan: Sendable {
         for phase in [SyncPhase.preSync, .sync, .postSync] {
             let inPhase = tasks.filter { $0.phase == phase }
             for wave in Set(inPhase.map(\.wave)).sorted() {
-                steps.append(Step(phase: phase, wave: wave, tasks: inPhase.filter { $0.wave == wave }.sorted(by: SyncTask.ordered)))
+                steps.append(
+                    Step(
+                        phase: phase, wave: wave, tasks: inPhase.filter { $0.wave == wave }.sorted(by: SyncTask.ordered)
+                    ))
             }
             guard phase == .sync else { continue }
             let early = prunes.filter { !$0.options.pruneLast }
             for wave in Set(early.map(\.wave)).sorted(by: >) {
-                steps.append(Step(phase: .sync, wave: wave, tasks: early.filter { $0.wave == wave }.sorted(by: SyncTask.ordered).reversed()))
+                steps.append(
+                    Step(
+                        phase: .sync, wave: wave,
+                        tasks: early.filter { $0.wave == wave }.sorted(by: SyncTask.ordered).reversed()))
             }
             let last = prunes.filter(\.options.pruneLast)
-            if !last.isEmpty { steps.append(Step(phase: .sync, wave: Int.max, tasks: last.sorted(by: SyncTask.ordered).reversed())) }
+            if !last.isEmpty {
+                steps.append(Step(phase: .sync, wave: Int.max, tasks: last.sorted(by: SyncTask.ordered).reversed()))
+            }
         }
         return steps
     }

@@ -12,7 +12,9 @@ public struct Glob: Sendable {
 
     public func matches(_ path: String) -> Bool {
         let text = Array(path)
-        return alternatives.contains { pathAware ? Self.match($0[...], text[...]) : Self.match(Self.crossing($0)[...], text[...]) }
+        return alternatives.contains {
+            pathAware ? Self.match($0[...], text[...]) : Self.match(Self.crossing($0)[...], text[...])
+        }
     }
 
     /// Rewrites single stars as double stars so they cross separators.

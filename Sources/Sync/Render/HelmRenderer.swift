@@ -23,7 +23,9 @@ struct HelmRenderer {
         defer { try? FileManager.default.removeItem(at: work) }
         let arguments = try stage(tree, in: work)
         let output: ExternalTool.Output
-        do { output = try ExternalTool.run(helm, arguments) } catch { throw RenderError("could not run helm: \(error)") }
+        do { output = try ExternalTool.run(helm, arguments) } catch {
+            throw RenderError("could not run helm: \(error)")
+        }
         guard output.status == 0 else {
             throw RenderError("helm template failed: \(output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
@@ -32,8 +34,11 @@ struct HelmRenderer {
 
     /// Writes the chart (and any referenced value files) under `work` and returns the `helm` arguments.
     func stage(_ tree: SourceTree, in work: URL) throws(RenderError) -> [String] {
-        try write(tree.list(tree.root, recurse: true).map { ($0, tree.file(tree.root.isEmpty ? $0 : tree.root + "/" + $0) ?? []) },
-                  under: work)
+        try write(
+            tree.list(tree.root, recurse: true).map {
+                ($0, tree.file(tree.root.isEmpty ? $0 : tree.root + "/" + $0) ?? [])
+            },
+            under: work)
         var arguments = ["template", options?["releaseName"]?.stringValue ?? appName, work.path, "--include-crds"]
         if let namespace { arguments += ["--namespace", namespace] }
         let ignoreMissing = options?["ignoreMissingValueFiles"]?.boolValue ?? false
@@ -70,7 +75,8 @@ struct HelmRenderer {
         let name = String(file.dropFirst().prefix { $0 != "/" })
         let relative = String(file.dropFirst(name.count + 1).drop { $0 == "/" })
         guard let files = references[name] else {
-            throw RenderError("value file '\(file)' refers to source ref '\(name)', but no entry of spec.sources has ref: \(name)")
+            throw RenderError(
+                "value file '\(file)' refers to source ref '\(name)', but no entry of spec.sources has ref: \(name)")
         }
         guard let content = files[relative] else { return nil }
         let staged = ".capstan-refs/\(name)/\(relative)"

@@ -16,8 +16,9 @@ struct JsonnetRenderer {
     func render(_ files: [String], tree: SourceTree) throws(RenderError) -> [KubeObject] {
         guard !files.isEmpty else { return [] }
         guard let jsonnet = Self.binary() else {
-            throw RenderError("this source holds Jsonnet (\(files[0])), but no 'jsonnet' binary is installed on the "
-                + "controller's PATH (Debian package jsonnet)")
+            throw RenderError(
+                "this source holds Jsonnet (\(files[0])), but no 'jsonnet' binary is installed on the "
+                    + "controller's PATH (Debian package jsonnet)")
         }
         let work = StagedFiles.makeWorkFolder("jsonnet")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -27,13 +28,15 @@ struct JsonnetRenderer {
         for file in files {
             let output: ExternalTool.Output
             do {
-                output = try ExternalTool.run(jsonnet, flags + [work.appendingPathComponent(file).path], timeout: timeout)
+                output = try ExternalTool.run(
+                    jsonnet, flags + [work.appendingPathComponent(file).path], timeout: timeout)
             } catch {
                 throw RenderError("could not run jsonnet on \(file): \(error)")
             }
             guard output.status == 0 else {
                 let message = output.stderr.replacingOccurrences(of: work.path + "/", with: "")
-                throw RenderError("jsonnet failed on \(file): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw RenderError(
+                    "jsonnet failed on \(file): \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
             }
             let value: JSON
             do { value = try JSON.parse(Array(output.stdout)) } catch {

@@ -27,7 +27,9 @@ struct KustomizePatcher {
             }
             let parsed = try documents(body)
             if parsed.count == 1, case .array = parsed[0] {
-                guard let target = entry["target"] else { throw RenderError("\(file): a JSON 6902 patch needs a target") }
+                guard let target = entry["target"] else {
+                    throw RenderError("\(file): a JSON 6902 patch needs a target")
+                }
                 try applyJSONPatch(parsed[0], target: target, to: &objects)
             } else {
                 for patch in parsed { try applySMP(patch, target: entry["target"], to: &objects) }
@@ -37,7 +39,9 @@ struct KustomizePatcher {
 
     func applyJSON6902(_ entries: JSON?, to objects: inout [KubeObject]) throws(RenderError) {
         for entry in entries?.arrayValue ?? [] {
-            let body = try entry["path"]?.stringValue.map { (p) throws(RenderError) in try load(path: p) } ?? entry["patch"]?.stringValue ?? ""
+            let body =
+                try entry["path"]?.stringValue.map { (p) throws(RenderError) in try load(path: p) } ?? entry["patch"]?
+                .stringValue ?? ""
             guard let target = entry["target"], let patch = try documents(body).first else {
                 throw RenderError("\(file): patchesJson6902 entries need a target and a patch")
             }
@@ -53,13 +57,15 @@ struct KustomizePatcher {
             if let target {
                 hit = try matches(objects[i], target: target)
             } else {
-                hit = objects[i].kind == patchObject.kind && objects[i].name == patchObject.name
+                hit =
+                    objects[i].kind == patchObject.kind && objects[i].name == patchObject.name
                     && (patchObject.namespace == nil || patchObject.namespace == objects[i].namespace)
             }
             guard hit else { continue }
             var body = patch
             if target != nil {  // a targeted patch may name anything; it must not rename the target
-                body["metadata"] = .object((body["metadata"]?.objectValue ?? [:]).filter { $0.key != "name" && $0.key != "namespace" })
+                body["metadata"] = .object(
+                    (body["metadata"]?.objectValue ?? [:]).filter { $0.key != "name" && $0.key != "namespace" })
             }
             do { objects[i] = KubeObject(try StrategicMergePatch.apply(body, to: objects[i].json)) } catch {
                 throw RenderError("\(file): patch for \(objects[i].kind)/\(objects[i].name) failed: \(error)")
@@ -85,7 +91,8 @@ struct KustomizePatcher {
             return Glob(pattern).matches(value)
         }
         guard glob("group", object.gvk.group), glob("version", object.gvk.version), glob("kind", object.kind),
-              glob("name", object.name), glob("namespace", object.namespace ?? "") else { return false }
+            glob("name", object.name), glob("namespace", object.namespace ?? "")
+        else { return false }
         for (field, source) in [("labelSelector", object.labels), ("annotationSelector", object.annotations)] {
             guard let text = target[field]?.stringValue, !text.isEmpty else { continue }
             do { if !(try LabelSelector(parsing: text).matches(source)) { return false } } catch {

@@ -23,11 +23,15 @@ struct KustomizeRenderer {
         return try build(tree.root, tree: tree, overrides: overrides, visiting: &visiting)
     }
 
-    private func build(_ directory: String, tree: SourceTree, overrides: JSON?, visiting: inout Set<String>) throws(RenderError) -> [KubeObject] {
+    private func build(
+        _ directory: String, tree: SourceTree, overrides: JSON?, visiting: inout Set<String>
+    ) throws(RenderError) -> [KubeObject] {
         guard let path = Self.kustomizationPath(in: tree, directory: directory) else {
             throw RenderError("no kustomization.yaml in '\(directory.isEmpty ? "." : directory)'")
         }
-        guard visiting.insert(directory).inserted else { throw RenderError("kustomization cycle through '\(directory)'") }
+        guard visiting.insert(directory).inserted else {
+            throw RenderError("kustomization cycle through '\(directory)'")
+        }
         defer { visiting.remove(directory) }
         var k: JSON
         do { k = try YAML.parse(String(decoding: tree.file(path) ?? [], as: UTF8.self)) } catch {
@@ -43,7 +47,9 @@ struct KustomizeRenderer {
             if name.contains("://") || name.hasPrefix("github.com/") {
                 throw RenderError("\(path): remote resource '\(name)' is not supported")
             }
-            guard let target = SourceTree.join(directory, name) else { throw RenderError("\(path): '\(name)' leaves the repository") }
+            guard let target = SourceTree.join(directory, name) else {
+                throw RenderError("\(path): '\(name)' leaves the repository")
+            }
             if let bytes = tree.file(target) {
                 objects += try ManifestParser.objects(in: bytes, file: target)
             } else if tree.isDirectory(target) {
@@ -58,12 +64,15 @@ struct KustomizeRenderer {
         if let namespace = k["namespace"]?.stringValue, !namespace.isEmpty {
             KustomizeTransforms.setNamespace(namespace, &objects)
         }
-        KustomizeTransforms.rename(prefix: k["namePrefix"]?.stringValue ?? "", suffix: k["nameSuffix"]?.stringValue ?? "", &objects)
-        KustomizeTransforms.addLabels(KubeObject.stringMap(k["commonLabels"]), selectors: true, templates: true, &objects)
+        KustomizeTransforms.rename(
+            prefix: k["namePrefix"]?.stringValue ?? "", suffix: k["nameSuffix"]?.stringValue ?? "", &objects)
+        KustomizeTransforms.addLabels(
+            KubeObject.stringMap(k["commonLabels"]), selectors: true, templates: true, &objects)
         for entry in k["labels"]?.arrayValue ?? [] {
-            KustomizeTransforms.addLabels(KubeObject.stringMap(entry["pairs"]),
-                                          selectors: entry["includeSelectors"]?.boolValue ?? false,
-                                          templates: entry["includeTemplates"]?.boolValue ?? false, &objects)
+            KustomizeTransforms.addLabels(
+                KubeObject.stringMap(entry["pairs"]),
+                selectors: entry["includeSelectors"]?.boolValue ?? false,
+                templates: entry["includeTemplates"]?.boolValue ?? false, &objects)
         }
         KustomizeTransforms.addAnnotations(KubeObject.stringMap(k["commonAnnotations"]), &objects)
         try patcher.applyJSON6902(k["patchesJson6902"], to: &objects)
@@ -81,8 +90,9 @@ struct KustomizeRenderer {
         (json?.arrayValue ?? []).compactMap { entry in
             if let text = entry.stringValue { return ImageOverride(argoString: text) }
             guard let name = entry["name"]?.stringValue else { return nil }
-            return ImageOverride(name: name, newName: entry["newName"]?.stringValue,
-                                 newTag: entry["newTag"]?.stringValue, digest: entry["digest"]?.stringValue)
+            return ImageOverride(
+                name: name, newName: entry["newName"]?.stringValue,
+                newTag: entry["newTag"]?.stringValue, digest: entry["digest"]?.stringValue)
         }
     }
 
@@ -99,19 +109,22 @@ struct KustomizeRenderer {
         }
         let overrideImages = images(overrides["images"])
         if !overrideImages.isEmpty {
-            var merged = images(k["images"]).filter { existing in !overrideImages.contains { $0.name == existing.name } }
+            var merged = images(k["images"]).filter { existing in !overrideImages.contains { $0.name == existing.name }
+            }
             merged += overrideImages
-            k["images"] = .array(merged.map { image in
-                var entry: [String: JSON] = ["name": .string(image.name)]
-                if let n = image.newName { entry["newName"] = .string(n) }
-                if let t = image.newTag { entry["newTag"] = .string(t) }
-                if let d = image.digest { entry["digest"] = .string(d) }
-                return .object(entry)
-            })
+            k["images"] = .array(
+                merged.map { image in
+                    var entry: [String: JSON] = ["name": .string(image.name)]
+                    if let n = image.newName { entry["newName"] = .string(n) }
+                    if let t = image.newTag { entry["newTag"] = .string(t) }
+                    if let d = image.digest { entry["digest"] = .string(d) }
+                    return .object(entry)
+                })
         }
         if let replicas = overrides["replicas"]?.arrayValue {
             let names = Set(replicas.compactMap { $0["name"]?.stringValue })
-            k["replicas"] = .array((k["replicas"]?.arrayValue ?? []).filter { !names.contains($0["name"]?.stringValue ?? "") } + replicas)
+            k["replicas"] = .array(
+                (k["replicas"]?.arrayValue ?? []).filter { !names.contains($0["name"]?.stringValue ?? "") } + replicas)
         }
         if let patches = overrides["patches"]?.arrayValue {
             k["patches"] = .array((k["patches"]?.arrayValue ?? []) + patches)

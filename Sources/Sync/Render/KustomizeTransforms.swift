@@ -15,7 +15,8 @@ enum KustomizeTransforms {
         for i in objects.indices where !clusterScoped.contains(objects[i].kind) {
             objects[i].json[path: ["metadata", "namespace"]] = .string(namespace)
             if objects[i].kind == "RoleBinding" || objects[i].kind == "ClusterRoleBinding",
-               var subjects = objects[i].json[path: ["subjects"]]?.arrayValue {
+                var subjects = objects[i].json[path: ["subjects"]]?.arrayValue
+            {
                 for j in subjects.indices where subjects[j]["kind"]?.stringValue == "ServiceAccount" {
                     subjects[j]["namespace"] = .string(namespace)
                 }
@@ -40,12 +41,19 @@ enum KustomizeTransforms {
         for i in objects.indices {
             let templatePath: [String] = objects[i].kind == "Pod" ? [] : ["spec", "template"]
             guard podTemplateKinds.contains(objects[i].kind) || objects[i].kind == "Pod",
-                  var pod = objects[i].json[path: templatePath + ["spec"]] else { continue }
+                var pod = objects[i].json[path: templatePath + ["spec"]]
+            else { continue }
             pod["serviceAccountName"] = mapped("ServiceAccount", pod["serviceAccountName"])
             if var volumes = pod["volumes"]?.arrayValue {
                 for v in volumes.indices {
-                    if volumes[v]["configMap"] != nil { volumes[v][path: ["configMap", "name"]] = mapped("ConfigMap", volumes[v][path: ["configMap", "name"]]) }
-                    if volumes[v]["secret"] != nil { volumes[v][path: ["secret", "secretName"]] = mapped("Secret", volumes[v][path: ["secret", "secretName"]]) }
+                    if volumes[v]["configMap"] != nil {
+                        volumes[v][path: ["configMap", "name"]] = mapped(
+                            "ConfigMap", volumes[v][path: ["configMap", "name"]])
+                    }
+                    if volumes[v]["secret"] != nil {
+                        volumes[v][path: ["secret", "secretName"]] = mapped(
+                            "Secret", volumes[v][path: ["secret", "secretName"]])
+                    }
                 }
                 pod["volumes"] = .array(volumes)
             }
@@ -54,15 +62,27 @@ enum KustomizeTransforms {
                 for c in containers.indices {
                     if var envFrom = containers[c]["envFrom"]?.arrayValue {
                         for e in envFrom.indices {
-                            if envFrom[e]["configMapRef"] != nil { envFrom[e][path: ["configMapRef", "name"]] = mapped("ConfigMap", envFrom[e][path: ["configMapRef", "name"]]) }
-                            if envFrom[e]["secretRef"] != nil { envFrom[e][path: ["secretRef", "name"]] = mapped("Secret", envFrom[e][path: ["secretRef", "name"]]) }
+                            if envFrom[e]["configMapRef"] != nil {
+                                envFrom[e][path: ["configMapRef", "name"]] = mapped(
+                                    "ConfigMap", envFrom[e][path: ["configMapRef", "name"]])
+                            }
+                            if envFrom[e]["secretRef"] != nil {
+                                envFrom[e][path: ["secretRef", "name"]] = mapped(
+                                    "Secret", envFrom[e][path: ["secretRef", "name"]])
+                            }
                         }
                         containers[c]["envFrom"] = .array(envFrom)
                     }
                     if var env = containers[c]["env"]?.arrayValue {
                         for e in env.indices {
-                            if env[e][path: ["valueFrom", "configMapKeyRef"]] != nil { env[e][path: ["valueFrom", "configMapKeyRef", "name"]] = mapped("ConfigMap", env[e][path: ["valueFrom", "configMapKeyRef", "name"]]) }
-                            if env[e][path: ["valueFrom", "secretKeyRef"]] != nil { env[e][path: ["valueFrom", "secretKeyRef", "name"]] = mapped("Secret", env[e][path: ["valueFrom", "secretKeyRef", "name"]]) }
+                            if env[e][path: ["valueFrom", "configMapKeyRef"]] != nil {
+                                env[e][path: ["valueFrom", "configMapKeyRef", "name"]] = mapped(
+                                    "ConfigMap", env[e][path: ["valueFrom", "configMapKeyRef", "name"]])
+                            }
+                            if env[e][path: ["valueFrom", "secretKeyRef"]] != nil {
+                                env[e][path: ["valueFrom", "secretKeyRef", "name"]] = mapped(
+                                    "Secret", env[e][path: ["valueFrom", "secretKeyRef", "name"]])
+                            }
                         }
                         containers[c]["env"] = .array(env)
                     }
@@ -82,8 +102,12 @@ enum KustomizeTransforms {
             merge(values, into: ["metadata", "labels"], of: &objects[i])
             guard templates || selectors else { continue }
             if podTemplateKinds.contains(objects[i].kind) {
-                if templates || selectors { merge(values, into: ["spec", "template", "metadata", "labels"], of: &objects[i]) }
-                if selectors && objects[i].kind != "Job" { merge(values, into: ["spec", "selector", "matchLabels"], of: &objects[i]) }
+                if templates || selectors {
+                    merge(values, into: ["spec", "template", "metadata", "labels"], of: &objects[i])
+                }
+                if selectors && objects[i].kind != "Job" {
+                    merge(values, into: ["spec", "selector", "matchLabels"], of: &objects[i])
+                }
             } else if objects[i].kind == "Service", selectors {
                 merge(values, into: ["spec", "selector"], of: &objects[i])
             }
@@ -110,11 +134,15 @@ enum KustomizeTransforms {
     static let scalable: Set<String> = ["Deployment", "ReplicaSet", "StatefulSet", "ReplicationController", "Rollout"]
 
     /// `replicas` entries name objects by their name before or after namePrefix/nameSuffix.
-    static func setReplicas(_ replicas: [(name: String, count: Int64)], renamedWith affix: (String, String),
-                            _ objects: inout [KubeObject]) {
+    static func setReplicas(
+        _ replicas: [(name: String, count: Int64)], renamedWith affix: (String, String),
+        _ objects: inout [KubeObject]
+    ) {
         for (name, count) in replicas {
-            for i in objects.indices where (objects[i].name == name || objects[i].name == affix.0 + name + affix.1)
-                && (scalable.contains(objects[i].kind) || objects[i].spec?["replicas"] != nil) {
+            for i in objects.indices
+            where (objects[i].name == name || objects[i].name == affix.0 + name + affix.1)
+                && (scalable.contains(objects[i].kind) || objects[i].spec?["replicas"] != nil)
+            {
                 objects[i].json[path: ["spec", "replicas"]] = .int(count)
             }
         }
@@ -124,9 +152,12 @@ enum KustomizeTransforms {
     static func setImages(_ images: [ImageOverride], _ objects: inout [KubeObject]) {
         guard !images.isEmpty else { return }
         for i in objects.indices {
-            let specPath: [String]? = objects[i].kind == "Pod" ? ["spec"]
-                : objects[i].kind == "CronJob" ? ["spec", "jobTemplate", "spec", "template", "spec"]
-                : objects[i].json[path: ["spec", "template", "spec"]] != nil ? ["spec", "template", "spec"] : nil
+            let specPath: [String]? =
+                objects[i].kind == "Pod"
+                ? ["spec"]
+                : objects[i].kind == "CronJob"
+                    ? ["spec", "jobTemplate", "spec", "template", "spec"]
+                    : objects[i].json[path: ["spec", "template", "spec"]] != nil ? ["spec", "template", "spec"] : nil
             guard let specPath else { continue }
             for field in ["containers", "initContainers"] {
                 guard var containers = objects[i].json[path: specPath + [field]]?.arrayValue else { continue }

@@ -15,22 +15,30 @@ public struct Renderer: Sendable {
     /// an explicit `helm`/`kustomize`/`directory` block, else Chart.yaml → Helm, a kustomization → Kustomize,
     /// else a plain directory. Objects without a namespace get `destinationNamespace` later, at apply time.
     /// `references` holds the files of `spec.sources` entries with a `ref`, by name, for `$name/...` value files.
-    public func render(_ source: ApplicationSource, tree: SourceTree, appName: String, destinationNamespace: String?,
-                       references: [String: [String: [UInt8]]] = [:]) throws(RenderError) -> (type: SourceType, objects: [KubeObject]) {
+    public func render(
+        _ source: ApplicationSource, tree: SourceTree, appName: String, destinationNamespace: String?,
+        references: [String: [String: [UInt8]]] = [:]
+    ) throws(RenderError) -> (type: SourceType, objects: [KubeObject]) {
         guard tree.root.isEmpty || tree.isDirectory(tree.root) else {
             throw RenderError("app path '\(tree.root)' does not exist")
         }
         let spec = try SourceOverrides.apply(to: source.json, tree: tree, appName: appName)
         if let plugin = spec["plugin"], plugin != .null {
             let name = plugin["name"]?.stringValue.map { " '\($0)'" } ?? ""
-            throw RenderError("source.plugin\(name) is not supported: Capstan runs no config management plugins; "
-                + "render the manifests into Git, or use a directory, Kustomize, Helm or Jsonnet source")
+            throw RenderError(
+                "source.plugin\(name) is not supported: Capstan runs no config management plugins; "
+                    + "render the manifests into Git, or use a directory, Kustomize, Helm or Jsonnet source")
         }
         let type = detect(spec, tree: tree)
         switch type {
         case .helm:
-            return (type, try HelmRenderer(options: spec["helm"], appName: appName, namespace: destinationNamespace,
-                                           references: references).render(tree))
+            return (
+                type,
+                try HelmRenderer(
+                    options: spec["helm"], appName: appName, namespace: destinationNamespace,
+                    references: references
+                ).render(tree)
+            )
         case .kustomize:
             return (type, try KustomizeRenderer(overrides: spec["kustomize"]).render(tree))
         case .directory:

@@ -19,7 +19,9 @@ enum ExternalTool {
     /// The first executable called `name` on the PATH.
     static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     /// How long a tool may run before it is stopped: Git content decides what `jsonnet` or `helm` computes, and
@@ -34,8 +36,10 @@ enum ExternalTool {
     }
 
     /// Runs the tool, blocking the calling thread; stops it (SIGTERM, then SIGKILL) after `timeout`.
-    static func run(_ executable: String, _ arguments: [String], input: Data? = nil,
-                    timeout: Duration = defaultTimeout) throws -> Output {
+    static func run(
+        _ executable: String, _ arguments: [String], input: Data? = nil,
+        timeout: Duration = defaultTimeout
+    ) throws -> Output {
         _ = ignoreBrokenPipes
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -74,7 +78,8 @@ enum ExternalTool {
         if deadline.passed {
             throw Timeout(tool: URL(fileURLWithPath: executable).lastPathComponent, limit: timeout)
         }
-        return Output(status: process.terminationStatus, stdout: data, stderr: String(decoding: errors.data, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus, stdout: data, stderr: String(decoding: errors.data, as: UTF8.self))
     }
 
     /// Set by the timer before it stops the tool; read after `waitUntilExit`, which the tool's exit (caused by
@@ -89,8 +94,10 @@ enum ExternalTool {
     }
 
     /// Runs the tool on a Dispatch thread, leaving Swift's cooperative pool free while it works.
-    static func runDetached(_ executable: String, _ arguments: [String], input: Data? = nil,
-                            timeout: Duration = defaultTimeout) async throws -> Output {
+    static func runDetached(
+        _ executable: String, _ arguments: [String], input: Data? = nil,
+        timeout: Duration = defaultTimeout
+    ) async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(with: Result { try run(executable, arguments, input: input, timeout: timeout) })

@@ -6,8 +6,9 @@ enum StagedFiles {
         do {
             for (relative, content) in files {
                 let target = work.appendingPathComponent(relative)
-                try FileManager.default.createDirectory(at: target.deletingLastPathComponent(),
-                                                        withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(),
+                    withIntermediateDirectories: true)
                 try Data(content).write(to: target)
             }
         } catch {

@@ -5,6 +5,8 @@ import ArgumentParser
 struct AppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app", abstract: "Inspect and sync Applications.",
-        subcommands: [AppList.self, AppGet.self, AppDiff.self, AppSync.self, AppHistory.self, AppRollback.self,
-                      AppRefresh.self, AppWait.self])
+        subcommands: [
+            AppList.self, AppGet.self, AppDiff.self, AppSync.self, AppHistory.self, AppRollback.self,
+            AppRefresh.self, AppWait.self,
+        ])
 }

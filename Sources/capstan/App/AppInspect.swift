@@ -5,7 +5,8 @@ import Sync
 
 /// `capstan app list`.
 struct AppList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List Applications with sync and health.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List Applications with sync and health.")
     @OptionGroup var kube: KubeOptions
 
     func run() async throws {
@@ -13,11 +14,13 @@ struct AppList: AsyncParsableCommand {
             let apps = try await client.listAll(Application.gvr, namespace: kube.appNamespace()).items
             let rows = apps.map { app -> [String] in
                 let status = app.status ?? .object([:])
-                return [app.name, status[path: ["sync", "status"]]?.stringValue ?? "Unknown",
-                        status[path: ["health", "status"]]?.stringValue ?? "Unknown",
-                        String((status[path: ["sync", "revision"]]?.stringValue ?? "").prefix(7)),
-                        app.json[path: ["spec", "source", "repoURL"]]?.stringValue ?? "",
-                        app.json[path: ["spec", "source", "path"]]?.stringValue ?? ""]
+                return [
+                    app.name, status[path: ["sync", "status"]]?.stringValue ?? "Unknown",
+                    status[path: ["health", "status"]]?.stringValue ?? "Unknown",
+                    String((status[path: ["sync", "revision"]]?.stringValue ?? "").prefix(7)),
+                    app.json[path: ["spec", "source", "repoURL"]]?.stringValue ?? "",
+                    app.json[path: ["spec", "source", "path"]]?.stringValue ?? "",
+                ]
             }
             print(Table.render(["NAME", "SYNC", "HEALTH", "REVISION", "REPO", "PATH"], rows))
         }
@@ -26,7 +29,8 @@ struct AppList: AsyncParsableCommand {
 
 /// `capstan app get NAME`: status and the resource tree.
 struct AppGet: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show an Application and its resources.")
+    static let configuration = CommandConfiguration(
+        commandName: "get", abstract: "Show an Application and its resources.")
     @OptionGroup var kube: KubeOptions
     @Argument var name: String
 
@@ -34,7 +38,8 @@ struct AppGet: AsyncParsableCommand {
         try await kube.withClient { client in
             let app = try await client.get(Application.gvr, namespace: kube.appNamespace(), name: name)
             let status = app.status ?? .object([:])
-            print("""
+            print(
+                """
                 Name:          \(app.name)
                 Project:       \(app.json[path: ["spec", "project"]]?.stringValue ?? "default")
                 Repo:          \(app.json[path: ["spec", "source", "repoURL"]]?.stringValue ?? "")
@@ -45,12 +50,18 @@ struct AppGet: AsyncParsableCommand {
                 Operation:     \(status[path: ["operationState", "phase"]]?.stringValue ?? "-") \(status[path: ["operationState", "message"]]?.stringValue ?? "")
                 """)
             for condition in status["conditions"]?.arrayValue ?? [] {
-                print("Condition:     \(condition["type"]?.stringValue ?? ""): \(condition["message"]?.stringValue ?? "")")
+                print(
+                    "Condition:     \(condition["type"]?.stringValue ?? ""): \(condition["message"]?.stringValue ?? "")"
+                )
             }
             let rows = (status["resources"]?.arrayValue ?? []).map { r -> [String] in
-                [r["group"]?.stringValue ?? "", r["kind"]?.stringValue ?? "", r["namespace"]?.stringValue ?? "", r["name"]?.stringValue ?? "",
-                 (r["status"]?.stringValue ?? "") + (r["requiresPruning"]?.boolValue == true ? " (prune)" : ""),
-                 r[path: ["health", "status"]]?.stringValue ?? "", r[path: ["health", "message"]]?.stringValue ?? ""]
+                [
+                    r["group"]?.stringValue ?? "", r["kind"]?.stringValue ?? "", r["namespace"]?.stringValue ?? "",
+                    r["name"]?.stringValue ?? "",
+                    (r["status"]?.stringValue ?? "") + (r["requiresPruning"]?.boolValue == true ? " (prune)" : ""),
+                    r[path: ["health", "status"]]?.stringValue ?? "",
+                    r[path: ["health", "message"]]?.stringValue ?? "",
+                ]
             }
             print("\n" + Table.render(["GROUP", "KIND", "NAMESPACE", "NAME", "STATUS", "HEALTH", "MESSAGE"], rows))
         }
@@ -59,7 +70,8 @@ struct AppGet: AsyncParsableCommand {
 
 /// `capstan app history NAME`.
 struct AppHistory: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "List an Application's deployments.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "List an Application's deployments.")
     @OptionGroup var kube: KubeOptions
     @Argument var name: String
 
@@ -67,8 +79,12 @@ struct AppHistory: AsyncParsableCommand {
         try await kube.withClient { client in
             let app = try await client.get(Application.gvr, namespace: kube.appNamespace(), name: name)
             let rows = (app.status?["history"]?.arrayValue ?? []).map { entry -> [String] in
-                [String(entry["id"]?.intValue ?? 0), entry["deployedAt"]?.stringValue ?? "", entry["revision"]?.stringValue ?? "",
-                 entry[path: ["initiatedBy", "automated"]]?.boolValue == true ? "automated" : entry[path: ["initiatedBy", "username"]]?.stringValue ?? ""]
+                [
+                    String(entry["id"]?.intValue ?? 0), entry["deployedAt"]?.stringValue ?? "",
+                    entry["revision"]?.stringValue ?? "",
+                    entry[path: ["initiatedBy", "automated"]]?.boolValue == true
+                        ? "automated" : entry[path: ["initiatedBy", "username"]]?.stringValue ?? "",
+                ]
             }
             print(Table.render(["ID", "DATE", "REVISION", "BY"], rows))
         }
