@@ -43,14 +43,7 @@ public final class TestCluster: Sendable {
         _ body: (TestCluster) async throws -> T
     ) async throws -> T {
         let cluster = try await start(token: token, simulate: simulate, dataPath: dataPath)
-        do {
-            let result = try await body(cluster)
-            await cluster.shutdown()
-            return result
-        } catch {
-            await cluster.shutdown()
-            throw error
-        }
+        return try await withAwaitedTeardown(cluster, teardown: { await $0.shutdown() }, body)
     }
 
     init(client: KubeClient, embedded: EmbeddedCluster?, namespace: String) {

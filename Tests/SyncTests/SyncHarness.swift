@@ -34,14 +34,7 @@ final class SyncHarness: Sendable {
         pollInterval: Duration = .seconds(60), _ body: (SyncHarness) async throws -> T
     ) async throws -> T {
         let harness = try await start(pollInterval: pollInterval)
-        do {
-            let result = try await body(harness)
-            await harness.shutdown()
-            return result
-        } catch {
-            await harness.shutdown()
-            throw error
-        }
+        return try await withAwaitedTeardown(harness, teardown: { await $0.shutdown() }, body)
     }
 
     init(cluster: TestCluster, repo: GitFixture, controller: ApplicationController) {
