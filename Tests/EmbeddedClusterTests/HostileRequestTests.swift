@@ -56,6 +56,21 @@ import Testing
         }
     }
 
+    /// kubectl's generators send protobuf; until it is read, the answer is kube-apiserver's 415 with a way out.
+    @Test func bodiesInFormatsTheServerCannotReadAre415s() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let base = "/api/v1/namespaces/\(cluster.namespace)/configmaps"
+            let body = Array("k8s\0\u{0A}\u{0F}".utf8)
+            for type in ["application/vnd.kubernetes.protobuf", "application/x-www-form-urlencoded"] {
+                let response = try await cluster.client.sendRaw(
+                    method: .POST, path: base, body: body, contentType: type)
+                #expect(response.status == 415, "\(type)")
+                let message = try JSON.parse(response.body)["message"]?.stringValue ?? ""
+                #expect(!type.contains("protobuf") || message.contains("kubectl apply -f -"), "\(message)")
+            }
+        }
+    }
+
     @Test func dryRunDeletesChangeNothing() async throws {
         try await TestCluster.with(simulate: false) { cluster in
             let ns = cluster.namespace

@@ -86,11 +86,11 @@ import Testing
 
         // Without a client certificate the TLS handshake is refused (curl trusts the CA but presents none).
         let refused = try await ChildProcess.run([
-            "curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version",
+            "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version",
         ])
         #expect(refused.status != 0 && !refused.output.contains("gitVersion"), "\(refused.output)")
         let withCert = try await ChildProcess.run([
-            "curl", "-sS", "--max-time", "5", "--cacert", dir + "/pki/ca.crt",
+            "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt",
             "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version",
         ])
         #expect(withCert.status == 0 && withCert.output.contains("gitVersion"), "\(withCert.output)")
