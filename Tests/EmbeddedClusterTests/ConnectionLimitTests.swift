@@ -33,7 +33,40 @@ import Testing
     }
 }
 
-/// A TCP connection to 127.0.0.1 that never sends anything.
+extension ConnectionLimitTests {
+    /// Two connections, each proven accepted by a first answer, fill a limit of two. A third is not served
+    /// while they stay open (no answer in a second: on a slow machine this can only pass wrongly, never fail
+    /// wrongly) and is served once one of them closes.
+    @Test func connectionsBeyondTheLimitWaitForAFreeOne() async throws {
+        var logger = Logger(label: "t")
+        logger.logLevel = .critical
+        var options = EmbeddedCluster.Options(token: nil, simulateWorkloads: false)
+        options.maximumConnections = 2
+        let cluster = try await EmbeddedCluster.start(options, logger: logger)
+        func answered(_ socket: IdleSocket, within seconds: Int) async throws -> Bool {
+            for _ in 0..<(seconds * 20) {
+                if socket.readAvailable() > 0 { return true }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        let held = try (0..<2).map { _ in try IdleSocket(port: cluster.port) }
+        for socket in held {
+            socket.sendRequest()
+            #expect(try await answered(socket, within: 60))
+        }
+        let waiting = try IdleSocket(port: cluster.port)
+        waiting.sendRequest()
+        #expect(try await !answered(waiting, within: 1), "served beyond the limit of 2 connections")
+        held[0].close()
+        #expect(try await answered(waiting, within: 60), "not served after a connection closed")
+        held[1].close()
+        waiting.close()
+        await cluster.stop()
+    }
+}
+
+/// A raw TCP connection to 127.0.0.1: idle unless told to send a request.
 final class IdleSocket: Sendable {
     let fd: Int32
 
@@ -56,6 +89,19 @@ final class IdleSocket: Sendable {
         var byte: UInt8 = 0
         let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT))
         return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    }
+
+    /// Sends one keep-alive `GET /version` request.
+    func sendRequest() {
+        let request = Array("GET /version HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Bytes of a response waiting to be read now (0 when none has arrived), without blocking.
+    func readAvailable() -> Int {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let n = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+        return max(n, 0)
     }
 
     func close() { _ = Glibc.close(fd) }
