@@ -57,6 +57,51 @@ import Testing
         await second.stop()
     }
 
+    /// A foreground owner waiting for a dependent held by a finalizer keeps the namespace Terminating; once the
+    /// finalizer goes, the dependent, then its owner, then the namespace go, in that order.
+    @Test func foregroundOwnersAndFinalizersHoldTheNamespaceUntilTheyAreDone() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let client = cluster.client
+            _ = try await client.create(
+                KubeObject(apiVersion: "v1", kind: "Namespace", name: "owned-\(cluster.namespace)"))
+            let ns = "owned-\(cluster.namespace)"
+            let parent = try await client.create(Fixtures.configMap("parent", namespace: ns))
+            let reference = OwnerReference(
+                apiVersion: "v1", kind: "ConfigMap", name: "parent", uid: parent.uid ?? "",
+                blockOwnerDeletion: true)
+            var held = Fixtures.configMap("held-child", namespace: ns)
+            held.ownerReferences = [reference]
+            held.finalizers = ["example.com/hold"]
+            _ = try await client.create(held)
+            var plain = Fixtures.configMap("plain-child", namespace: ns)
+            plain.ownerReferences = [reference]
+            _ = try await client.create(plain)
+            _ = try await client.delete(.configMaps, namespace: ns, name: "parent", propagation: .foreground)
+            _ = try await client.sendRaw(method: .DELETE, path: "/api/v1/namespaces/\(ns)")
+            #expect(
+                try await eventually {
+                    try await client.list(.configMaps, namespace: ns).items.map(\.name).sorted() == [
+                        "held-child", "parent",
+                    ]
+                })
+            #expect(
+                try await client.get(.configMaps, namespace: ns, name: "parent").finalizers == ["foregroundDeletion"])
+            #expect(try await client.get(.namespaces, name: ns).json[path: ["status", "phase"]] == "Terminating")
+            var last = try await client.get(.configMaps, namespace: ns, name: "held-child")
+            last.finalizers = []
+            _ = try await client.update(last)
+            #expect(
+                try await eventually {
+                    do {
+                        _ = try await client.get(.namespaces, name: ns)
+                        return false
+                    } catch let error as KubeError where error.code == 404 {
+                        return true
+                    }
+                })
+        }
+    }
+
     func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         for _ in 0..<1200 {
             if try await condition() { return true }
