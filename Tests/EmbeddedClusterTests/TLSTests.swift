@@ -18,38 +18,41 @@ import Testing
         var options = EmbeddedCluster.Options(token: "tls-token", simulateWorkloads: false)
         options.tlsDirectory = dir + "/pki"
         let cluster = try await EmbeddedCluster.start(options, logger: logger)
-        defer { Task { await cluster.stop() } }
-        #expect(cluster.url.hasPrefix("https://127.0.0.1:"))
+        try await withAwaitedTeardown(cluster, teardown: { cluster in await cluster.stop() }) { cluster in
+            #expect(cluster.url.hasPrefix("https://127.0.0.1:"))
 
-        let client = try KubeClient(config: cluster.clusterConfig, logger: logger)
-        _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "tls-ns"))
-        try await client.shutdown()
+            let client = try KubeClient(config: cluster.clusterConfig, logger: logger)
+            _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "tls-ns"))
+            try await client.shutdown()
 
-        var wrongToken = cluster.clusterConfig
-        wrongToken.bearerToken = "nope"
-        let refused = try KubeClient(config: wrongToken, logger: logger)
-        await #expect(throws: KubeError.self) { try await refused.get(.namespaces, name: "tls-ns") }
-        try await refused.shutdown()
+            var wrongToken = cluster.clusterConfig
+            wrongToken.bearerToken = "nope"
+            let refused = try KubeClient(config: wrongToken, logger: logger)
+            await #expect(throws: KubeError.self) { try await refused.get(.namespaces, name: "tls-ns") }
+            try await refused.shutdown()
 
-        var noCA = cluster.clusterConfig
-        noCA.certificateAuthorityPEM = nil
-        let untrusting = try KubeClient(config: noCA, logger: logger)
-        // async-http-client keeps trying the handshake until its 10 s connect timeout; Capstan does not retry it.
-        do { _ = try await untrusting.get(.namespaces, name: "tls-ns"); Issue.record("expected a TLS failure") } catch {
-            #expect("\(error)".contains("CERTIFICATE_VERIFY_FAILED"))
+            var noCA = cluster.clusterConfig
+            noCA.certificateAuthorityPEM = nil
+            let untrusting = try KubeClient(config: noCA, logger: logger)
+            // async-http-client keeps trying the handshake until its 10 s connect timeout; Capstan does not retry it.
+            do {
+                _ = try await untrusting.get(.namespaces, name: "tls-ns"); Issue.record("expected a TLS failure")
+            } catch {
+                #expect("\(error)".contains("CERTIFICATE_VERIFY_FAILED"))
+            }
+            try await untrusting.shutdown()
+
+            let kubeconfig = dir + "/kubeconfig"
+            try cluster.writeKubeconfig(to: kubeconfig)
+            let get = try await ChildProcess.run([
+                "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "tls-ns", "-o", "name",
+            ])
+            #expect(get.status == 0 && get.output.contains("namespace/tls-ns"), "\(get.output)")
+
+            // A restart with the same directory keeps the CA, so the kubeconfig stays valid.
+            let again = try SelfSignedCertificates.load(directory: dir + "/pki")
+            #expect(again.caPEM == cluster.certificates?.caPEM)
         }
-        try await untrusting.shutdown()
-
-        let kubeconfig = dir + "/kubeconfig"
-        try cluster.writeKubeconfig(to: kubeconfig)
-        let get = try await ChildProcess.run([
-            "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "tls-ns", "-o", "name",
-        ])
-        #expect(get.status == 0 && get.output.contains("namespace/tls-ns"), "\(get.output)")
-
-        // A restart with the same directory keeps the CA, so the kubeconfig stays valid.
-        let again = try SelfSignedCertificates.load(directory: dir + "/pki")
-        #expect(again.caPEM == cluster.certificates?.caPEM)
     }
 }
 
@@ -67,32 +70,33 @@ import Testing
         options.tlsDirectory = dir + "/pki"
         options.requireClientCertificates = true
         let cluster = try await EmbeddedCluster.start(options, logger: logger)
-        defer { Task { await cluster.stop() } }
-        let kubeconfig = dir + "/kubeconfig"
-        try cluster.writeKubeconfig(to: kubeconfig)
-        let text = try String(contentsOfFile: kubeconfig, encoding: .utf8)
-        #expect(text.contains("client-certificate-data") && !text.contains("token:"))
+        try await withAwaitedTeardown(cluster, teardown: { cluster in await cluster.stop() }) { cluster in
+            let kubeconfig = dir + "/kubeconfig"
+            try cluster.writeKubeconfig(to: kubeconfig)
+            let text = try String(contentsOfFile: kubeconfig, encoding: .utf8)
+            #expect(text.contains("client-certificate-data") && !text.contains("token:"))
 
-        let config = try KubeConfig.load(environment: ["KUBECONFIG": kubeconfig]).clusterConfig()
-        #expect(config.clientCertificatePEM != nil && config.bearerToken == nil)
-        let client = try KubeClient(config: config, logger: logger)
-        _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "by-cert"))
-        try await client.shutdown()
+            let config = try KubeConfig.load(environment: ["KUBECONFIG": kubeconfig]).clusterConfig()
+            #expect(config.clientCertificatePEM != nil && config.bearerToken == nil)
+            let client = try KubeClient(config: config, logger: logger)
+            _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "by-cert"))
+            try await client.shutdown()
 
-        let get = try await ChildProcess.run([
-            "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "by-cert", "-o", "name",
-        ])
-        #expect(get.status == 0 && get.output.contains("namespace/by-cert"), "\(get.output)")
+            let get = try await ChildProcess.run([
+                "kubectl", "--kubeconfig", kubeconfig, "get", "namespace", "by-cert", "-o", "name",
+            ])
+            #expect(get.status == 0 && get.output.contains("namespace/by-cert"), "\(get.output)")
 
-        // Without a client certificate the TLS handshake is refused (curl trusts the CA but presents none).
-        let refused = try await ChildProcess.run([
-            "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version",
-        ])
-        #expect(refused.status != 0 && !refused.output.contains("gitVersion"), "\(refused.output)")
-        let withCert = try await ChildProcess.run([
-            "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt",
-            "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version",
-        ])
-        #expect(withCert.status == 0 && withCert.output.contains("gitVersion"), "\(withCert.output)")
+            // Without a client certificate the TLS handshake is refused (curl trusts the CA but presents none).
+            let refused = try await ChildProcess.run([
+                "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt", cluster.url + "/version",
+            ])
+            #expect(refused.status != 0 && !refused.output.contains("gitVersion"), "\(refused.output)")
+            let withCert = try await ChildProcess.run([
+                "curl", "-sS", "--max-time", "60", "--cacert", dir + "/pki/ca.crt",
+                "--cert", dir + "/pki/client.crt", "--key", dir + "/pki/client.key", cluster.url + "/version",
+            ])
+            #expect(withCert.status == 0 && withCert.output.contains("gitVersion"), "\(withCert.output)")
+        }
     }
 }

@@ -1,5 +1,5 @@
-/// Runs `body` with `resource` and then always awaits `teardown`, also when `body` throws: the awaited form of
-/// `defer { Task { await resource.shutdown() } }`, whose task may never run before the test process moves on.
+/// Runs `body` with `resource` and then always awaits `teardown`, also when `body` throws. A teardown started
+/// in an unawaited task from a `defer` may never run before the test process moves on; this one always has.
 public func withAwaitedTeardown<Resource, Result>(
     _ resource: Resource, teardown: (Resource) async -> Void, _ body: (Resource) async throws -> Result
 ) async throws -> Result {

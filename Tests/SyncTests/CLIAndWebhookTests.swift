@@ -98,32 +98,35 @@ import Testing
             var logger = Logger(label: "webhook")
             logger.logLevel = .critical
             let server = try await WebhookServer(controller: h.controller, logger: logger).start(port: 0)
-            defer { Task { await server.server.stop() } }
-            let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
-            let payload: JSON = [
-                "ref": "refs/heads/main",
-                "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"],
-            ]
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { Task { try? await http.shutdown() } }
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(bytes: payload.serializedBytes()))
-            let response = try await http.execute(request, timeout: .seconds(10))
-            #expect(response.status == .ok)
-            #expect(
-                try await h.waitForApp("hooked") {
-                    $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced"
-                })
-            #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
-            var bad = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
-            bad.method = .POST
-            bad.body = .bytes(ByteBuffer(string: "not json"))
-            #expect(try await http.execute(bad, timeout: .seconds(10)).status == .badRequest)
-            #expect(
-                PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]) == [
-                    "https://gitlab.example.com/a/b.git"
-                ])
+            try await withAwaitedTeardown(server, teardown: { server in await server.server.stop() }) { server in
+                let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
+                let payload: JSON = [
+                    "ref": "refs/heads/main",
+                    "repository": ["clone_url": .string(h.repo.fileURL), "html_url": "https://example.com/x"],
+                ]
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                try await withAwaitedTeardown(http, teardown: { http in try? await http.shutdown() }) { http in
+                    var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+                    request.method = .POST
+                    request.body = .bytes(ByteBuffer(bytes: payload.serializedBytes()))
+                    let response = try await http.execute(request, timeout: .seconds(10))
+                    #expect(response.status == .ok)
+                    #expect(
+                        try await h.waitForApp("hooked") {
+                            $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced"
+                        })
+                    #expect(await h.configMap("cm")?.json[path: ["data", "v"]] == "2")
+                    var bad = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+                    bad.method = .POST
+                    bad.body = .bytes(ByteBuffer(string: "not json"))
+                    #expect(try await http.execute(bad, timeout: .seconds(10)).status == .badRequest)
+                    #expect(
+                        PushEvent.repositoryURLs(in: ["project": ["git_http_url": "https://gitlab.example.com/a/b.git"]]
+                        ) == [
+                            "https://gitlab.example.com/a/b.git"
+                        ])
+                }
+            }
         }
     }
 
@@ -136,44 +139,51 @@ import Testing
             let signature = WebhookSignature(client: h.client, namespace: h.namespace)
             let server = try await WebhookServer(controller: h.controller, signature: signature, logger: logger).start(
                 port: 0)
-            defer { Task { await server.server.stop() } }
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { Task { try? await http.shutdown() } }
-            let body = #"{"ref":"refs/heads/main","repository":{"clone_url":"https://git.example.com/team/app.git"}}"#
-            func post(_ headers: [(String, String)]) async throws -> HTTPResponseStatus {
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
-                request.method = .POST
-                for (name, value) in headers { request.headers.add(name: name, value: value) }
-                request.body = .bytes(ByteBuffer(string: body))
-                return try await http.execute(request, timeout: .seconds(10)).status
-            }
-            // No secret configured: accepted, as in Argo CD.
-            #expect(try await post([("X-GitHub-Event", "push")]) == .ok)
+            try await withAwaitedTeardown(server, teardown: { server in await server.server.stop() }) { server in
+                let http = HTTPClient(eventLoopGroupProvider: .singleton)
+                try await withAwaitedTeardown(http, teardown: { http in try? await http.shutdown() }) { http in
+                    let body =
+                        #"{"ref":"refs/heads/main","repository":{"clone_url":"https://git.example.com/team/app.git"}}"#
+                    func post(_ headers: [(String, String)]) async throws -> HTTPResponseStatus {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/webhook")
+                        request.method = .POST
+                        for (name, value) in headers { request.headers.add(name: name, value: value) }
+                        request.body = .bytes(ByteBuffer(string: body))
+                        return try await http.execute(request, timeout: .seconds(10)).status
+                    }
+                    // No secret configured: accepted, as in Argo CD.
+                    #expect(try await post([("X-GitHub-Event", "push")]) == .ok)
 
-            _ = try await h.client.create(
-                KubeObject(
-                    apiVersion: "v1", kind: "Secret", name: "argocd-secret", namespace: h.namespace,
-                    body: [
-                        "stringData": [
-                            "webhook.github.secret": "gh-hook-secret", "webhook.gitlab.secret": "gl-hook-token",
-                        ]
-                    ]))
-            let digest = try await ChildProcess.run(
-                ["openssl", "dgst", "-sha256", "-hmac", "gh-hook-secret"], input: body)
-            let hmac = try #require(digest.output.split(separator: " ").last).trimmingCharacters(
-                in: .whitespacesAndNewlines)
-            #expect(hmac.count == 64)
-            #expect(try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + hmac)]) == .ok)
-            #expect(
-                try await post([
-                    ("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + String(repeating: "0", count: 64)),
-                ]) == .unauthorized)
-            #expect(try await post([("X-GitHub-Event", "push")]) == .unauthorized)
-            #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "gl-hook-token")]) == .ok)
-            #expect(try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "guess")]) == .unauthorized)
-            // Gitea has no secret configured, and a request naming no host is refused once secrets exist.
-            #expect(try await post([("X-Gitea-Event", "push"), ("X-Gitea-Signature", hmac)]) == .unauthorized)
-            #expect(try await post([]) == .unauthorized)
+                    _ = try await h.client.create(
+                        KubeObject(
+                            apiVersion: "v1", kind: "Secret", name: "argocd-secret", namespace: h.namespace,
+                            body: [
+                                "stringData": [
+                                    "webhook.github.secret": "gh-hook-secret", "webhook.gitlab.secret": "gl-hook-token",
+                                ]
+                            ]))
+                    let digest = try await ChildProcess.run(
+                        ["openssl", "dgst", "-sha256", "-hmac", "gh-hook-secret"], input: body)
+                    let hmac = try #require(digest.output.split(separator: " ").last).trimmingCharacters(
+                        in: .whitespacesAndNewlines)
+                    #expect(hmac.count == 64)
+                    #expect(
+                        try await post([("X-GitHub-Event", "push"), ("X-Hub-Signature-256", "sha256=" + hmac)]) == .ok)
+                    #expect(
+                        try await post([
+                            ("X-GitHub-Event", "push"),
+                            ("X-Hub-Signature-256", "sha256=" + String(repeating: "0", count: 64)),
+                        ]) == .unauthorized)
+                    #expect(try await post([("X-GitHub-Event", "push")]) == .unauthorized)
+                    #expect(
+                        try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "gl-hook-token")]) == .ok)
+                    #expect(
+                        try await post([("X-Gitlab-Event", "Push Hook"), ("X-Gitlab-Token", "guess")]) == .unauthorized)
+                    // Gitea has no secret configured, and a request naming no host is refused once secrets exist.
+                    #expect(try await post([("X-Gitea-Event", "push"), ("X-Gitea-Signature", hmac)]) == .unauthorized)
+                    #expect(try await post([]) == .unauthorized)
+                }
+            }
         }
     }
 
@@ -185,14 +195,17 @@ import Testing
             var logger = Logger(label: "unauthorized")
             logger.logLevel = .critical
             let unauthorized = try KubeClient(config: config, logger: logger, maximumAttempts: 1)
-            defer { Task { try? await unauthorized.shutdown() } }
-            let reason = await WebhookSignature(client: unauthorized, namespace: cluster.namespace)
-                .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8))
-            #expect(reason?.contains("could not read argocd-secret") == true)
-            // With a client that may read, a missing Secret means no secrets: the request passes.
-            #expect(
-                await WebhookSignature(client: cluster.client, namespace: cluster.namespace)
-                    .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8)) == nil)
+            try await withAwaitedTeardown(
+                unauthorized, teardown: { unauthorized in try? await unauthorized.shutdown() }
+            ) { unauthorized in
+                let reason = await WebhookSignature(client: unauthorized, namespace: cluster.namespace)
+                    .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8))
+                #expect(reason?.contains("could not read argocd-secret") == true)
+                // With a client that may read, a missing Secret means no secrets: the request passes.
+                #expect(
+                    await WebhookSignature(client: cluster.client, namespace: cluster.namespace)
+                        .rejection(headers: ["x-github-event": "push"], body: Array("{}".utf8)) == nil)
+            }
         }
     }
 }

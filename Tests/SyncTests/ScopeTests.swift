@@ -144,40 +144,46 @@ import Testing
             var existing = KubeObject(apiVersion: "v1", kind: "Namespace", name: target)
             existing.labels = ["team": "a"]
             _ = try await h.client.create(existing)
-            defer { Task { _ = try? await h.client.delete(.namespaces, name: target) } }
-            try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
-            func policy(_ labels: JSON) -> JSON {
-                [
-                    "automated": [:], "syncOptions": ["CreateNamespace=true"],
-                    "managedNamespaceMetadata": ["labels": labels, "annotations": ["the": "same", "applies": "for"]],
-                ]
-            }
-            try await h.createApp(
-                "app", path: "app",
-                extraSpec: [
-                    "destination": ["server": "https://kubernetes.default.svc", "namespace": .string(target)],
-                    "syncPolicy": policy(["any": "label", "you": "like"]),
-                ])
-            #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
-            var namespace = try await h.client.get(.namespaces, name: target)
-            #expect(
-                namespace.labels["any"] == "label" && namespace.labels["you"] == "like"
-                    && namespace.labels["team"] == "a")
-            #expect(namespace.annotations["the"] == "same" && namespace.annotations["applies"] == "for")
+            try await withAwaitedTeardown(
+                (), teardown: { _ in _ = try? await h.client.delete(.namespaces, name: target) }
+            ) { _ in
+                try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+                func policy(_ labels: JSON) -> JSON {
+                    [
+                        "automated": [:], "syncOptions": ["CreateNamespace=true"],
+                        "managedNamespaceMetadata": [
+                            "labels": labels, "annotations": ["the": "same", "applies": "for"],
+                        ],
+                    ]
+                }
+                try await h.createApp(
+                    "app", path: "app",
+                    extraSpec: [
+                        "destination": ["server": "https://kubernetes.default.svc", "namespace": .string(target)],
+                        "syncPolicy": policy(["any": "label", "you": "like"]),
+                    ])
+                #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" })
+                var namespace = try await h.client.get(.namespaces, name: target)
+                #expect(
+                    namespace.labels["any"] == "label" && namespace.labels["you"] == "like"
+                        && namespace.labels["team"] == "a")
+                #expect(namespace.annotations["the"] == "same" && namespace.annotations["applies"] == "for")
 
-            // A label dropped from the Application is removed at the next sync; the namespace's own label stays.
-            var app = try await h.app("app")
-            app.json[path: ["spec", "syncPolicy"]] = policy(["any": "label"])
-            _ = try await h.client.update(app)
-            let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
-            try await h.refresh("app")
-            #expect(
-                try await h.waitForApp("app") {
-                    $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced"
-                })
-            namespace = try await h.client.get(.namespaces, name: target)
-            #expect(
-                namespace.labels["you"] == nil && namespace.labels["any"] == "label" && namespace.labels["team"] == "a")
+                // A label dropped from the Application is removed at the next sync; the namespace's own label stays.
+                var app = try await h.app("app")
+                app.json[path: ["spec", "syncPolicy"]] = policy(["any": "label"])
+                _ = try await h.client.update(app)
+                let second = try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "2"])])
+                try await h.refresh("app")
+                #expect(
+                    try await h.waitForApp("app") {
+                        $0[path: ["sync", "revision"]]?.stringValue == second && $0.syncStatus == "Synced"
+                    })
+                namespace = try await h.client.get(.namespaces, name: target)
+                #expect(
+                    namespace.labels["you"] == nil && namespace.labels["any"] == "label"
+                        && namespace.labels["team"] == "a")
+            }
         }
     }
 
@@ -266,39 +272,41 @@ import Testing
             var logger = Logger(label: "second")
             logger.logLevel = .critical
             let second = try await EmbeddedCluster.start(EmbeddedCluster.Options(token: "second-token"), logger: logger)
-            defer { Task { await second.stop() } }
-            let secondClient = try KubeClient(config: second.clusterConfig, logger: logger)
-            _ = try await secondClient.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "remote"))
-            var secret = KubeObject(
-                apiVersion: "v1", kind: "Secret", name: "second-cluster", namespace: h.namespace,
-                body: [
-                    "stringData": [
-                        "name": "second", "server": .string(second.url), "config": #"{"bearerToken":"second-token"}"#,
-                    ]
-                ])
-            secret.labels = ["argocd.argoproj.io/secret-type": "cluster"]
-            _ = try await h.client.create(secret)
-            try h.repo.commit(["app/cm.yaml": Manifests.configMap("remote-cm", ["v": "1"])])
-            try await h.createApp(
-                "remote", path: "app", automated: [:],
-                extraSpec: [
-                    "destination": ["name": "second", "namespace": "remote"]
-                ])
-            #expect(try await h.waitForApp("remote") { $0.syncStatus == "Synced" })
-            #expect((try? await secondClient.get(.configMaps, namespace: "remote", name: "remote-cm")) != nil)
-            #expect(await h.configMap("remote-cm") == nil)
-            try await h.createApp(
-                "unknown-cluster", path: "app", automated: [:],
-                extraSpec: [
-                    "destination": ["server": "https://nowhere.example.com", "namespace": "x"]
-                ])
-            #expect(
-                try await h.waitForApp("unknown-cluster") {
-                    ($0["conditions"]?.arrayValue ?? []).contains {
-                        ($0["message"]?.stringValue ?? "").contains("not registered")
-                    }
-                })
-            try? await secondClient.shutdown()
+            try await withAwaitedTeardown(second, teardown: { second in await second.stop() }) { second in
+                let secondClient = try KubeClient(config: second.clusterConfig, logger: logger)
+                _ = try await secondClient.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "remote"))
+                var secret = KubeObject(
+                    apiVersion: "v1", kind: "Secret", name: "second-cluster", namespace: h.namespace,
+                    body: [
+                        "stringData": [
+                            "name": "second", "server": .string(second.url),
+                            "config": #"{"bearerToken":"second-token"}"#,
+                        ]
+                    ])
+                secret.labels = ["argocd.argoproj.io/secret-type": "cluster"]
+                _ = try await h.client.create(secret)
+                try h.repo.commit(["app/cm.yaml": Manifests.configMap("remote-cm", ["v": "1"])])
+                try await h.createApp(
+                    "remote", path: "app", automated: [:],
+                    extraSpec: [
+                        "destination": ["name": "second", "namespace": "remote"]
+                    ])
+                #expect(try await h.waitForApp("remote") { $0.syncStatus == "Synced" })
+                #expect((try? await secondClient.get(.configMaps, namespace: "remote", name: "remote-cm")) != nil)
+                #expect(await h.configMap("remote-cm") == nil)
+                try await h.createApp(
+                    "unknown-cluster", path: "app", automated: [:],
+                    extraSpec: [
+                        "destination": ["server": "https://nowhere.example.com", "namespace": "x"]
+                    ])
+                #expect(
+                    try await h.waitForApp("unknown-cluster") {
+                        ($0["conditions"]?.arrayValue ?? []).contains {
+                            ($0["message"]?.stringValue ?? "").contains("not registered")
+                        }
+                    })
+                try? await secondClient.shutdown()
+            }
         }
     }
 }
