@@ -71,6 +71,24 @@ import Testing
         }
     }
 
+    /// Asking for the same sync twice: the second command reports its own operation, not the first one's.
+    @Test func aRepeatedSyncReportsItsOwnResult() async throws {
+        try await SyncHarness.with { h in
+            try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])
+            try await h.createApp("again", path: "app")
+            let common = ["--kubeconfig", try h.cluster.kubeconfigPath(), "-n", h.namespace]
+            let sync = ["app", "sync", "again", "--timeout", "30"] + common
+            let first = try await run(sync)
+            #expect(first.status == 0 && first.output.contains("Succeeded"), "\(first.output)")
+            // The server refuses the next commit's object, so the same sync now fails.
+            try h.repo.commit(["app/bad.yaml": Manifests.configMap("Not_A_Valid_Name", ["v": "1"])])
+            try await h.refresh("again", hard: true)
+            let second = try await run(sync)
+            #expect(second.status != 0, "\(second.output)")
+            #expect(second.output.contains("Failed") && second.output.contains("Not_A_Valid_Name"), "\(second.output)")
+        }
+    }
+
     @Test func worksAsAKubectlPlugin() async throws {
         try await SyncHarness.with { h in
             try h.repo.commit(["app/cm.yaml": Manifests.configMap("cm", ["v": "1"])])

@@ -8,16 +8,17 @@ public struct FieldSet: Sendable, Hashable {
     /// The fields `object` sets, leaving out identity and server-owned metadata (and status unless asked).
     public init(of object: JSON, includeStatus: Bool = false) {
         var paths = Set<[String]>()
+        let apiVersion = object["apiVersion"]?.stringValue ?? ""
         for (key, value) in object.objectValue ?? [:] {
             switch key {
             case "apiVersion", "kind": continue
             case "status" where !includeStatus: continue
             case "metadata":
                 for (mk, mv) in value.objectValue ?? [:] where Self.ownedMetadata.contains(mk) {
-                    Self.collect(mv, field: mk, prefix: ["f:metadata", "f:" + mk], into: &paths)
+                    Self.collect(mv, field: mk, prefix: ["f:metadata", "f:" + mk], apiVersion: "", into: &paths)
                 }
             default:
-                Self.collect(value, field: key, prefix: ["f:" + key], into: &paths)
+                Self.collect(value, field: key, prefix: ["f:" + key], apiVersion: apiVersion, into: &paths)
             }
         }
         self.paths = paths
@@ -25,21 +26,29 @@ public struct FieldSet: Sendable, Hashable {
 
     public static let ownedMetadata: Set<String> = ["labels", "annotations", "finalizers", "ownerReferences"]
 
-    static func collect(_ value: JSON, field: String, prefix: [String], into paths: inout Set<[String]>) {
+    static func collect(
+        _ value: JSON, field: String, prefix: [String], apiVersion: String, into paths: inout Set<[String]>
+    ) {
+        if FieldSchema.isAtomic(field, apiVersion: apiVersion) {
+            paths.insert(prefix)
+            return
+        }
         switch value {
         case .object(let members) where !members.isEmpty:
-            for (k, v) in members { collect(v, field: k, prefix: prefix + ["f:" + k], into: &paths) }
+            for (k, v) in members {
+                collect(v, field: k, prefix: prefix + ["f:" + k], apiVersion: apiVersion, into: &paths)
+            }
         case .array(let elements):
-            guard let key = StrategicMergePatch.mergeKey(for: field, elements: elements), !elements.isEmpty else {
+            guard let keys = FieldSchema.listKeys(for: field, elements: elements), !elements.isEmpty else {
                 paths.insert(prefix)
                 return
             }
             for element in elements {
-                guard let id = element[key] else { continue }
-                let elementPath = prefix + ["k:" + JSON.object([key: id]).serialized()]
+                guard let id = FieldSchema.identity(of: element, keys: keys) else { continue }
+                let elementPath = prefix + ["k:" + id.serialized()]
                 paths.insert(elementPath + ["."])
                 for (k, v) in element.objectValue ?? [:] {
-                    collect(v, field: k, prefix: elementPath + ["f:" + k], into: &paths)
+                    collect(v, field: k, prefix: elementPath + ["f:" + k], apiVersion: apiVersion, into: &paths)
                 }
             }
         default:
@@ -77,7 +86,7 @@ public struct FieldSet: Sendable, Hashable {
             if step.hasPrefix("f:") {
                 current = node[String(step.dropFirst(2))]
             } else if step.hasPrefix("k:"), let key = try? JSON.parse(String(step.dropFirst(2))).objectValue {
-                current = node.arrayValue?.first { element in key.allSatisfy { element[$0.key] == $0.value } }
+                current = node.arrayValue?.first { FieldSchema.element($0, matches: key) }
             } else {
                 return nil
             }
@@ -97,7 +106,7 @@ public struct FieldSet: Sendable, Hashable {
         }
         if step.hasPrefix("k:"), let key = try? JSON.parse(String(step.dropFirst(2))).objectValue,
             var elements = json.arrayValue,
-            let index = elements.firstIndex(where: { e in key.allSatisfy { e[$0.key] == $0.value } })
+            let index = elements.firstIndex(where: { FieldSchema.element($0, matches: key) })
         {
             if rest == ["."] || rest.isEmpty {
                 elements.remove(at: index)

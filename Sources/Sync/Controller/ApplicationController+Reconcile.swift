@@ -43,7 +43,9 @@ extension ApplicationController {
 
     private func writeStatus(_ app: Application, comparison: Comparison?, failure: ComparisonFailure?) async {
         let key = app.object.key
-        let members = StatusBuilder.status(app: app, comparison: comparison, failure: failure, now: KubeTime.now())
+        let members = StatusBuilder.status(
+            app: app, comparison: comparison, failure: failure, now: KubeTime.now(),
+            selfHealRetries: selfHeal[key]?.activeCount() ?? 0)
         let previous = app.object.status ?? .object([:])
         let changed = members.contains { previous[$0.key] != $0.value }
         let stale = lastReconciledAt[key].map { ContinuousClock.now - $0 >= options.pollInterval } ?? true
@@ -52,14 +54,18 @@ extension ApplicationController {
         write["reconciledAt"] = .string(KubeTime.now())
         await store.patchStatus(app, write)
         lastReconciledAt[key] = ContinuousClock.now
-        if let failure,
-            previous["conditions"]?.arrayValue?.contains(where: { $0["message"]?.stringValue == failure.message })
-                != true
-        {
+        let known = Set(previous["conditions"]?.arrayValue?.compactMap { $0["message"]?.stringValue } ?? [])
+        if let failure, !known.contains(failure.message) {
             await events.record(app.object, type: .warning, reason: failure.type, message: failure.message)
             logger.warning(
                 "comparison failed",
                 metadata: ["app": "\(key)", "type": "\(failure.type)", "cause": "\(failure.message)"])
+        }
+        for drift in members["conditions"]?.arrayValue ?? []
+        where drift["type"]?.stringValue == PersistentDrift.conditionType {
+            guard let message = drift["message"]?.stringValue, !known.contains(message) else { continue }
+            await events.record(app.object, type: .warning, reason: "PersistentDrift", message: message)
+            logger.warning("drift remains after a successful sync", metadata: ["app": "\(key)", "cause": "\(message)"])
         }
     }
 
@@ -76,10 +82,7 @@ extension ApplicationController {
             return
         }
         guard let automated = app.automated, automated.enabled, let comparison, failure == nil else { return }
-        guard !comparison.isSynced else {
-            selfHealAttempts[key] = nil
-            return
-        }
+        guard !comparison.isSynced else { return }
         if comparison.desired.isEmpty && !automated.allowEmpty {
             logger.info(
                 "skipping auto-sync: the source renders no objects and allowEmpty is false", metadata: ["app": "\(key)"]
@@ -94,15 +97,14 @@ extension ApplicationController {
             let phase = lastOperation?["phase"]?.stringValue
             if phase == "Failed" || phase == "Error" { return }  // a failed revision is not retried by automation
             guard automated.selfHeal else { return }
-            let attempts = selfHealAttempts[key]
-            if let attempts, ContinuousClock.now < attempts.next {
-                await queue.add(key, after: attempts.next - ContinuousClock.now)
+            var backoff = selfHeal[key] ?? SelfHealBackoff()
+            if let wait = backoff.wait() {
+                await queue.add(key, after: wait)
                 return
             }
-            let count = (attempts?.count ?? 0) + 1
-            var delay = options.selfHealDelay
-            for _ in 1..<count { delay = min(delay * 2, options.selfHealMaxDelay) }
-            selfHealAttempts[key] = (count, ContinuousClock.now + delay)
+            backoff.recordAttempt(initial: options.selfHealDelay, maximum: options.selfHealMaxDelay)
+            selfHeal[key] = backoff
+            let count = backoff.count
             logger.info("self-healing drift", metadata: ["app": "\(key)", "attempt": "\(count)"])
         }
         if let reason = windows.blockReason(for: app, manual: false) {

@@ -40,7 +40,7 @@ public actor ApplicationController {
     var appInformer: Informer?
     var operations: [String: Task<Void, Never>] = [:]
     var appKeysByName: [String: Set<String>] = [:]
-    var selfHealAttempts: [String: (count: Int, next: ContinuousClock.Instant)] = [:]
+    var selfHeal: [String: SelfHealBackoff] = [:]
     var lastReconciledAt: [String: ContinuousClock.Instant] = [:]
     private var tasks: [Task<Void, Never>] = []
     public internal(set) var reconcileCount = 0
@@ -146,6 +146,8 @@ public actor ApplicationController {
             appKeysByName[object.name]?.remove(object.key)
             operations[object.key]?.cancel()
             operations[object.key] = nil
+            selfHeal[object.key] = nil
+            lastReconciledAt[object.key] = nil
             await comparer.forget(Application(object))
             return
         }

@@ -6,11 +6,11 @@ import Kube
 enum StatusBuilder {
     static let ownedConditionTypes: Set<String> = [
         "ComparisonError", "InvalidSpecError", "SharedResourceWarning", "RepeatedResourceWarning",
-        "OrphanedResourceWarning", "SyncError",
+        "OrphanedResourceWarning", "SyncError", PersistentDrift.conditionType,
     ]
 
     static func status(
-        app: Application, comparison: Comparison?, failure: ComparisonFailure?, now: String
+        app: Application, comparison: Comparison?, failure: ComparisonFailure?, now: String, selfHealRetries: Int = 0
     ) -> [String: JSON] {
         let previous = app.object.status ?? .object([:])
         var status: [String: JSON] = [:]
@@ -27,6 +27,11 @@ enum StatusBuilder {
             status["sourceType"] = .string(comparison.sourceType.rawValue)
             status["summary"] = ["images": .array(comparison.images.map(JSON.string))]
             conditions += comparison.warnings
+            if let drift = PersistentDrift.message(
+                previous: previous, comparison: comparison, selfHealRetries: selfHealRetries)
+            {
+                conditions.append((PersistentDrift.conditionType, drift))
+            }
             let orphanedCount = comparison.resources.filter(\.requiresPruning).count
             if orphanedCount > 0, app.automated?.prune != true {
                 conditions.append(

@@ -33,10 +33,14 @@ public struct SyncOperation: Sendable {
         source = sync["source"]
     }
 
-    /// The JSON for an operation Capstan starts itself.
+    /// The `info` entry that tells one request from an identical earlier one.
+    public static let requestIDInfo = "capstan.io/request-id"
+
+    /// The JSON for an operation Capstan starts itself. A `requestID` (in Argo's `info` list) makes the
+    /// request unique, so whoever asked can tell its result from that of an identical earlier request.
     public static func request(
         revision: String?, prune: Bool, automated: Bool, username: String? = nil, dryRun: Bool = false,
-        resources: [ResourceKey] = [], source: JSON? = nil
+        resources: [ResourceKey] = [], source: JSON? = nil, requestID: String? = nil
     ) -> JSON {
         var sync: [String: JSON] = ["prune": .bool(prune)]
         if let revision { sync["revision"] = .string(revision) }
@@ -53,6 +57,8 @@ public struct SyncOperation: Sendable {
         }
         var initiatedBy: [String: JSON] = automated ? ["automated": true] : [:]
         if let username { initiatedBy["username"] = .string(username) }
-        return ["sync": .object(sync), "initiatedBy": .object(initiatedBy)]
+        var operation: [String: JSON] = ["sync": .object(sync), "initiatedBy": .object(initiatedBy)]
+        if let requestID { operation["info"] = [["name": .string(requestIDInfo), "value": .string(requestID)]] }
+        return .object(operation)
     }
 }

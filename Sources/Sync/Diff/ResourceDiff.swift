@@ -45,23 +45,21 @@ public struct ResourceDiff: Sendable, Equatable {
             }
         }
         let desiredPaths = FieldSet(of: desiredJSON).paths
-        var changes: [Change] = []
+        var found: [(path: [String], live: JSON?, desired: JSON?)] = []
         for path in desiredPaths {
             let want = FieldSet.value(at: path, in: desiredJSON)
             let have = FieldSet.value(at: path, in: liveJSON)
-            if path.last == "." {  // a keyed list element: only its presence; its fields are compared on their own
-                if have == nil { changes.append(Change(path: readable(path), live: nil, desired: want)) }
-                continue
-            }
-            if !Normalizer.equivalent(want, have) {
-                changes.append(Change(path: readable(path), live: have, desired: want))
-            }
+            if path.last == "." ? have == nil : !Normalizer.equivalent(want, have) { found.append((path, have, want)) }
         }
-        for path in ownedPaths(of: live, manager: manager)
-        where !desiredPaths.contains(path) && !coveredByDesired(path, desiredPaths) {
+        for path in ownedPaths(of: live, manager: manager) where !stillDesired(path, desiredJSON) {
             guard path.first != "f:status", let have = FieldSet.value(at: path, in: liveJSON) else { continue }
-            changes.append(Change(path: readable(path), live: have, desired: nil))
+            found.append((path, have, nil))
         }
+        // A list element missing on one side is one change, not one per field inside it.
+        let wholeElements = found.map(\.path).filter { $0.last == "." }.map { Array($0.dropLast()) }
+        let changes = found.filter { entry in
+            !wholeElements.contains { entry.path.starts(with: $0) && entry.path != $0 + ["."] }
+        }.map { Change(path: readable($0.path), live: $0.live, desired: $0.desired) }
         return ResourceDiff(changes: changes.sorted { $0.path < $1.path }, isMissing: false)
     }
 
@@ -72,11 +70,12 @@ public struct ResourceDiff: Sendable, Equatable {
             .filter { path in !(path.last == "." && !(path.dropLast().last?.hasPrefix("k:") ?? false)) }
     }
 
-    /// True when a desired path lies inside the owned path (the element is still wanted).
-    static func coveredByDesired(_ path: [String], _ desired: Set<[String]>) -> Bool {
-        guard path.last == "." else { return false }
-        let element = Array(path.dropLast())
-        return desired.contains { $0.starts(with: element) }
+    /// True when Git still sets the field an owned path names. Looked up in the desired object rather than
+    /// among its paths, so the server's way of recording ownership does not matter: an atomic field owned
+    /// as one leaf (`f:selector`), a list element keyed with defaulted fields (`k:{"port":80,"protocol":"TCP"}`
+    /// for a port that leaves `protocol` out) and a custom resource's granular fields all match.
+    static func stillDesired(_ path: [String], _ desired: JSON) -> Bool {
+        FieldSet.value(at: path.last == "." ? Array(path.dropLast()) : path, in: desired) != nil
     }
 
     /// `["f:spec","f:containers",#"k:{"name":"app"}"#,"f:image"]` → `spec.containers[name=app].image`.

@@ -53,7 +53,7 @@ struct AppSync: AsyncParsableCommand {
             let operation = SyncOperation.request(
                 revision: revision, prune: prune, automated: false,
                 username: ProcessInfo.processInfo.environment["USER"] ?? "capstan-cli",
-                dryRun: dryRun, resources: keys)
+                dryRun: dryRun, resources: keys, requestID: UUID().uuidString)
             _ = try await client.patch(
                 Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
             guard !noWait else { return }
@@ -99,7 +99,8 @@ struct AppRollback: AsyncParsableCommand {
                 throw ValidationError(id.map { "history has no entry \($0)" } ?? "history has no earlier deployment")
             }
             let operation = SyncOperation.request(
-                revision: revision, prune: prune, automated: false, username: "rollback", source: entry["source"])
+                revision: revision, prune: prune, automated: false, username: "rollback", source: entry["source"],
+                requestID: UUID().uuidString)
             _ = try await client.patch(
                 Application.gvr, namespace: namespace, name: name, type: .merge, patch: ["operation": operation])
             try await OperationWaiter.wait(

@@ -38,7 +38,8 @@ struct AppWait: AsyncParsableCommand {
     }
 }
 
-/// Waits for the operation a command requested to finish, prints its result, and fails when it failed.
+/// Waits for the operation a command requested to finish, prints its result, and fails when it failed. The
+/// request carries a unique id, so an identical earlier operation's result is never taken for this one's.
 enum OperationWaiter {
     static func wait(client: KubeClient, namespace: String, name: String, operation: JSON, timeout: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(timeout)

@@ -1,0 +1,73 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Sync
+import Testing
+
+/// An Application whose objects another writer keeps changing never settles. Self-heal must back off
+/// rather than re-apply in a loop, and the Application must say which fields do not converge.
+@Suite struct PersistentDriftTests {
+    @Test func driftThatSyncCannotRemoveIsReportedAndBackedOff() async throws {
+        try await SyncHarness.with { h in
+            try h.repo.commit(["app/cm.yaml": Manifests.configMap("fought", ["v": "git"])])
+            try await h.createApp("fought", path: "app", automated: ["selfHeal": true])
+            #expect(try await h.waitForApp("fought") { $0.syncStatus == "Synced" })
+            // Another writer (as a mutating webhook or a second controller would) puts its value back at once.
+            let fighter = Task {
+                while !Task.isCancelled {
+                    _ = try? await h.client.patch(
+                        .configMaps, namespace: h.namespace, name: "fought", type: .merge,
+                        patch: ["data": ["v": "other"]], fieldManager: "fighter")
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            defer { fighter.cancel() }
+            // The condition goes whenever a self-heal sync briefly wins, so it is read while it is there.
+            var message: String?
+            for _ in 0..<120 where message == nil {
+                message = PersistentDriftTests.driftCondition(try await h.app("fought").status ?? [:])
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(message?.contains("ConfigMap \(h.namespace)/fought data.v") == true, "\(message ?? "none")")
+            #expect(try await h.statusAndEvents("fought").contains("PersistentDrift"))
+
+            // Backing off from 100 ms and doubling, self-heal has reached delays of 800 ms or more by now, so
+            // three seconds hold at most a handful of syncs; a loop would hold dozens. (A slower machine only
+            // makes fewer.)
+            let before = try await PersistentDriftTests.lastHistoryID(h)
+            try await Task.sleep(for: .seconds(3))
+            let after = try await PersistentDriftTests.lastHistoryID(h)
+            #expect(after - before <= 5, "\(after - before) syncs in 3 s")
+        }
+    }
+
+    @Test func driftWithoutSelfHealIsReportedOnceTheSyncHasSettled() async throws {
+        try await SyncHarness.with { h in
+            try h.repo.commit(["app/cm.yaml": Manifests.configMap("edited", ["v": "git"])])
+            try await h.createApp("edited", path: "app", automated: [:])
+            #expect(try await h.waitForApp("edited") { $0.syncStatus == "Synced" })
+            _ = try await h.client.patch(
+                .configMaps, namespace: h.namespace, name: "edited", type: .merge, patch: ["data": ["v": "hand"]],
+                fieldManager: "kubectl-edit")
+            #expect(try await h.waitForApp("edited") { $0.syncStatus == "OutOfSync" })
+            #expect(PersistentDriftTests.driftCondition(try await h.app("edited").status ?? [:]) == nil)
+            // Refreshed until the settle time after the sync has passed.
+            #expect(
+                try await h.cluster.eventually {
+                    try await h.refresh("edited")
+                    try await Task.sleep(for: .milliseconds(500))
+                    let status = try await h.app("edited").status ?? [:]
+                    return PersistentDriftTests.driftCondition(status)?.contains("edited data.v") == true
+                })
+            #expect(try await h.app("edited").status?["history"]?.arrayValue?.count == 1)
+        }
+    }
+
+    static func driftCondition(_ status: JSON) -> String? {
+        status["conditions"]?.arrayValue?.first { $0["type"] == "PersistentDriftWarning" }?["message"]?.stringValue
+    }
+
+    static func lastHistoryID(_ h: SyncHarness) async throws -> Int64 {
+        try await h.app("fought").status?["history"]?.arrayValue?.last?["id"]?.intValue ?? -1
+    }
+}
