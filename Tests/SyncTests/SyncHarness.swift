@@ -15,6 +15,12 @@ final class SyncHarness: Sendable {
     static func start(pollInterval: Duration = .seconds(60)) async throws -> SyncHarness {
         let cluster = try await TestCluster.start()
         let repo = try GitFixture()
+        let controller = try await startController(cluster: cluster, pollInterval: pollInterval)
+        return SyncHarness(cluster: cluster, repo: repo, controller: controller)
+    }
+
+    /// A started controller for the test's namespace, as a restarted process would be: nothing cached.
+    static func startController(cluster: TestCluster, pollInterval: Duration) async throws -> ApplicationController {
         var options = ApplicationController.Options(
             namespace: cluster.namespace,
             cacheDirectory: FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -26,7 +32,7 @@ final class SyncHarness: Sendable {
         logger.logLevel = .critical
         let controller = ApplicationController(client: cluster.client, options: options, logger: logger)
         try await controller.start()
-        return SyncHarness(cluster: cluster, repo: repo, controller: controller)
+        return controller
     }
 
     /// Starts a harness, runs `body` and always awaits `shutdown()`.

@@ -48,7 +48,7 @@ struct LiveComparer {
             desired.append(object)
         }
         await cache.keep(managers: Set(app.ignoreDifferences.flatMap(\.managedFieldsManagers)))
-        await cache.watch(Set(gvrs.values))
+        await cache.watch(Set(gvrs.values).union(try await previouslyTrackedTypes()))
         var live = await cache.tracked(by: app.name)
         var warnings: [(String, String)] = []
         var seen = Set<ResourceKey>()
@@ -72,6 +72,25 @@ struct LiveComparer {
         let selected = try await jqSelections(desired: desired, live: live)
         return assemble(
             revision: revision, type: type, desired: desired, live: live, warnings: warnings, jqSelected: selected)
+    }
+
+    /// Resource types the Application tracked at its last comparison (`status.resources`), so objects of a
+    /// kind Git no longer holds are still found and pruned, also by a controller that has just started.
+    /// A type the server no longer serves can hold no objects and is skipped.
+    func previouslyTrackedTypes() async throws(ComparisonFailure) -> Set<GroupVersionResource> {
+        var types = Set<GroupVersionResource>()
+        for entry in app.object.status?["resources"]?.arrayValue ?? [] {
+            guard let kind = entry["kind"]?.stringValue, let version = entry["version"]?.stringValue else { continue }
+            let gvk = GroupVersionKind(group: entry["group"]?.stringValue ?? "", version: version, kind: kind)
+            do {
+                types.insert(try await cache.client.resource(for: gvk).gvr)
+            } catch where error.code == 404 {
+                continue
+            } catch {
+                throw .comparison("cannot look up \(gvk), which the application tracked: \(error.message)")
+            }
+        }
+        return types
     }
 
     /// The fields each object's `jqPathExpressions` select, on both sides, batched into one jq run per
