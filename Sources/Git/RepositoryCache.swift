@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import Logging
 
-/// Bare mirrors of remote repositories on disk, keyed by URL, shared by every Application that uses them.
+/// Bare mirrors of remote repositories on disk, keyed by normalized URL (`RepositoryURL`), shared by every
+/// Application that uses them.
 ///
 /// `git ls-remote` answers are reused for `maxAge`, so a thousand Applications in one repository cost one
 /// network round trip per poll; objects are fetched only when a resolved commit is missing locally, and the
@@ -46,12 +47,12 @@ public actor RepositoryCache {
 
     /// Forgets the remembered refs of `url`, so the next `resolve` asks the remote (a webhook arrived).
     public func invalidate(_ url: String) {
-        advertised[url] = nil
+        advertised[RepositoryURL.normalized(url)] = nil
     }
 
     /// The files under `path` at `commit`, keyed relative to `path`.
     public func files(_ url: String, commit: CommitID, path: String) async throws(GitError) -> [String: [UInt8]] {
-        let key = "\(url)\u{0}\(commit.hex)\u{0}\(path)"
+        let key = "\(RepositoryURL.normalized(url))\u{0}\(commit.hex)\u{0}\(path)"
         if let cached = trees[key] { return cached }
         let files = try await handle(for: url).run { (repo) throws(GitError) in try repo.files(at: commit, under: path)
         }
@@ -67,7 +68,7 @@ public actor RepositoryCache {
     /// The tree id of `path` at `commit` (nil when the path does not exist), to tell cheaply whether a path
     /// changed between commits.
     public func treeID(_ url: String, commit: CommitID, path: String) async throws(GitError) -> CommitID? {
-        let key = "\(url)\u{0}\(commit.hex)\u{0}\(path)"
+        let key = "\(RepositoryURL.normalized(url))\u{0}\(commit.hex)\u{0}\(path)"
         if let cached = treeIDs[key] { return cached }
         let id = try await handle(for: url).run { (repo) throws(GitError) in try repo.treeID(at: commit, path: path) }
         if treeIDs.count > treeLimit * 4 { treeIDs.removeAll() }
@@ -88,16 +89,17 @@ public actor RepositoryCache {
     private func remoteRefs(
         _ url: String, credentials: GitCredentials, maxAge: Duration
     ) async throws(GitError) -> RemoteRefs {
-        if let cached = advertised[url], ContinuousClock.now - cached.at < maxAge { return cached.refs }
-        if let running = inFlight[url] { return try await Self.gitResult(running) }
+        let key = RepositoryURL.normalized(url)
+        if let cached = advertised[key], ContinuousClock.now - cached.at < maxAge { return cached.refs }
+        if let running = inFlight[key] { return try await Self.gitResult(running) }
         let handle = try handle(for: url)
         let task = Task {
             try await handle.run { (repo) throws(GitError) in try repo.listRemote(credentials: credentials) }
         }
-        inFlight[url] = task
-        defer { inFlight[url] = nil }
+        inFlight[key] = task
+        defer { inFlight[key] = nil }
         let refs = try await Self.gitResult(task)
-        advertised[url] = (ContinuousClock.now, refs)
+        advertised[key] = (ContinuousClock.now, refs)
         return refs
     }
 
@@ -108,15 +110,16 @@ public actor RepositoryCache {
     }
 
     private func handle(for url: String) throws(GitError) -> RepositoryHandle {
-        if let handle = handles[url] { return handle }
-        let folder = directory.appendingPathComponent(Self.folderName(for: url), isDirectory: true)
+        let key = RepositoryURL.normalized(url)
+        if let handle = handles[key] { return handle }
+        let folder = directory.appendingPathComponent(Self.folderName(for: key), isDirectory: true)
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw GitError(operation: "create cache", repository: url, message: "\(error)")
         }
         let handle = RepositoryHandle(try BareRepository(at: folder, url: url))
-        handles[url] = handle
+        handles[key] = handle
         logger.debug("opened repository mirror", metadata: ["repo": "\(Redaction.url(url))", "path": "\(folder.path)"])
         return handle
     }

@@ -14,7 +14,8 @@ import Testing
                 "app/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: leftover}\n",
             ])
             try await h.createApp("app", path: "app", automated: ["prune": true])
-            #expect(try await h.waitForApp("app") { $0.syncStatus == "Synced" && $0["resources"]?.arrayValue?.count == 2 })
+            #expect(
+                try await h.waitForApp("app") { $0.syncStatus == "Synced" && $0["resources"]?.arrayValue?.count == 2 })
             await h.controller.stop()
 
             // While no controller runs, Git drops the only ServiceAccount.

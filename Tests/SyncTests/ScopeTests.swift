@@ -62,9 +62,12 @@ import Testing
                         $0["type"] == "InvalidSpecError" && ($0["message"]?.stringValue ?? "").contains("not permitted")
                     }
                 })
+            #expect(await h.configMap("cm") == nil)
             _ = try await h.client.patch(
                 GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects"),
                 namespace: h.namespace, name: "team", type: .merge, patch: ["spec": ["sourceRepos": ["*"]]])
+            // The project is watched: the app it now permits syncs without waiting for a poll.
+            #expect(try await h.waitForApp("wrong-repo") { $0.syncStatus == "Synced" })
             try await h.createApp("cluster-scoped", path: "cluster", automated: [:], extraSpec: ["project": "team"])
             #expect(
                 try await h.waitForApp("cluster-scoped") { status in
@@ -77,7 +80,6 @@ import Testing
                 try await h.waitForApp("missing-project") {
                     ($0["conditions"]?.arrayValue ?? []).contains { $0["type"] == "InvalidSpecError" }
                 })
-            #expect(await h.configMap("cm") == nil)
             #expect((try? await h.client.get(.namespaces, name: "forbidden-ns")) == nil)
         }
     }

@@ -29,7 +29,7 @@ public actor AppComparer {
                     "source.chart '\(chart)' names a chart in a Helm repository or OCI registry, "
                         + "which Capstan does not fetch yet; keep the chart in Git and point source.path at it")
             }
-            let creds = await credentials.credentials(for: source.repoURL)
+            let creds = try await credentials.credentials(for: source.repoURL)
             let commit: CommitID
             let files: [String: [UInt8]]
             do {
@@ -98,7 +98,7 @@ public actor AppComparer {
         var commits: [String] = []
         for source in app.sources {
             guard let ref = source.ref, named.contains(ref) else { continue }
-            let creds = await credentials.credentials(for: source.repoURL)
+            let creds = try await credentials.credentials(for: source.repoURL)
             do {
                 let commit = try await repositories.resolve(
                     source.repoURL, revision: source.targetRevision, credentials: creds, maxAge: maxAge)

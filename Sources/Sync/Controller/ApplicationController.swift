@@ -79,6 +79,9 @@ public actor ApplicationController {
         await clusters.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
         tasks.append(Task { try? await informer.run() })
         await informer.waitForSync()
+        let projects = Informer(client: client, gvr: ProjectPolicy.gvr, namespace: options.namespace, logger: logger)
+        await projects.addHandler { [weak self] event in await self?.projectChanged(event.object) }
+        tasks.append(Task { try? await projects.run() })
         for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
         tasks.append(Task { await self.poll() })
     }
@@ -102,7 +105,7 @@ public actor ApplicationController {
         var diffs: [String: [String]?] = [:]
         for object in await appInformer?.list() ?? [] {
             let app = Application(object)
-            guard app.sources.contains(where: { RepoURL.same($0.repoURL, repoURL) }) else { continue }
+            guard app.sources.contains(where: { RepositoryURL.sameRepository($0.repoURL, repoURL) }) else { continue }
             for source in app.sources where invalidated.insert(source.repoURL).inserted {
                 await repositories.invalidate(source.repoURL)
             }
@@ -118,14 +121,15 @@ public actor ApplicationController {
         return changed.count + unchanged.count
     }
 
-    /// Whether any file under the app's path differs between its synced revision and the newest one
-    /// (true when unknown). `diffs` caches one tree diff per pair of commits.
+    /// Whether any file under the app's path differs between its synced revision and the newest one.
+    /// When that cannot be told (Git or the credentials cannot be read), the answer is true: the app is
+    /// queued at once and its reconcile reports the error. `diffs` caches one tree diff per pair of commits.
     private func pathChanged(_ app: Application, diffs: inout [String: [String]?]) async -> Bool {
         guard let source = app.sources.first, let synced = app.object.status?[path: ["sync", "revision"]]?.stringValue,
             let old = CommitID(hex: synced),
             let new = try? await repositories.resolve(
                 source.repoURL, revision: source.targetRevision,
-                credentials: await comparer.credentials.credentials(for: source.repoURL),
+                credentials: try await comparer.credentials.credentials(for: source.repoURL),
                 maxAge: .seconds(5))
         else { return true }
         guard new != old else { return false }
@@ -162,6 +166,14 @@ public actor ApplicationController {
         await queue.add(object.key)
     }
 
+    /// A project was created, changed or deleted: its Applications are compared again at once.
+    func projectChanged(_ project: KubeObject) async {
+        for object in await appInformer?.list(namespace: project.namespace) ?? []
+        where Application(object).project == project.name {
+            await queue.add(object.key)
+        }
+    }
+
     func trackedObjectChanged(_ name: String) async {
         for key in appKeysByName[name] ?? [] { await queue.add(key, after: .milliseconds(100)) }
     }
@@ -191,20 +203,4 @@ public actor ApplicationController {
             }
         }
     }
-}
-
-/// Compares repository URLs the way webhooks name them (`.git` suffix, case and scheme differences).
-enum RepoURL {
-    static func normalize(_ url: String) -> String {
-        var text = Redaction.url(url).lowercased()
-        for scheme in ["https://", "http://", "ssh://", "git://", "file://"] where text.hasPrefix(scheme) {
-            text.removeFirst(scheme.count)
-        }
-        if text.hasPrefix("git@") { text = String(text.dropFirst(4)).replacingOccurrences(of: ":", with: "/") }
-        if text.hasSuffix(".git") { text.removeLast(4) }
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
-    }
-
-    static func same(_ a: String, _ b: String) -> Bool { normalize(a) == normalize(b) }
 }

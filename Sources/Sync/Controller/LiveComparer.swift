@@ -84,7 +84,7 @@ struct LiveComparer {
             let gvk = GroupVersionKind(group: entry["group"]?.stringValue ?? "", version: version, kind: kind)
             do {
                 types.insert(try await cache.client.resource(for: gvk).gvr)
-            } catch where error.code == 404 {
+            } catch  where error.code == 404 {
                 continue
             } catch {
                 throw .comparison("cannot look up \(gvk), which the application tracked: \(error.message)")

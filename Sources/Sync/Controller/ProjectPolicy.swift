@@ -7,14 +7,19 @@ struct ProjectPolicy: Sendable {
     var name: String
     var spec: JSON?
 
+    static let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects")
+
+    /// Reads the Application's project. A project that does not exist is an InvalidSpecError; one that cannot
+    /// be read (the API server is unreachable, access is denied) is a ComparisonError saying why.
     static func load(_ app: Application, client: KubeClient) async throws(ComparisonFailure) -> ProjectPolicy {
-        let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "appprojects")
         do {
             let project = try await client.get(gvr, namespace: app.namespace, name: app.project)
             return ProjectPolicy(name: app.project, spec: project.spec ?? .object([:]))
-        } catch {
-            if error.isNotFound && app.project == "default" { return ProjectPolicy(name: "default", spec: nil) }
+        } catch  where error.isNotFound {
+            if app.project == "default" { return ProjectPolicy(name: "default", spec: nil) }
             throw .invalidSpec("Application referencing project \(app.project) which does not exist")
+        } catch {
+            throw .comparison("cannot read project \(app.project): \(error.message)")
         }
     }
 

@@ -20,20 +20,24 @@ public actor RepositoryCredentials {
         self.namespace = namespace
     }
 
-    public func credentials(for url: String) async -> GitCredentials {
-        let (secrets, knownHosts) = await load()
+    /// The credentials for `url`; `.none` when no Secret matches. Secrets that cannot be read are an error
+    /// saying so, not a silent anonymous fetch that then fails with a misleading authentication error.
+    public func credentials(for url: String) async throws(ComparisonFailure) -> GitCredentials {
+        let (secrets, knownHosts) = try await load()
         func data(_ secret: KubeObject, _ key: String) -> String? {
             if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
             guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded)
             else { return nil }
             return String(decoding: bytes, as: UTF8.self)
         }
+        let wanted = RepositoryURL.normalized(url)
         let exact = secrets.first {
-            $0.labels["argocd.argoproj.io/secret-type"] == "repository" && data($0, "url") == url
+            $0.labels["argocd.argoproj.io/secret-type"] == "repository"
+                && data($0, "url").map(RepositoryURL.normalized) == wanted
         }
         let prefix = secrets.filter { secret in
             secret.labels["argocd.argoproj.io/secret-type"] == "repo-creds"
-                && data(secret, "url").map { url.hasPrefix($0) } == true
+                && data(secret, "url").map { wanted.hasPrefix(RepositoryURL.normalizedPrefix($0)) } == true
         }.max { (data($0, "url") ?? "").count < (data($1, "url") ?? "").count }
         guard let secret = exact ?? prefix else { return .none }
         if let key = data(secret, "sshPrivateKey") {
@@ -48,16 +52,27 @@ public actor RepositoryCredentials {
         return .none
     }
 
-    private func load() async -> (secrets: [KubeObject], knownHosts: String) {
+    private func load() async throws(ComparisonFailure) -> (secrets: [KubeObject], knownHosts: String) {
         if let cached, ContinuousClock.now - cached.at < .seconds(5) { return (cached.secrets, cached.knownHosts) }
         guard let client else { return ([], "") }
-        let secrets =
-            (try? await client.listAll(
+        let secrets: [KubeObject]
+        let knownHosts: String
+        do {
+            secrets = try await client.listAll(
                 .secrets, namespace: namespace,
                 labelSelector: "argocd.argoproj.io/secret-type in (repository,repo-creds)"
-            ).items) ?? []
-        let configMap = try? await client.get(.configMaps, namespace: namespace, name: Self.knownHostsConfigMap)
-        let knownHosts = configMap?.json[path: ["data", "ssh_known_hosts"]]?.stringValue ?? ""
+            ).items
+        } catch {
+            throw .comparison("cannot read repository credentials in namespace \(namespace): \(error.message)")
+        }
+        do {
+            let configMap = try await client.get(.configMaps, namespace: namespace, name: Self.knownHostsConfigMap)
+            knownHosts = configMap.json[path: ["data", "ssh_known_hosts"]]?.stringValue ?? ""
+        } catch  where error.isNotFound {
+            knownHosts = ""
+        } catch {
+            throw .comparison("cannot read \(Self.knownHostsConfigMap) in namespace \(namespace): \(error.message)")
+        }
         cached = (ContinuousClock.now, secrets, knownHosts)
         return (secrets, knownHosts)
     }
