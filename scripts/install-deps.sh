@@ -7,14 +7,43 @@ packages=(libgit2-dev pkg-config libsqlite3-dev git docker-registry prometheus c
 # kubectl: keep the machine's own if it has one; Debian ships it as kubernetes-client.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 
+# Helm: Debian has no helm, so Capstan loads Helm's Go SDK in-process from helm-c's libhelm_c.so, the
+# library PyPI's helm-python-sdk ships (only the library is taken from the wheel; no Python code runs).
+helm_version=0.2.2
+helm_dir=/usr/local/lib/capstan
+helm_lib=$helm_dir/libhelm_c.so
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+helm_ok=0
+[ -f "$helm_dir/helm-c-$helm_version" ] && [ -f "$helm_lib" ] && helm_ok=1
+[ ${#missing[@]} -eq 0 ] && [ $helm_ok -eq 1 ] && exit 0
 
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
+
+install_helm() {
+    local work
+    work=$(mktemp -d)
+    echo "capstan: installing libhelm_c.so $helm_version (from PyPI's helm-python-sdk)" >&2
+    python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$work" "helm-python-sdk==$helm_version"
+    python3 - "$work" <<'PY'
+import glob, sys, zipfile
+work = sys.argv[1]
+wheel = glob.glob(work + "/helm_python_sdk-*.whl")[0]
+with zipfile.ZipFile(wheel) as archive:
+    with archive.open("helm_python/lib/libhelm_c.so") as source, open(work + "/libhelm_c.so", "wb") as target:
+        target.write(source.read())
+PY
+    $sudo mkdir -p "$helm_dir"
+    $sudo install -m 0755 "$work/libhelm_c.so" "$helm_lib"
+    $sudo touch "$helm_dir/helm-c-$helm_version"
+    rm -rf "$work"
+}
+[ $helm_ok -eq 1 ] || install_helm
+[ ${#missing[@]} -eq 0 ] && exit 0
 echo "capstan: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

@@ -7,39 +7,17 @@ import NIOCore
 
 /// Git's smart HTTP protocol for tests: `git http-backend` (the CGI program that ships with git) behind a
 /// small Hummingbird server on 127.0.0.1, optionally requiring HTTP basic auth.
-public final class GitHTTPServer: Sendable {
-    public let port: Int
-    let runner: ServiceRunner
-
+public enum GitHTTPServer {
     /// Serves the bare repositories under `root`.
     public static func start(
         root: String, username: String? = nil, password: String? = nil
-    ) async throws -> GitHTTPServer {
+    ) async throws -> LocalHTTPServer {
         let router = Router()
-        let expected = username.map { "Basic " + Data("\($0):\(password ?? "")".utf8).base64EncodedString() }
+        let expected = LocalHTTPServer.basicAuthorization(username, password)
         router.on("/**", method: .get) { request, _ in try await cgi(request, root: root, expected: expected) }
         router.on("/**", method: .post) { request, _ in try await cgi(request, root: root, expected: expected) }
-        var logger = Logger(label: "git-http")
-        logger.logLevel = .critical
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let runner = ServiceRunner(app, logger: logger)
-        var port = 0
-        for await p in stream { port = p }
-        return GitHTTPServer(port: port, runner: runner)
+        return try await LocalHTTPServer.start(router, label: "git-http")
     }
-
-    init(port: Int, runner: ServiceRunner) {
-        self.port = port
-        self.runner = runner
-    }
-
-    public func stop() async { await runner.stop() }
 
     static func cgi(_ request: Request, root: String, expected: String?) async throws -> Response {
         if let expected, request.headers[.authorization] != expected {

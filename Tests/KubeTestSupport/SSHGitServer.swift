@@ -32,7 +32,7 @@ public final class SSHGitServer: @unchecked Sendable {
         try FileManager.default.copyItem(atPath: "\(directory)/client.pub", toPath: "\(directory)/authorized_keys")
         clientKey = try String(contentsOfFile: "\(directory)/client", encoding: .utf8)
         user = String(cString: getpwuid(getuid()).pointee.pw_name)
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         let hostKey = try String(contentsOfFile: "\(directory)/host.pub", encoding: .utf8).split(separator: " ")
         knownHostsLine = "[127.0.0.1]:\(port) \(hostKey[0]) \(hostKey[1])"
         let config = """
@@ -66,44 +66,6 @@ public final class SSHGitServer: @unchecked Sendable {
     }
 
     private func waitUntilListening() throws {
-        for _ in 0..<250 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = Self.loopback(port: port)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            if connected == 0 { return }
-            guard sshd.isRunning else { break }
-            usleep(20_000)
-        }
-        throw NSError(
-            domain: "SSHGitServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "sshd did not start on port \(port)"]
-        )
-    }
-
-    private static func loopback(port: Int) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return address
-    }
-
-    /// A port the kernel just handed out and released, so sshd can bind it.
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw NSError(domain: "SSHGitServer", code: 2) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        try LoopbackPort.waitUntilListening(port, server: "sshd") { sshd.isRunning }
     }
 }

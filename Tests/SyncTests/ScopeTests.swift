@@ -194,6 +194,7 @@ import Testing
         try await SyncHarness.with { h in
             try h.repo.commit([
                 "chart/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n", "env/prod.yaml": "replicas: 3\n",
+                "chart/templates/cm.yaml": Manifests.configMap("from-chart", ["replicas": "{{ .Values.replicas }}"]),
             ])
             func sources(_ refURL: String) -> JSON {
                 [
@@ -213,16 +214,12 @@ import Testing
                         ($0["message"]?.stringValue ?? "").contains("source ref 'values'")
                     }
                 })
-            // With the reference readable, rendering goes on to Helm itself (absent here, and named as such).
-            guard !FileManagerCheck.helmInstalled else { return }
+            // With the reference readable, Helm renders the chart with the referenced value file.
             try await h.createApp(
-                "readable-ref", path: "chart", extraSpec: ["source": .null, "sources": sources(h.repo.fileURL)])
-            #expect(
-                try await h.waitForApp("readable-ref") { status in
-                    (status["conditions"]?.arrayValue ?? []).contains {
-                        ($0["message"]?.stringValue ?? "").contains("no 'helm' binary")
-                    }
-                })
+                "readable-ref", path: "chart", automated: [:],
+                extraSpec: ["source": .null, "sources": sources(h.repo.fileURL)])
+            #expect(try await h.waitForApp("readable-ref") { $0.syncStatus == "Synced" })
+            #expect(await h.configMap("from-chart")?.json[path: ["data", "replicas"]] == "3")
         }
     }
 

@@ -5,8 +5,8 @@ import Sync
 import Testing
 
 /// Every source type is rendered for real or refused by name: Jsonnet through Debian's `jsonnet` (libs,
-/// extVars and tlas as Argo CD passes them); a config management plugin or a chart from a Helm repository
-/// is a ComparisonError, never an empty, "Synced" render.
+/// extVars and tlas as Argo CD passes them); a config management plugin, or a chart whose repository cannot
+/// be reached, is a ComparisonError naming it, never an empty, "Synced" render.
 @Suite(.serialized) struct SourceTypeTests {
     static let library = """
         {
@@ -47,7 +47,7 @@ import Testing
         }
     }
 
-    @Test func pluginsAndHelmRepositoryChartsAreComparisonErrorsThatNameThem() async throws {
+    @Test func pluginsAndUnreachableChartRepositoriesAreComparisonErrorsThatNameThem() async throws {
         try await SyncHarness.with { h in
             try h.repo.commit(["plain/a.yaml": Manifests.configMap("plain", ["v": "1"])])
             try await h.createApp(
@@ -61,14 +61,17 @@ import Testing
             try await h.createApp(
                 "chart", path: "", automated: [:],
                 extraSpec: [
-                    "source": ["repoURL": "https://charts.example.com", "chart": "nginx", "targetRevision": "15.0.0"]
+                    "source": ["repoURL": "http://127.0.0.1:1/charts", "chart": "nginx", "targetRevision": "15.0.0"]
                 ])
             func error(_ status: JSON) -> String {
                 (status["conditions"]?.arrayValue ?? []).first { $0["type"] == "ComparisonError" }?["message"]?
                     .stringValue ?? ""
             }
             #expect(try await h.waitForApp("plugin") { error($0).contains("source.plugin 'argocd-vault-plugin'") })
-            #expect(try await h.waitForApp("chart") { error($0).contains("source.chart 'nginx'") })
+            #expect(
+                try await h.waitForApp("chart") {
+                    error($0).contains("fetching chart nginx 15.0.0 from http://127.0.0.1:1/charts")
+                })
             #expect(try await h.app("plugin").status?.syncStatus != "Synced")
             #expect(await h.configMap("plain") == nil)
         }

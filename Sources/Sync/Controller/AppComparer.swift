@@ -7,6 +7,7 @@ import Kube
 public actor AppComparer {
     let repositories: RepositoryCache
     let credentials: RepositoryCredentials
+    let charts = ChartRepository()
     private var rendered: [String: (key: String, type: SourceType, objects: [KubeObject])] = [:]
 
     public init(repositories: RepositoryCache, credentials: RepositoryCredentials) {
@@ -18,16 +19,19 @@ public actor AppComparer {
     public func desiredState(
         of app: Application, revision: String? = nil, maxAge: Duration
     ) async throws(ComparisonFailure)
-        -> (revision: CommitID, type: SourceType, objects: [KubeObject])
+        -> (revision: Revision, type: SourceType, objects: [KubeObject])
     {
         var objects: [KubeObject] = []
-        var first: (CommitID, SourceType)?
+        var first: (Revision, SourceType)?
         let (references, referenceCommits) = try await referencedFiles(of: app, maxAge: maxAge)
         for source in app.sources where source.ref == nil || !source.path.isEmpty {
             if let chart = source.chart {
-                throw .comparison(
-                    "source.chart '\(chart)' names a chart in a Helm repository or OCI registry, "
-                        + "which Capstan does not fetch yet; keep the chart in Git and point source.path at it")
+                let (version, chartObjects) = try await renderChart(
+                    chart, of: source, app: app, revision: revision, references: references,
+                    referenceCommits: referenceCommits, maxAge: maxAge)
+                objects += chartObjects
+                first = first ?? (Revision(chartVersion: version), .helm)
+                continue
             }
             let creds = try await credentials.credentials(for: source.repoURL)
             let commit: CommitID
@@ -64,7 +68,7 @@ public actor AppComparer {
             let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(source.path)"
             if let cached = rendered[slot], cached.key == cacheKey {
                 objects += cached.objects
-                first = first ?? (commit, cached.type)
+                first = first ?? (Revision(commit), cached.type)
                 continue
             }
             do {
@@ -73,7 +77,7 @@ public actor AppComparer {
                     destinationNamespace: app.destination.namespace, references: references)
                 rendered[slot] = (cacheKey, output.type, output.objects)
                 objects += output.objects
-                first = first ?? (commit, output.type)
+                first = first ?? (Revision(commit), output.type)
             } catch {
                 throw .comparison("rendering \(source.path.isEmpty ? "." : source.path) at \(commit.short): \(error)")
             }
@@ -110,6 +114,38 @@ public actor AppComparer {
             }
         }
         return (files, commits.sorted().joined(separator: ","))
+    }
+
+    /// Fetches a chart from its Helm repository or OCI registry and renders it (cached like a Git render,
+    /// by chart version and archive).
+    private func renderChart(
+        _ chart: String, of source: ApplicationSource, app: Application, revision: String?,
+        references: [String: [String: [UInt8]]], referenceCommits: String, maxAge: Duration
+    ) async throws(ComparisonFailure) -> (version: String, objects: [KubeObject]) {
+        let wanted = revision ?? source.targetRevision
+        let access = try await credentials.chartAccess(for: source.repoURL)
+        let fetched: ChartRepository.Fetched
+        do {
+            fetched = try await charts.fetch(
+                repoURL: source.repoURL, chart: chart, version: wanted, access: access, maxAge: maxAge)
+        } catch { throw .comparison(error.message) }
+        let cacheKey =
+            "\(fetched.version)|\(fetched.archive.count)|\(source.json.serialized())|\(app.destination.namespace ?? "")|\(referenceCommits)"
+        let slot = "\(app.namespace)/\(app.name)|\(source.repoURL)|\(chart)"
+        if let cached = rendered[slot], cached.key == cacheKey { return (fetched.version, cached.objects) }
+        do {
+            let loaded = try HelmChart.load(archive: fetched.archive)
+            let files = try loaded.files()
+            let objects = try HelmRenderer(
+                options: source.helm, appName: app.name, namespace: app.destination.namespace, references: references
+            ).render(loaded, chartFile: { files[$0] })
+            rendered[slot] = (cacheKey, .helm, objects)
+            return (fetched.version, objects)
+        } catch let error as HelmError {
+            throw .comparison("rendering chart \(chart) \(fetched.version): \(error.message)")
+        } catch {
+            throw .comparison("rendering chart \(chart) \(fetched.version): \(error)")
+        }
     }
 
     /// Forgets cached renders of an Application (hard refresh, or the Application was deleted).

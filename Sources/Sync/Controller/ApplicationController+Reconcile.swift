@@ -93,7 +93,7 @@ extension ApplicationController {
         if onlyPrune && !automated.prune { return }
         let lastOperation = app.object.status?["operationState"]
         let lastRevision = lastOperation?[path: ["syncResult", "revision"]]?.stringValue
-        if lastRevision == comparison.revision.hex {
+        if lastRevision == comparison.revision.id {
             let phase = lastOperation?["phase"]?.stringValue
             if phase == "Failed" || phase == "Error" { return }  // a failed revision is not retried by automation
             guard automated.selfHeal else { return }
@@ -115,7 +115,7 @@ extension ApplicationController {
             await queue.add(key, after: .seconds(60))
             return
         }
-        let request = SyncOperation.request(revision: comparison.revision.hex, prune: automated.prune, automated: true)
+        let request = SyncOperation.request(revision: comparison.revision.id, prune: automated.prune, automated: true)
         do {
             // Recorded on the Application as Argo CD does, and started at once rather than on the watch event.
             try await store.requestOperation(app, request)

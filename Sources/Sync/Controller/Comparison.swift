@@ -13,7 +13,7 @@ public struct Comparison: Sendable {
         public var wave: Int
     }
 
-    public var revision: CommitID
+    public var revision: Revision
     public var sourceType: SourceType
     public var desired: [KubeObject]
     public var live: [ResourceKey: KubeObject]

@@ -4,12 +4,12 @@ import Kube
 /// `status.history`: one entry per successful sync, newest last, at most `revisionHistoryLimit` kept.
 enum History {
     static func appending(
-        to history: [JSON], revision: CommitID, source: JSON?, startedAt: String, finishedAt: String,
+        to history: [JSON], revision: Revision, source: JSON?, startedAt: String, finishedAt: String,
         operation: SyncOperation, limit: Int
     ) -> JSON {
         let nextID = (history.compactMap { $0["id"]?.intValue }.max() ?? -1) + 1
         var entry: [String: JSON] = [
-            "id": .int(nextID), "revision": .string(revision.hex), "deployStartedAt": .string(startedAt),
+            "id": .int(nextID), "revision": .string(revision.id), "deployStartedAt": .string(startedAt),
             "deployedAt": .string(finishedAt),
             "initiatedBy": operation.json["initiatedBy"] ?? .object([:]),
         ]

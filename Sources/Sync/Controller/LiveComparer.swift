@@ -8,7 +8,7 @@ struct LiveComparer {
     let app: Application
 
     func compare(
-        revision: CommitID, type: SourceType, rendered: [KubeObject]
+        revision: Revision, type: SourceType, rendered: [KubeObject]
     ) async throws(ComparisonFailure) -> Comparison {
         let client = cache.client
         let crdKinds = Set(
@@ -122,7 +122,7 @@ struct LiveComparer {
     }
 
     func assemble(
-        revision: CommitID, type: SourceType, desired: [KubeObject], live: [ResourceKey: KubeObject],
+        revision: Revision, type: SourceType, desired: [KubeObject], live: [ResourceKey: KubeObject],
         warnings: [(String, String)], jqSelected: [ResourceKey: ResourceDiff.SelectedPaths] = [:]
     ) -> Comparison {
         var diffs: [ResourceKey: ResourceDiff] = [:]

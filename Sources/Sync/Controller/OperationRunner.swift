@@ -12,7 +12,7 @@ struct OperationRunner: Sendable {
     let stepTimeout: Duration
     let logger: Logger
     /// Answers whether a newer revision than `revision` is now wanted (a retry then gives way to it).
-    let superseded: @Sendable (Application, CommitID) async -> CommitID?
+    let superseded: @Sendable (Application, Revision) async -> Revision?
 
     func run(_ initial: Application, operation: SyncOperation) async {
         let startedAt = KubeTime.now()
@@ -54,7 +54,7 @@ struct OperationRunner: Sendable {
     struct Attempt: Sendable {
         var succeeded: Bool
         var message: String
-        var revision: CommitID?
+        var revision: Revision?
         var results: [SyncTaskResult]
         var source: JSON?
     }
@@ -168,7 +168,7 @@ struct OperationRunner: Sendable {
         if let finishedAt { state["finishedAt"] = .string(finishedAt) }
         if let outcome {
             var result: [String: JSON] = ["resources": .array(outcome.results.map(\.json))]
-            if let revision = outcome.revision { result["revision"] = .string(revision.hex) }
+            if let revision = outcome.revision { result["revision"] = .string(revision.id) }
             if let source = outcome.source { result["source"] = source }
             state["syncResult"] = .object(result)
         }

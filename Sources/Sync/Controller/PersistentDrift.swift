@@ -15,7 +15,7 @@ enum PersistentDrift {
 
     static func message(previous: JSON, comparison: Comparison, selfHealRetries: Int, now: Date = Date()) -> String? {
         guard !comparison.isSynced, let op = previous["operationState"], op["phase"]?.stringValue == "Succeeded",
-            op[path: ["syncResult", "revision"]]?.stringValue == comparison.revision.hex
+            op[path: ["syncResult", "revision"]]?.stringValue == comparison.revision.id
         else { return nil }
         let finished = op["finishedAt"]?.stringValue.flatMap(KubeTime.parse)
         guard selfHealRetries > 0 || finished.map({ now.timeIntervalSince($0) >= settleTime }) == true else {
@@ -32,7 +32,7 @@ enum PersistentDrift {
         }
         let shown = fields.prefix(fieldsNamed).joined(separator: "; ")
         let more = fields.count > fieldsNamed ? " and \(fields.count - fieldsNamed) more" : ""
-        return "the cluster still differs from revision \(comparison.revision.hex.prefix(7)), which was synced "
+        return "the cluster still differs from revision \(comparison.revision.short), which was synced "
             + "successfully; these fields do not converge: \(shown)\(more)"
     }
 }

@@ -24,12 +24,40 @@ public actor RepositoryCredentials {
     /// saying so, not a silent anonymous fetch that then fails with a misleading authentication error.
     public func credentials(for url: String) async throws(ComparisonFailure) -> GitCredentials {
         let (secrets, knownHosts) = try await load()
-        func data(_ secret: KubeObject, _ key: String) -> String? {
-            if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
-            guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded)
-            else { return nil }
-            return String(decoding: bytes, as: UTF8.self)
+        guard let secret = Self.matching(url, in: secrets) else { return .none }
+        let data = { (key: String) in Self.data(secret, key) }
+        if let key = data("sshPrivateKey") {
+            let insecure = data("insecure")?.lowercased() == "true"
+            return .sshKey(
+                username: data("username") ?? "git", privateKey: key, passphrase: nil,
+                hostKeys: insecure ? .acceptAny : .knownHosts(knownHosts))
         }
+        if let password = data("password") {
+            return .basic(username: data("username") ?? "", password: password)
+        }
+        return .none
+    }
+
+    /// How to reach a chart repository (`type: helm` Secrets): credentials and Argo CD's flags.
+    func chartAccess(for url: String) async throws(ComparisonFailure) -> ChartRepository.Access {
+        let (secrets, _) = try await load()
+        guard let secret = Self.matching(url, in: secrets) else { return ChartRepository.Access() }
+        let flag = { (key: String) in Self.data(secret, key)?.lowercased() == "true" }
+        return ChartRepository.Access(
+            username: Self.data(secret, "username"), password: Self.data(secret, "password"),
+            enableOCI: flag("enableOCI"), plainHTTP: flag("insecureOCIForceHttp"), insecure: flag("insecure"))
+    }
+
+    static func data(_ secret: KubeObject, _ key: String) -> String? {
+        if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
+        guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded)
+        else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The `repository` Secret for the URL, else the longest matching `repo-creds` prefix.
+    static func matching(_ url: String, in secrets: [KubeObject]) -> KubeObject? {
+        let data = Self.data
         let wanted = RepositoryURL.normalized(url)
         let exact = secrets.first {
             $0.labels["argocd.argoproj.io/secret-type"] == "repository"
@@ -39,17 +67,7 @@ public actor RepositoryCredentials {
             secret.labels["argocd.argoproj.io/secret-type"] == "repo-creds"
                 && data(secret, "url").map { wanted.hasPrefix(RepositoryURL.normalizedPrefix($0)) } == true
         }.max { (data($0, "url") ?? "").count < (data($1, "url") ?? "").count }
-        guard let secret = exact ?? prefix else { return .none }
-        if let key = data(secret, "sshPrivateKey") {
-            let insecure = data(secret, "insecure")?.lowercased() == "true"
-            return .sshKey(
-                username: data(secret, "username") ?? "git", privateKey: key, passphrase: nil,
-                hostKeys: insecure ? .acceptAny : .knownHosts(knownHosts))
-        }
-        if let password = data(secret, "password") {
-            return .basic(username: data(secret, "username") ?? "", password: password)
-        }
-        return .none
+        return exact ?? prefix
     }
 
     private func load() async throws(ComparisonFailure) -> (secrets: [KubeObject], knownHosts: String) {

@@ -19,7 +19,7 @@ enum StatusBuilder {
         if let comparison {
             status["sync"] = [
                 "status": .string(comparison.isSynced ? "Synced" : "OutOfSync"),
-                "revision": .string(comparison.revision.hex),
+                "revision": .string(comparison.revision.id),
                 "comparedTo": comparedTo(app),
             ]
             status["health"] = health(comparison.health)
