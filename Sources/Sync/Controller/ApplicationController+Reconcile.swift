@@ -36,6 +36,7 @@ extension ApplicationController {
         } catch {
             failure = error
         }
+        if let comparison { selfHeal[app.object.key, default: SelfHealBackoff()].observe(synced: comparison.isSynced) }
         await writeStatus(app, comparison: comparison, failure: failure)
         if refresh != nil { await store.removeAnnotation(app, Self.refreshAnnotation) }
         await decideOperation(app, comparison: comparison, failure: failure, windows: windows)
@@ -45,7 +46,7 @@ extension ApplicationController {
         let key = app.object.key
         let members = StatusBuilder.status(
             app: app, comparison: comparison, failure: failure, now: KubeTime.now(),
-            selfHealRetries: selfHeal[key]?.activeCount() ?? 0)
+            selfHealRetries: selfHeal[key]?.count ?? 0)
         let previous = app.object.status ?? .object([:])
         let changed = members.contains { previous[$0.key] != $0.value }
         let stale = lastReconciledAt[key].map { ContinuousClock.now - $0 >= options.pollInterval } ?? true
