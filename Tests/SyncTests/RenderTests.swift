@@ -100,16 +100,64 @@ import Testing
         #expect(settings.json[path: ["data", "b"]] == "2" && settings.json[path: ["data", "a"]] == "1")
     }
 
-    @Test func kustomizeUnsupportedFieldIsAnError() {
+    /// Generators, components and replacements, rendered by real Kustomize: the generated ConfigMap gets its
+    /// content hash and every reference to it follows the new name.
+    @Test func kustomizeGeneratorsComponentsAndReplacements() throws {
         let files = [
-            "app/kustomization.yaml": "resources: [a.yaml]\nconfigMapGenerator: [{name: x, literals: [a=b]}]\n",
-            "app/a.yaml": cm("a"),
+            "app/kustomization.yaml": """
+            resources: [deployment.yaml]
+            namePrefix: team-
+            configMapGenerator:
+            - {name: settings, literals: [mode=blue]}
+            secretGenerator:
+            - {name: token, literals: [value=s3cret]}
+            components: [../components/monitoring]
+            replacements:
+            - source: {kind: ConfigMap, name: settings, fieldPath: data.mode}
+              targets:
+              - select: {kind: Deployment, name: web}
+                fieldPaths: [spec.template.metadata.annotations.mode]
+            """,
+            "app/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: web}
+            spec:
+              selector: {matchLabels: {app: web}}
+              template:
+                metadata: {labels: {app: web}, annotations: {mode: unset}}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx:1.25
+                    envFrom: [{configMapRef: {name: settings}}, {secretRef: {name: token}}]
+            """,
+            "components/monitoring/kustomization.yaml": """
+            apiVersion: kustomize.config.k8s.io/v1alpha1
+            kind: Component
+            commonLabels: {monitored: "true"}
+            """,
         ]
+        let objects = try render(files, root: "app")
+        let settings = try #require(objects.first { $0.kind == "ConfigMap" })
+        #expect(settings.name.hasPrefix("team-settings-") && settings.name.count == "team-settings-".count + 10)
+        let token = try #require(objects.first { $0.kind == "Secret" })
+        let web = try #require(objects.first { $0.kind == "Deployment" })
+        let envFrom = web.json[path: ["spec", "template", "spec", "containers"]]?[0]?["envFrom"]
+        #expect(envFrom?[0]?[path: ["configMapRef", "name"]]?.stringValue == settings.name)
+        #expect(envFrom?[1]?[path: ["secretRef", "name"]]?.stringValue == token.name)
+        #expect(web.json[path: ["spec", "template", "metadata", "annotations", "mode"]] == "blue")
+        #expect(web.labels["monitored"] == "true" && settings.labels["monitored"] == "true")
+    }
+
+    @Test func aFailingKustomizeBuildIsARenderErrorQuotingKustomize() {
+        let files = ["app/kustomization.yaml": "resources: [missing.yaml]\n"]
         do {
             _ = try render(files, root: "app")
             Issue.record("expected an error")
         } catch {
-            #expect("\(error)".contains("configMapGenerator"))
+            #expect("\(error)".contains("kustomize build failed") && "\(error)".contains("missing.yaml"))
+            #expect(!"\(error)".contains("capstan-kustomize-"))
         }
     }
 

@@ -1,134 +1,77 @@
+import Foundation
 import Kube
 
-/// Capstan's built-in Kustomize: the subset of `kustomization.yaml` listed in `supported`, applied in
-/// kustomize's order (patches, namespace, prefix/suffix, labels, annotations, JSON 6902 patches, replicas,
-/// images). Any other field is a RenderError naming it, never silently ignored.
+/// Renders a kustomization with real Kustomize: `kubectl kustomize`, the kustomize v5 built into kubectl
+/// 1.27 and later (Capstan needs `kubectl` on the controller's PATH for Kustomize sources, as Argo CD needs
+/// its bundled `kustomize`). The whole repository is staged, so bases and components anywhere in it resolve
+/// (and kustomize's own load restrictions apply); the Application's `source.kustomize` block is written into
+/// the top kustomization first (`KustomizationEdit`). Generators, components, replacements, images and
+/// name prefixes with their references come out exactly as `kustomize build` produces them.
 struct KustomizeRenderer {
     static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-    static let supported: Set<String> = [
-        "apiVersion", "kind", "metadata", "resources", "bases", "namespace", "namePrefix", "nameSuffix",
-        "commonLabels", "labels", "commonAnnotations", "images", "replicas", "patches", "patchesStrategicMerge",
-        "patchesJson6902", "buildMetadata", "sortOptions",
-    ]
 
-    /// The Application's `source.kustomize` block, applied to the top kustomization as `kustomize edit` would.
+    /// The Application's `source.kustomize` block.
     var overrides: JSON?
+    var timeout = ExternalTool.defaultTimeout
 
     static func kustomizationPath(in tree: SourceTree, directory: String) -> String? {
         fileNames.map { directory.isEmpty ? $0 : directory + "/" + $0 }.first { tree.file($0) != nil }
     }
 
     func render(_ tree: SourceTree) throws(RenderError) -> [KubeObject] {
-        var visiting: Set<String> = []
-        return try build(tree.root, tree: tree, overrides: overrides, visiting: &visiting)
+        guard let path = Self.kustomizationPath(in: tree, directory: tree.root) else {
+            throw RenderError("no kustomization.yaml in '\(tree.root.isEmpty ? "." : tree.root)'")
+        }
+        let kubectl = try Self.kustomize()
+        var files = tree.files
+        if let overrides, overrides != .null {
+            let original: JSON
+            do { original = try YAML.parse(String(decoding: files[path] ?? [], as: UTF8.self)) } catch {
+                throw RenderError("failed to parse \(path): \(error)")
+            }
+            files[path] = Array(YAML.render(KustomizationEdit.edit(original, with: overrides)).utf8)
+        }
+        let work = StagedFiles.makeWorkFolder("kustomize")
+        defer { try? FileManager.default.removeItem(at: work) }  // a leftover temporary folder is harmless
+        try StagedFiles.write(files.map { ($0.key, $0.value) }, under: work, what: "the kustomization")
+        let target = tree.root.isEmpty ? work.path : work.appendingPathComponent(tree.root).path
+        let output: ExternalTool.Output
+        do { output = try ExternalTool.run(kubectl, ["kustomize", target], timeout: timeout) } catch {
+            throw RenderError("could not run kustomize: \(error)")
+        }
+        guard output.status == 0 else {
+            let message = output.stderr.replacingOccurrences(of: work.path + "/", with: "")
+                .replacingOccurrences(of: work.path, with: ".")
+            throw RenderError("kustomize build failed: \(message.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return try ManifestParser.objects(in: Array(output.stdout), file: "kustomize build output")
     }
 
-    private func build(
-        _ directory: String, tree: SourceTree, overrides: JSON?, visiting: inout Set<String>
-    ) throws(RenderError) -> [KubeObject] {
-        guard let path = Self.kustomizationPath(in: tree, directory: directory) else {
-            throw RenderError("no kustomization.yaml in '\(directory.isEmpty ? "." : directory)'")
-        }
-        guard visiting.insert(directory).inserted else {
-            throw RenderError("kustomization cycle through '\(directory)'")
-        }
-        defer { visiting.remove(directory) }
-        var k: JSON
-        do { k = try YAML.parse(String(decoding: tree.file(path) ?? [], as: UTF8.self)) } catch {
-            throw RenderError("failed to parse \(path): \(error)")
-        }
-        if let overrides { k = Self.edit(k, with: overrides) }
-        for key in (k.objectValue ?? [:]).keys.sorted() where !Self.supported.contains(key) {
-            throw RenderError("\(path): kustomization field '\(key)' is not supported by Capstan's built-in Kustomize")
-        }
-        var objects: [KubeObject] = []
-        for entry in (k["resources"]?.arrayValue ?? []) + (k["bases"]?.arrayValue ?? []) {
-            guard let name = entry.stringValue else { continue }
-            if name.contains("://") || name.hasPrefix("github.com/") {
-                throw RenderError("\(path): remote resource '\(name)' is not supported")
-            }
-            guard let target = SourceTree.join(directory, name) else {
-                throw RenderError("\(path): '\(name)' leaves the repository")
-            }
-            if let bytes = tree.file(target) {
-                objects += try ManifestParser.objects(in: bytes, file: target)
-            } else if tree.isDirectory(target) {
-                objects += try build(target, tree: tree, overrides: nil, visiting: &visiting)
-            } else {
-                throw RenderError("\(path): resource '\(name)' does not exist")
-            }
-        }
-        let patcher = KustomizePatcher(directory: directory, tree: tree, file: path)
-        try patcher.applyStrategicMerge(k["patchesStrategicMerge"], to: &objects)
-        try patcher.applyPatches(k["patches"], to: &objects)
-        if let namespace = k["namespace"]?.stringValue, !namespace.isEmpty {
-            KustomizeTransforms.setNamespace(namespace, &objects)
-        }
-        KustomizeTransforms.rename(
-            prefix: k["namePrefix"]?.stringValue ?? "", suffix: k["nameSuffix"]?.stringValue ?? "", &objects)
-        KustomizeTransforms.addLabels(
-            KubeObject.stringMap(k["commonLabels"]), selectors: true, templates: true, &objects)
-        for entry in k["labels"]?.arrayValue ?? [] {
-            KustomizeTransforms.addLabels(
-                KubeObject.stringMap(entry["pairs"]),
-                selectors: entry["includeSelectors"]?.boolValue ?? false,
-                templates: entry["includeTemplates"]?.boolValue ?? false, &objects)
-        }
-        KustomizeTransforms.addAnnotations(KubeObject.stringMap(k["commonAnnotations"]), &objects)
-        try patcher.applyJSON6902(k["patchesJson6902"], to: &objects)
-        let replicas = (k["replicas"]?.arrayValue ?? []).compactMap { r -> (name: String, count: Int64)? in
-            guard let name = r["name"]?.stringValue, let count = r["count"]?.intValue else { return nil }
-            return (name, count)
-        }
-        let affix = (k["namePrefix"]?.stringValue ?? "", k["nameSuffix"]?.stringValue ?? "")
-        KustomizeTransforms.setReplicas(replicas, renamedWith: affix, &objects)
-        KustomizeTransforms.setImages(Self.images(k["images"]), &objects)
-        return objects
-    }
-
-    static func images(_ json: JSON?) -> [ImageOverride] {
-        (json?.arrayValue ?? []).compactMap { entry in
-            if let text = entry.stringValue { return ImageOverride(argoString: text) }
-            guard let name = entry["name"]?.stringValue else { return nil }
-            return ImageOverride(
-                name: name, newName: entry["newName"]?.stringValue,
-                newTag: entry["newTag"]?.stringValue, digest: entry["digest"]?.stringValue)
+    /// `kubectl` with kustomize v5 or later, looked up once per process.
+    static func kustomize() throws(RenderError) -> String {
+        switch kubectlWithKustomize {
+        case .success(let path): return path
+        case .failure(let error): throw error
         }
     }
 
-    /// Applies an Application's `source.kustomize` block to a kustomization: prefix, suffix and namespace
-    /// replace; labels, annotations, images (by name) and replicas (by name) merge; patches append.
-    static func edit(_ kustomization: JSON, with overrides: JSON) -> JSON {
-        var k = kustomization
-        for key in ["namePrefix", "nameSuffix", "namespace"] {
-            if let value = overrides[key]?.stringValue, !value.isEmpty { k[key] = .string(value) }
+    static let kubectlWithKustomize: Result<String, RenderError> = {
+        guard let kubectl = ExternalTool.find("kubectl") else {
+            return .failure(RenderError("this source is a kustomization, but no 'kubectl' is on the controller's PATH"))
         }
-        for key in ["commonLabels", "commonAnnotations"] {
-            guard let add = overrides[key]?.objectValue else { continue }
-            k[key] = .object((k[key]?.objectValue ?? [:]).merging(add) { _, new in new })
+        let version: String
+        do {
+            let output = try ExternalTool.run(kubectl, ["version", "--client", "-o", "json"], timeout: .seconds(30))
+            version = try JSON.parse(Array(output.stdout))["kustomizeVersion"]?.stringValue ?? ""
+        } catch {
+            return .failure(RenderError("cannot read the kustomize version of \(kubectl): \(error)"))
         }
-        let overrideImages = images(overrides["images"])
-        if !overrideImages.isEmpty {
-            var merged = images(k["images"]).filter { existing in !overrideImages.contains { $0.name == existing.name }
-            }
-            merged += overrideImages
-            k["images"] = .array(
-                merged.map { image in
-                    var entry: [String: JSON] = ["name": .string(image.name)]
-                    if let n = image.newName { entry["newName"] = .string(n) }
-                    if let t = image.newTag { entry["newTag"] = .string(t) }
-                    if let d = image.digest { entry["digest"] = .string(d) }
-                    return .object(entry)
-                })
+        guard let major = Int(version.dropFirst().prefix { $0.isNumber }), major >= 5 else {
+            return .failure(
+                RenderError(
+                    "\(kubectl) has kustomize '\(version)'; Kustomize sources need kubectl 1.27 or later (kustomize v5)"
+                ))
         }
-        if let replicas = overrides["replicas"]?.arrayValue {
-            let names = Set(replicas.compactMap { $0["name"]?.stringValue })
-            k["replicas"] = .array(
-                (k["replicas"]?.arrayValue ?? []).filter { !names.contains($0["name"]?.stringValue ?? "") } + replicas)
-        }
-        if let patches = overrides["patches"]?.arrayValue {
-            k["patches"] = .array((k["patches"]?.arrayValue ?? []) + patches)
-        }
-        return k
-    }
+        return .success(kubectl)
+    }()
 }

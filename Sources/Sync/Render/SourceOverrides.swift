@@ -20,9 +20,9 @@ enum SourceOverrides {
 
     static func merge(_ base: JSON, _ override: JSON, path: [String]) -> JSON {
         if path == ["kustomize", "images"], let add = override.arrayValue {
-            let overrides = KustomizeRenderer.images(override)
+            let overrides = KustomizationEdit.images(override)
             let kept = (base.arrayValue ?? []).filter { entry in
-                let name = KustomizeRenderer.images(.array([entry])).first?.name
+                let name = KustomizationEdit.images(.array([entry])).first?.name
                 return !overrides.contains { $0.name == name }
             }
             return .array(kept + add)
