@@ -53,6 +53,7 @@ public struct WebhookServer: Sendable {
             }, logger: logger)
         let server = ServiceRunner(app, logger: logger)
         Task {
+            // The server's own end (its error included) was logged by it; stopping only waits for it.
             _ = try? await server.task.value
             continuation.finish()
         }

@@ -70,6 +70,22 @@ import Testing
         #expect(ResourceDiff.compare(desired: desired, live: live, ignore: [otherKind]).differs)
     }
 
+    /// An ignoreDifferences pointer that is not a JSON pointer used to be ignored without a word.
+    @Test func anInvalidIgnorePointerIsAnInvalidSpec() {
+        let app = Application(
+            KubeObject([
+                "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                "metadata": ["name": "a", "namespace": "x"],
+                "spec": [
+                    "source": ["repoURL": "https://git.example.com/r", "path": "."],
+                    "destination": ["server": "https://kubernetes.default.svc"],
+                    "ignoreDifferences": [["kind": "Deployment", "jsonPointers": ["spec/replicas"]]],
+                ],
+            ]))
+        #expect(
+            app.validationErrors() == ["spec.ignoreDifferences[0].jsonPointers: 'spec/replicas' is not a JSON pointer"])
+    }
+
     @Test func secretValuesAreMaskedInDiffOutput() {
         let secret = KubeObject([
             "apiVersion": "v1", "kind": "Secret", "metadata": ["name": "s", "namespace": "ns"],

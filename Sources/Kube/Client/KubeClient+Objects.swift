@@ -44,6 +44,14 @@ extension KubeClient {
             try Self.decode(try await send(method: .GET, path: Self.path(gvr, namespace: ns, name: name))))
     }
 
+    /// The object, or nil when the server says it does not exist (404). Any other failure is thrown, so an
+    /// unreachable server is never taken for a missing object.
+    public func getIfExists(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String
+    ) async throws(KubeError) -> KubeObject? {
+        do { return try await get(gvr, namespace: namespace, name: name) } catch  where error.isNotFound { return nil }
+    }
+
     /// One page of a list. `namespace: nil` lists across all namespaces.
     public func list(
         _ gvr: GroupVersionResource, namespace: String? = nil, labelSelector: String? = nil,
@@ -164,6 +172,16 @@ extension KubeClient {
             info.gvr, namespace: info.namespaced ? (object.namespace ?? config.namespace) : nil,
             name: object.name, type: .apply, patch: object.json, subresource: subresource,
             fieldManager: fieldManager, force: force)
+    }
+
+    /// Deletes the object unless it is already gone (a 404 is success here; any other failure is thrown).
+    public func deleteIfExists(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String, propagation: PropagationPolicy? = nil
+    ) async throws(KubeError) {
+        do { _ = try await delete(gvr, namespace: namespace, name: name, propagation: propagation) } catch
+            where
+            error.isNotFound
+        {}
     }
 
     /// Deletes an object. Returns the object as the server left it (with `deletionTimestamp` while finalizers

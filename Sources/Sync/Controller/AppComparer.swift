@@ -60,6 +60,7 @@ public actor AppComparer {
                     throw .comparison("\(error)")
                 }
             }
+            // Without a tree id (not readable), the render is cached by commit instead: only less reuse.
             let tree =
                 selfContained
                 ? (try? await repositories.treeID(source.repoURL, commit: commit, path: source.path)) ?? nil : nil

@@ -64,11 +64,12 @@ extension ApplicationController {
             let gvk = GroupVersionKind(
                 group: entry["group"]?.stringValue ?? "", version: entry["version"]?.stringValue ?? "v1",
                 kind: entry["kind"]?.stringValue ?? "")
-            guard let name = entry["name"]?.stringValue, let info = try? await cache.client.resource(for: gvk) else {
+            guard let name = entry["name"]?.stringValue, let info = try await Self.served(gvk, by: cache.client) else {
                 continue
             }
             let namespace = info.namespaced ? entry["namespace"]?.stringValue : nil
-            guard let object = try? await cache.client.get(info.gvr, namespace: namespace, name: name),
+            // Only "not found" skips an object; any other failure stops the deletion, which is retried.
+            guard let object = try await cache.client.getIfExists(info.gvr, namespace: namespace, name: name),
                 TrackingID.owner(of: object) == app.name
             else { continue }
             found[ResourceKey(object)] = (info.gvr, object)
@@ -78,5 +79,10 @@ extension ApplicationController {
             found[key] = (info.gvr, object)
         }
         return found.sorted { $0.key < $1.key }.map(\.value)
+    }
+
+    /// The resource type of a kind, nil when the server no longer serves it (no objects can exist then).
+    static func served(_ gvk: GroupVersionKind, by client: KubeClient) async throws(KubeError) -> APIResourceInfo? {
+        do { return try await client.resource(for: gvk) } catch  where error.isNotFound { return nil }
     }
 }

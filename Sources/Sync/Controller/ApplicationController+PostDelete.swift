@@ -45,7 +45,7 @@ extension ApplicationController {
             for hook in hooks {
                 let info = try await cache.client.resource(for: hook.gvk)
                 let namespace = info.namespaced ? hook.namespace : nil
-                if let live = try? await cache.client.get(info.gvr, namespace: namespace, name: hook.name) {
+                if let live = try await cache.client.getIfExists(info.gvr, namespace: namespace, name: hook.name) {
                     outcomes.append((live, info.gvr, HookCompletion.state(of: live)))
                 } else {
                     _ = try await cache.client.apply(hook, fieldManager: SyncModule.fieldManager, force: true)
@@ -69,8 +69,14 @@ extension ApplicationController {
             finished.finalizers = app.object.finalizers.filter { $0 != Self.postDeleteFinalizer }
             _ = try await client.update(finished)
             for (hook, gvr, _) in outcomes where SyncAnnotations(hook).deletePolicies.contains("HookSucceeded") {
-                _ = try? await cache.client.delete(
-                    gvr, namespace: hook.namespace, name: hook.name, propagation: .background)
+                do {
+                    try await cache.client.deleteIfExists(
+                        gvr, namespace: hook.namespace, name: hook.name, propagation: .background)
+                } catch {
+                    logger.warning(
+                        "a finished post-delete hook could not be deleted",
+                        metadata: ["app": "\(key)", "hook": "\(hook.kind)/\(hook.name)", "cause": "\(error)"])
+                }
             }
             logger.info("post-delete hooks completed", metadata: ["app": "\(key)", "hooks": "\(outcomes.count)"])
         } catch {

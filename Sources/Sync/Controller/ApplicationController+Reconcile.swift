@@ -77,8 +77,13 @@ extension ApplicationController {
         guard operations[key] == nil else { return }
         if app.operation != nil {
             // The cache may trail the finished operation's atomic clear; only the server's copy is trusted.
-            if let fresh = await store.get(app), let operation = fresh.operation {
-                startOperation(fresh, SyncOperation(json: operation))
+            do {
+                if let fresh = try await store.get(app), let operation = fresh.operation {
+                    startOperation(fresh, SyncOperation(json: operation))
+                }
+            } catch {
+                logger.warning("could not read the application", metadata: ["app": "\(key)", "error": "\(error)"])
+                await queue.add(key, after: .seconds(5))
             }
             return
         }
@@ -120,11 +125,12 @@ extension ApplicationController {
         do {
             // Recorded on the Application as Argo CD does, and started at once rather than on the watch event.
             try await store.requestOperation(app, request)
-            if let fresh = await store.get(app), let operation = fresh.operation {
+            if let fresh = try await store.get(app), let operation = fresh.operation {
                 startOperation(fresh, SyncOperation(json: operation))
             }
         } catch {
             logger.warning("could not start auto-sync", metadata: ["app": "\(key)", "error": "\(error)"])
+            await queue.add(key, after: .seconds(5))
         }
     }
 
@@ -134,6 +140,7 @@ extension ApplicationController {
             apps: store, clusters: clusters, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
             logger: logger
         ) { [comparer] app, revision in
+            // Not knowing (Git unreachable) means no newer revision is known: the retry goes on.
             guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision
             else { return nil }
             return state.revision

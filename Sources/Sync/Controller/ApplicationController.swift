@@ -77,10 +77,11 @@ public actor ApplicationController {
         appInformer = informer
         await informer.addHandler { [weak self] event in await self?.applicationChanged(event) }
         await clusters.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
-        tasks.append(Task { try? await informer.run() })
+        tasks.append(Task { try? await informer.run() })  // run() retries failures itself; it ends on cancellation
         await informer.waitForSync()
         let projects = Informer(client: client, gvr: ProjectPolicy.gvr, namespace: options.namespace, logger: logger)
         await projects.addHandler { [weak self] event in await self?.projectChanged(event.object) }
+        // run() retries failures itself; it ends on cancellation.
         tasks.append(Task { try? await projects.run() })
         for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
         tasks.append(Task { await self.poll() })

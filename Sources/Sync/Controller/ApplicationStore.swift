@@ -8,9 +8,20 @@ struct ApplicationStore: Sendable {
     let client: KubeClient
     let logger: Logger
 
-    /// The Application as the server has it now.
-    func get(_ app: Application) async -> Application? {
-        (try? await client.get(Application.gvr, namespace: app.namespace, name: app.name)).map(Application.init)
+    /// The Application as the server has it now; nil when it was deleted. Any other failure is thrown, so a
+    /// server that cannot be reached is never taken for a withdrawn operation.
+    func get(_ app: Application) async throws(KubeError) -> Application? {
+        try await client.getIfExists(Application.gvr, namespace: app.namespace, name: app.name).map(Application.init)
+    }
+
+    /// The Application as the server has it now, or `app` itself (logged) when the server cannot say.
+    func current(_ app: Application) async -> Application? {
+        do { return try await get(app) } catch {
+            logger.warning(
+                "could not read the application; using the copy at hand",
+                metadata: ["app": "\(app.namespace)/\(app.name)", "error": "\(error)"])
+            return app
+        }
     }
 
     /// Replaces the given status members. With `clearOperation`, the same patch removes `operation` if it is
@@ -59,9 +70,16 @@ struct ApplicationStore: Sendable {
             patch: ["operation": operation])
     }
 
+    /// Removes an annotation (the refresh request); a failure is logged and the next reconcile tries again.
     func removeAnnotation(_ app: Application, _ name: String) async {
-        _ = try? await client.patch(
-            Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
-            patch: ["metadata": ["annotations": .object([name: .null])]])
+        do {
+            _ = try await client.patch(
+                Application.gvr, namespace: app.namespace, name: app.name, type: .merge,
+                patch: ["metadata": ["annotations": .object([name: .null])]])
+        } catch  where !error.isNotFound {
+            logger.warning(
+                "could not remove annotation \(name)",
+                metadata: ["app": "\(app.namespace)/\(app.name)", "error": "\(error)"])
+        } catch {}
     }
 }

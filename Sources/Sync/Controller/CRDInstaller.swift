@@ -37,8 +37,13 @@ public enum CRDInstaller {
             }
         }
         for _ in 0..<100 {
-            if (try? await client.resource(for: Application.gvr)) != nil { return }
-            try? await Task.sleep(for: .milliseconds(50))
+            do {
+                _ = try await client.resource(for: Application.gvr)
+                return
+            } catch  where error.isNotFound {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
         }
+        _ = try await client.resource(for: Application.gvr)  // still not served: the caller gets the error
     }
 }

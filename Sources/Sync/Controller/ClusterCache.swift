@@ -36,7 +36,7 @@ public actor ClusterCache {
         }
         informers[gvr] = informer
         await informer.addHandler { [weak self] event in await self?.handle(event) }
-        runners.append(Task { try? await informer.run() })
+        runners.append(Task { try? await informer.run() })  // run() retries failures itself; it ends on cancellation
         await informer.waitForSync()
         return informer
     }

@@ -32,10 +32,14 @@ public actor ClusterRegistry {
         if destination.isInCluster { return local }
         let wanted = destination.server ?? destination.name ?? ""
         if let cached = remotes[wanted] { return cached }
-        let secrets =
-            (try? await client.listAll(
+        let secrets: [KubeObject]
+        do {
+            secrets = try await client.listAll(
                 .secrets, namespace: namespace, labelSelector: "argocd.argoproj.io/secret-type=cluster"
-            ).items) ?? []
+            ).items
+        } catch {
+            throw .comparison("cannot read cluster Secrets in namespace \(namespace): \(error.message)")
+        }
         guard
             let secret = secrets.first(where: { secret in
                 destination.server.map { Self.field(secret, "server") == $0 }
@@ -46,7 +50,10 @@ public actor ClusterRegistry {
                 "destination cluster '\(wanted)' is not registered (no cluster Secret in namespace \(namespace) names it)"
             )
         }
-        let config = (try? JSON.parse(Array((Self.field(secret, "config") ?? "{}").utf8))) ?? .object([:])
+        let config: JSON
+        do { config = try JSON.parse(Array((Self.field(secret, "config") ?? "{}").utf8)) } catch {
+            throw .invalidSpec("cluster Secret \(secret.name): 'config' is not JSON: \(error)")
+        }
         let tls = config["tlsClientConfig"]
         let clusterConfig = ClusterConfig(
             server: server,

@@ -5,7 +5,7 @@ import Kube
 enum DestinationNamespace {
     static func ensure(_ name: String, metadata: ManagedNamespaceMetadata?, client: KubeClient) async throws {
         guard let metadata else {
-            if (try? await client.get(.namespaces, name: name)) != nil { return }
+            if try await client.getIfExists(.namespaces, name: name) != nil { return }
             do { _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: name)) } catch {
                 if !error.isAlreadyExists { throw error }
             }

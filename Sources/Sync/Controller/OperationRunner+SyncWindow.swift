@@ -41,7 +41,7 @@ extension OperationRunner {
                     metadata: ["app": "\(current.object.key)", "reason": "\(reason)"])
             }
             try? await Task.sleep(for: Self.windowRecheck)
-            guard let fresh = await apps.get(current), fresh.operation != nil else { return nil }
+            guard let fresh = await apps.current(current), fresh.operation != nil else { return nil }
             current = fresh
         }
         return nil

@@ -39,7 +39,7 @@ struct OperationRunner: Sendable {
                         retryCount: retryCount)
                 ])
             try? await Task.sleep(for: delay)
-            guard !Task.isCancelled, let fresh = await apps.get(app) else { return }
+            guard !Task.isCancelled, let fresh = await apps.current(app) else { return }
             app = fresh
             if operation.automated, let revision = outcome.revision, let newer = await superseded(app, revision) {
                 var given = outcome
@@ -136,7 +136,7 @@ struct OperationRunner: Sendable {
                 operation, phase: outcome.succeeded ? "Succeeded" : "Failed", startedAt: startedAt,
                 message: outcome.message, outcome: outcome, retryCount: retryCount, finishedAt: now)
         ]
-        let current = await apps.get(app) ?? app
+        let current = await apps.current(app) ?? app
         if outcome.succeeded, !operation.dryRun, let revision = outcome.revision {
             status["history"] = History.appending(
                 to: current.object.status?["history"]?.arrayValue ?? [], revision: revision,

@@ -59,6 +59,7 @@ actor JQPathFinder {
                     + "jq gave \(lines.count) answers for \(inputs.count) objects")
         }
         return lines.map { line in
+            // A line that is not a path array selects nothing (jq printed something else for that object).
             ((try? JSON.parse(Array(line)))?.arrayValue ?? []).compactMap { path -> Path? in
                 guard let steps = path.arrayValue else { return nil }
                 let tokens = steps.compactMap { step -> String? in

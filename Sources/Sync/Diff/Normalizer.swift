@@ -47,6 +47,7 @@ enum Normalizer {
 
     /// Removes the field an RFC 6901 pointer addresses, if present.
     static func remove(pointer: String, from json: JSON) -> JSON {
+        // Pointers are validated with the Application's spec (InvalidSpecError); here only valid ones act.
         guard let parsed = try? JSONPointer(pointer), !parsed.tokens.isEmpty else { return json }
         return remove(parsed.tokens[...], from: json)
     }
@@ -119,6 +120,7 @@ enum Normalizer {
         guard let live else { return desired }
         var json = desired.json
         let matching = rules.filter { $0.matches(ResourceKey(desired)) }
+        // Pointers are validated with the Application's spec (InvalidSpecError); here only valid ones act.
         let pointers = matching.flatMap(\.jsonPointers).compactMap { try? JSONPointer($0).tokens }
         for tokens in pointers + liveSelected {
             json = set(tokens: tokens, to: value(at: tokens, in: live.json), in: json)

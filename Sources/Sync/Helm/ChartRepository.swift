@@ -101,10 +101,11 @@ actor ChartRepository {
                 JSON.object(options).serialized().withCString { o in call(0, r, o, out, error) }
             }
         }
-        let archives = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.filter {
-            $0.hasSuffix(".tgz")
-        }
-        guard let name = archives?.first,
+        let archives: [String]
+        do {
+            archives = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tgz") }
+        } catch { throw HelmError("fetching \(what): cannot read the download folder: \(error)") }
+        guard let name = archives.first,
             let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
         else { throw HelmError("fetching \(what): helm wrote no archive") }
         let archive = [UInt8](data)

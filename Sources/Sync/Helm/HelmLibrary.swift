@@ -62,7 +62,7 @@ final class HelmLibrary: Sendable {
     private func take(_ pointer: UnsafeMutableRawPointer?) -> String? {
         guard let pointer else { return nil }
         let text = String(cString: pointer.assumingMemoryBound(to: CChar.self))
-        if let free = try? symbol("helm_free_string", as: Free.self) { free(pointer) }
+        if let free = try? symbol("helm_free_string", as: Free.self) { free(pointer) }  // every helm-c exports it
         return text
     }
 
@@ -95,7 +95,7 @@ final class HelmLibrary: Sendable {
 
     /// Frees a chart or registry-client handle (failures leave only a leak in the library's registry).
     func free(_ handle: UInt64, with name: String) {
-        guard let call = try? symbol(name, as: HandleCall.self) else { return }
+        guard let call = try? symbol(name, as: HandleCall.self) else { return }  // every helm-c exports it
         var error: UnsafeMutableRawPointer?
         _ = call(handle, &error)
         _ = take(error)

@@ -64,6 +64,11 @@ public struct Application: Sendable {
             guard let text = backoff?[field]?.stringValue, DurationParser.parse(text) == nil else { continue }
             errors.append("spec.syncPolicy.retry.backoff.\(field) '\(text)' is not a duration (say 5s, 2m or 1h)")
         }
+        for (index, rule) in ignoreDifferences.enumerated() {
+            for pointer in rule.jsonPointers where (try? JSONPointer(pointer)) == nil {  // only validity is asked
+                errors.append("spec.ignoreDifferences[\(index)].jsonPointers: '\(pointer)' is not a JSON pointer")
+            }
+        }
         return errors
     }
 }

@@ -14,7 +14,11 @@ extension SyncExecutor {
             for (task, object) in pending {
                 let gvr: GroupVersionResource
                 do { gvr = try await client.resource(for: object.gvk).gvr } catch { return "\(task.key): \(error)" }
-                let live = try? await client.get(gvr, namespace: object.namespace, name: object.name)
+                let live: KubeObject?
+                do { live = try await client.getIfExists(gvr, namespace: object.namespace, name: object.name) } catch {
+                    still.append((task, object))  // not known: an unreachable server is not a pruned object
+                    continue
+                }
                 switch task.action {
                 case .prune:
                     if live != nil { still.append((task, object)) }
@@ -32,8 +36,12 @@ extension SyncExecutor {
                             in: &results)
                         let policy = outcome == .succeeded ? "HookSucceeded" : "HookFailed"
                         if task.annotations.deletePolicies.contains(policy) {
-                            _ = try? await client.delete(
-                                gvr, namespace: object.namespace, name: object.name, propagation: .background)
+                            do {
+                                try await client.deleteIfExists(
+                                    gvr, namespace: object.namespace, name: object.name, propagation: .background)
+                            } catch {
+                                return "\(task.key): the hook finished but could not be deleted: \(error.message)"
+                            }
                         }
                         if outcome == .failed {
                             return "\(task.phase.rawValue) hook \(task.key.kind)/\(object.name) failed"

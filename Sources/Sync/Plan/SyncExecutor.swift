@@ -129,7 +129,7 @@ public struct SyncExecutor: Sendable {
         _ object: KubeObject, info: APIResourceInfo, task: SyncTask
     ) async throws(KubeError) -> KubeObject {
         if task.options.replace {
-            if let live = try? await client.get(info.gvr, namespace: object.namespace, name: object.name) {
+            if let live = try await client.getIfExists(info.gvr, namespace: object.namespace, name: object.name) {
                 var replacement = object
                 replacement.json[path: ["metadata", "resourceVersion"]] =
                     live.json[path: ["metadata", "resourceVersion"]]
@@ -144,13 +144,13 @@ public struct SyncExecutor: Sendable {
         _ object: KubeObject, info: APIResourceInfo, task: SyncTask
     ) async throws(KubeError) -> KubeObject {
         if task.annotations.deletePolicies.contains("BeforeHookCreation"), !object.name.isEmpty,
-            (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil
+            try await client.getIfExists(info.gvr, namespace: object.namespace, name: object.name) != nil
         {
-            _ = try? await client.delete(
+            try await client.deleteIfExists(
                 info.gvr, namespace: object.namespace, name: object.name, propagation: .background)
             let deadline = ContinuousClock.now + stepTimeout
             while ContinuousClock.now < deadline,
-                (try? await client.get(info.gvr, namespace: object.namespace, name: object.name)) != nil
+                try await client.getIfExists(info.gvr, namespace: object.namespace, name: object.name) != nil
             {
                 try? await Task.sleep(for: pollInterval)
             }

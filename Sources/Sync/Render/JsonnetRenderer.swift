@@ -21,7 +21,7 @@ struct JsonnetRenderer {
                     + "controller's PATH (Debian package jsonnet)")
         }
         let work = StagedFiles.makeWorkFolder("jsonnet")
-        defer { try? FileManager.default.removeItem(at: work) }
+        defer { try? FileManager.default.removeItem(at: work) }  // a leftover temporary folder is harmless
         try StagedFiles.write(tree.files.map { ($0.key, $0.value) }, under: work, what: "the Jsonnet sources")
         let flags = try arguments(work: work)
         var objects: [KubeObject] = []

@@ -62,6 +62,7 @@ enum ExternalTool {
         }
         if let input {
             DispatchQueue.global().async {
+                // A tool that exits without reading its input is judged by its exit status, not by this write.
                 try? stdin.fileHandleForWriting.write(contentsOf: input)
                 try? stdin.fileHandleForWriting.close()
             }
