@@ -51,7 +51,7 @@ struct SyncBench: AsyncParsableCommand {
         await controller.reconcileAll()
         print(
             String(
-                format: "  steady-state reconcile of all:     %8.3f s  (target < 2 s)",
+                format: "  steady-state reconcile of all:     %8.3f s  (target < 1 s)",
                 (ContinuousClock.now - steadyStart).seconds))
 
         var latencies: [Double] = []
@@ -74,7 +74,7 @@ struct SyncBench: AsyncParsableCommand {
                 ClusterMeasurements.percentile(latencies, 0.5)))
         print(
             String(
-                format: "  controller resident memory:        %8.1f MB (target < 400 MB)", InformerMemory.residentMB()))
+                format: "  controller resident memory:        %8.1f MB (target < 300 MB)", InformerMemory.residentMB()))
         await webhook.server.stop()
         await controller.stop()
         try? await client.shutdown()

@@ -8,6 +8,10 @@ import Logging
 ///
 /// Pods can be told to misbehave with the annotation `capstan.io/simulate`:
 /// `crash-loop` (running, restarting, never ready), `never-ready` (running, not ready), `fail` (phase Failed).
+///
+/// Like the controllers it stands in for, the simulation is level-triggered: its reads and writes use `try?`
+/// on purpose, since a write that loses a race (a user's write in between, an object deleted meanwhile) is
+/// simply redone from fresh state on the next pass, a moment later.
 actor WorkloadSimulator {
     let store: ClusterStore
     let podStartDelay: Duration

@@ -115,7 +115,7 @@ extension ClusterStore {
                 ]
                 var established = object
                 established.status = status
-                _ = try? commit(key(type, nil, object.name), established, event: .modified)
+                commitInBackground(key(type, nil, object.name), established, event: .modified)
             }
         }
         if object.deletionTimestamp != nil { advanceDeletion(type, object) }

@@ -1,4 +1,5 @@
 import Kube
+import Logging
 
 extension ClusterStore {
     /// Deletes an object. Returns it as left: with `deletionTimestamp` while finalizers or foreground
@@ -96,7 +97,7 @@ extension ClusterStore {
             }
             if dependents[uid]?.isEmpty ?? true {
                 current.finalizers.removeAll { $0 == "foregroundDeletion" }
-                if let stored = try? commit(key, current, event: .modified) { current = stored.object }
+                if let stored = commitInBackground(key, current, event: .modified) { current = stored.object }
             }
         }
         if type.storageKey == "namespaces" {
@@ -104,7 +105,8 @@ extension ClusterStore {
             return
         }
         if current.finalizers.isEmpty {
-            try? commit(key, nil, event: .deleted)
+            commitInBackground(key, nil, event: .deleted)
+            guard objects[key.resource]?[key] == nil else { return }  // the store refused it (logged)
             afterDelete(type, key: key, object: current)
         }
     }
@@ -129,11 +131,26 @@ extension ClusterStore {
         }
     }
 
+    /// Deletes a dependent for the garbage collector; a failure is logged (the object stays and is
+    /// collected again when its owner's deletion is looked at next).
     func deleteQuietly(_ key: ObjectKey, policy: PropagationPolicy) {
         guard let type = typeFor(storageKey: key.resource) else { return }
-        _ = try? delete(
-            type.gvr, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name,
-            propagation: policy)
+        do {
+            _ = try delete(
+                type.gvr, namespace: key.namespace.isEmpty ? nil : key.namespace, name: key.name, propagation: policy)
+        } catch  where error.code != 404 {
+            logger.error("garbage collection could not delete \(key.resource) \(key.namespace)/\(key.name): \(error)")
+        } catch {}
+    }
+
+    /// A write the server makes on its own (garbage collection, finalizers). It has no caller to answer, so a
+    /// failure (the disk refused it) is logged as an error and nil is returned.
+    @discardableResult
+    func commitInBackground(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) -> StoredObject? {
+        do { return try commit(key, object, event: event) } catch {
+            logger.error("could not store \(key.resource) \(key.namespace)/\(key.name): \(error)")
+            return nil
+        }
     }
 
     func orphanDependents(of owner: KubeObject) {
@@ -141,7 +158,7 @@ extension ClusterStore {
         for dependent in dependents[uid] ?? [] {
             guard var object = objects[dependent.resource]?[dependent]?.object else { continue }
             object.ownerReferences.removeAll { $0.uid == uid }
-            try? commit(dependent, object, event: .modified)
+            commitInBackground(dependent, object, event: .modified)
         }
     }
 
@@ -149,7 +166,7 @@ extension ClusterStore {
         guard let group = crd.spec?["group"]?.stringValue, let plural = crd.spec?["names"]?["plural"]?.stringValue
         else { return }
         let storageKey = "\(plural).\(group)"
-        for key in objects[storageKey]?.keys.sorted() ?? [] { try? commit(key, nil, event: .deleted) }
+        for key in objects[storageKey]?.keys.sorted() ?? [] { commitInBackground(key, nil, event: .deleted) }
     }
 
     func typeFor(storageKey: String) -> ResourceType? {
