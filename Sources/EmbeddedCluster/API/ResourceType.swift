@@ -72,46 +72,100 @@ public struct ResourceType: Sendable, Hashable {
 
 extension ResourceType {
     /// The kinds every cluster has, which Capstan and kubectl touch.
-    static let builtins: [ResourceType] = [
-        ResourceType("", "v1", "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], status: true),
-        ResourceType("", "v1", "pods", kind: "Pod", shortNames: ["po"], status: true, categories: ["all"]),
-        ResourceType("", "v1", "services", kind: "Service", shortNames: ["svc"], status: true, categories: ["all"]),
-        ResourceType("", "v1", "endpoints", kind: "Endpoints", shortNames: ["ep"]),
-        ResourceType("", "v1", "configmaps", kind: "ConfigMap", shortNames: ["cm"]),
-        ResourceType("", "v1", "secrets", kind: "Secret"),
-        ResourceType("", "v1", "events", kind: "Event", shortNames: ["ev"]),
-        ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
-        ResourceType("", "v1", "nodes", kind: "Node", namespaced: false, shortNames: ["no"], status: true),
+    static let builtins: [ResourceType] =
+        [
+            ResourceType(
+                "", "v1", "namespaces", kind: "Namespace", namespaced: false, shortNames: ["ns"], status: true),
+            ResourceType("", "v1", "pods", kind: "Pod", shortNames: ["po"], status: true, categories: ["all"]),
+            ResourceType("", "v1", "services", kind: "Service", shortNames: ["svc"], status: true, categories: ["all"]),
+            ResourceType("", "v1", "endpoints", kind: "Endpoints", shortNames: ["ep"]),
+            ResourceType("", "v1", "configmaps", kind: "ConfigMap", shortNames: ["cm"]),
+            ResourceType("", "v1", "secrets", kind: "Secret"),
+            ResourceType("", "v1", "events", kind: "Event", shortNames: ["ev"]),
+            ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
+            ResourceType("", "v1", "nodes", kind: "Node", namespaced: false, shortNames: ["no"], status: true),
+            ResourceType(
+                "", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
+            ResourceType(
+                "apps", "v1", "deployments", kind: "Deployment", shortNames: ["deploy"], status: true, scale: true,
+                categories: ["all"]),
+            ResourceType(
+                "apps", "v1", "replicasets", kind: "ReplicaSet", shortNames: ["rs"], status: true, scale: true,
+                categories: ["all"]),
+            ResourceType(
+                "apps", "v1", "statefulsets", kind: "StatefulSet", shortNames: ["sts"], status: true, scale: true,
+                categories: ["all"]),
+            ResourceType(
+                "apps", "v1", "daemonsets", kind: "DaemonSet", shortNames: ["ds"], status: true, categories: ["all"]),
+            ResourceType("apps", "v1", "controllerrevisions", kind: "ControllerRevision"),
+            ResourceType("batch", "v1", "jobs", kind: "Job", status: true, categories: ["all"]),
+            ResourceType(
+                "batch", "v1", "cronjobs", kind: "CronJob", shortNames: ["cj"], status: true, categories: ["all"]),
+            ResourceType("networking.k8s.io", "v1", "ingresses", kind: "Ingress", shortNames: ["ing"], status: true),
+            ResourceType("coordination.k8s.io", "v1", "leases", kind: "Lease"),
+            ResourceType(
+                "autoscaling", "v2", "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler",
+                shortNames: ["hpa"], status: true),
+            ResourceType("rbac.authorization.k8s.io", "v1", "roles", kind: "Role"),
+            ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", kind: "RoleBinding"),
+            ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", kind: "ClusterRole", namespaced: false),
+            ResourceType(
+                "rbac.authorization.k8s.io", "v1", "clusterrolebindings", kind: "ClusterRoleBinding",
+                namespaced: false),
+            ResourceType("events.k8s.io", "v1", "events", kind: "Event", shortNames: ["ev"]),
+            ResourceType(
+                "apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
+                namespaced: false, shortNames: ["crd", "crds"], status: true),
+        ] + storedOnly
+
+    /// Kinds of Kubernetes 1.32 that manifests hold and the server stores and validates like any other, though
+    /// nothing acts on them here: no quota is enforced, no webhook is called, no volume is provisioned.
+    static let storedOnly: [ResourceType] = [
+        ResourceType("", "v1", "limitranges", kind: "LimitRange", shortNames: ["limits"]),
+        ResourceType("", "v1", "resourcequotas", kind: "ResourceQuota", shortNames: ["quota"], status: true),
         ResourceType(
-            "", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
+            "", "v1", "persistentvolumes", kind: "PersistentVolume", namespaced: false, shortNames: ["pv"],
+            status: true),
+        ResourceType("", "v1", "podtemplates", kind: "PodTemplate"),
         ResourceType(
-            "apps", "v1", "deployments", kind: "Deployment", shortNames: ["deploy"], status: true, scale: true,
-            categories: ["all"]),
+            "", "v1", "replicationcontrollers", kind: "ReplicationController", shortNames: ["rc"], status: true,
+            scale: true, categories: ["all"]),
         ResourceType(
-            "apps", "v1", "replicasets", kind: "ReplicaSet", shortNames: ["rs"], status: true, scale: true,
-            categories: ["all"]),
+            "policy", "v1", "poddisruptionbudgets", kind: "PodDisruptionBudget", shortNames: ["pdb"], status: true),
+        ResourceType("networking.k8s.io", "v1", "networkpolicies", kind: "NetworkPolicy", shortNames: ["netpol"]),
+        ResourceType("networking.k8s.io", "v1", "ingressclasses", kind: "IngressClass", namespaced: false),
+        ResourceType("discovery.k8s.io", "v1", "endpointslices", kind: "EndpointSlice"),
         ResourceType(
-            "apps", "v1", "statefulsets", kind: "StatefulSet", shortNames: ["sts"], status: true, scale: true,
-            categories: ["all"]),
+            "scheduling.k8s.io", "v1", "priorityclasses", kind: "PriorityClass", namespaced: false, shortNames: ["pc"]),
         ResourceType(
-            "apps", "v1", "daemonsets", kind: "DaemonSet", shortNames: ["ds"], status: true, categories: ["all"]),
-        ResourceType("apps", "v1", "controllerrevisions", kind: "ControllerRevision"),
-        ResourceType("batch", "v1", "jobs", kind: "Job", status: true, categories: ["all"]),
-        ResourceType("batch", "v1", "cronjobs", kind: "CronJob", shortNames: ["cj"], status: true, categories: ["all"]),
-        ResourceType("networking.k8s.io", "v1", "ingresses", kind: "Ingress", shortNames: ["ing"], status: true),
-        ResourceType("coordination.k8s.io", "v1", "leases", kind: "Lease"),
+            "storage.k8s.io", "v1", "storageclasses", kind: "StorageClass", namespaced: false, shortNames: ["sc"]),
+        ResourceType("storage.k8s.io", "v1", "csidrivers", kind: "CSIDriver", namespaced: false),
+        ResourceType("storage.k8s.io", "v1", "csinodes", kind: "CSINode", namespaced: false),
+        ResourceType("storage.k8s.io", "v1", "csistoragecapacities", kind: "CSIStorageCapacity"),
         ResourceType(
-            "autoscaling", "v2", "horizontalpodautoscalers", kind: "HorizontalPodAutoscaler",
-            shortNames: ["hpa"], status: true),
-        ResourceType("rbac.authorization.k8s.io", "v1", "roles", kind: "Role"),
-        ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", kind: "RoleBinding"),
-        ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", kind: "ClusterRole", namespaced: false),
+            "storage.k8s.io", "v1", "volumeattachments", kind: "VolumeAttachment", namespaced: false, status: true),
         ResourceType(
-            "rbac.authorization.k8s.io", "v1", "clusterrolebindings", kind: "ClusterRoleBinding",
-            namespaced: false),
-        ResourceType("events.k8s.io", "v1", "events", kind: "Event", shortNames: ["ev"]),
+            "admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations",
+            kind: "MutatingWebhookConfiguration", namespaced: false),
         ResourceType(
-            "apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
-            namespaced: false, shortNames: ["crd", "crds"], status: true),
+            "admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations",
+            kind: "ValidatingWebhookConfiguration", namespaced: false),
+        ResourceType(
+            "admissionregistration.k8s.io", "v1", "validatingadmissionpolicies", kind: "ValidatingAdmissionPolicy",
+            namespaced: false, status: true),
+        ResourceType(
+            "admissionregistration.k8s.io", "v1", "validatingadmissionpolicybindings",
+            kind: "ValidatingAdmissionPolicyBinding", namespaced: false),
+        ResourceType(
+            "certificates.k8s.io", "v1", "certificatesigningrequests", kind: "CertificateSigningRequest",
+            namespaced: false, shortNames: ["csr"], status: true),
+        ResourceType("node.k8s.io", "v1", "runtimeclasses", kind: "RuntimeClass", namespaced: false),
+        ResourceType(
+            "flowcontrol.apiserver.k8s.io", "v1", "flowschemas", kind: "FlowSchema", namespaced: false, status: true),
+        ResourceType(
+            "flowcontrol.apiserver.k8s.io", "v1", "prioritylevelconfigurations", kind: "PriorityLevelConfiguration",
+            namespaced: false, status: true),
+        ResourceType(
+            "apiregistration.k8s.io", "v1", "apiservices", kind: "APIService", namespaced: false, status: true),
     ]
 }

@@ -22,7 +22,7 @@ extension ApplicationController {
         var failure: ComparisonFailure?
         var windows = SyncWindows([])
         do {
-            let project = try await ProjectPolicy.load(app, client: client)
+            let project = try await ProjectPolicy.load(app, client: client, cache: projectInformer)
             try project.checkSpec(app)
             windows = try project.syncWindows()
             let state = try await comparer.desiredState(of: app, maxAge: refresh != nil ? .zero : options.pollInterval)

@@ -20,6 +20,8 @@ public actor ApplicationController {
         /// First delay of self-heal after drift; doubles per consecutive attempt up to `selfHealMaxDelay`.
         public var selfHealDelay: Duration = .seconds(1)
         public var selfHealMaxDelay: Duration = .seconds(180)
+        /// How often memory freed by reconciles is handed back to the system (`MemoryTrim`), when any ran.
+        public var memoryTrimInterval: Duration = .seconds(30)
 
         public init(namespace: String? = nil, cacheDirectory: URL) {
             self.namespace = namespace
@@ -38,6 +40,7 @@ public actor ApplicationController {
     let events: EventRecorder
     let queue = WorkQueue(baseDelay: .milliseconds(200), maximumDelay: .seconds(300))
     var appInformer: Informer?
+    var projectInformer: Informer?
     var operations: [String: Task<Void, Never>] = [:]
     var appKeysByName: [String: Set<String>] = [:]
     var selfHeal: [String: SelfHealBackoff] = [:]
@@ -80,11 +83,13 @@ public actor ApplicationController {
         tasks.append(Task { try? await informer.run() })  // run() retries failures itself; it ends on cancellation
         await informer.waitForSync()
         let projects = Informer(client: client, gvr: ProjectPolicy.gvr, namespace: options.namespace, logger: logger)
+        projectInformer = projects
         await projects.addHandler { [weak self] event in await self?.projectChanged(event.object) }
         // run() retries failures itself; it ends on cancellation.
         tasks.append(Task { try? await projects.run() })
         for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
         tasks.append(Task { await self.poll() })
+        tasks.append(Task { await self.trimMemory() })
     }
 
     public func stop() async {
@@ -190,6 +195,18 @@ public actor ApplicationController {
         while !Task.isCancelled {
             try? await Task.sleep(for: options.pollInterval)
             for app in await appInformer?.list() ?? [] { await queue.add(app.key) }
+        }
+    }
+
+    /// Hands freed heap pages back to the system after reconciles: a cold start or a relist parses
+    /// thousands of objects, and without this the process keeps that peak resident.
+    private func trimMemory() async {
+        var trimmedAt = reconcileCount
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.memoryTrimInterval)
+            guard reconcileCount != trimmedAt else { continue }
+            trimmedAt = reconcileCount
+            MemoryTrim.release()
         }
     }
 

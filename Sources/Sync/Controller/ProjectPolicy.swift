@@ -11,7 +11,18 @@ struct ProjectPolicy: Sendable {
 
     /// Reads the Application's project. A project that does not exist is an InvalidSpecError; one that cannot
     /// be read (the API server is unreachable, access is denied) is a ComparisonError saying why.
-    static func load(_ app: Application, client: KubeClient) async throws(ComparisonFailure) -> ProjectPolicy {
+    /// With `cache` (the controller's AppProject informer, once synced) the project is read from memory, as
+    /// Argo CD's controller reads it from its lister; without one it is asked of the server.
+    static func load(
+        _ app: Application, client: KubeClient, cache: Informer? = nil
+    ) async throws(ComparisonFailure) -> ProjectPolicy {
+        if let cache, await cache.hasSynced {
+            if let project = await cache.get("\(app.namespace)/\(app.project)") {
+                return ProjectPolicy(name: app.project, spec: project.spec ?? .object([:]))
+            }
+            if app.project == "default" { return ProjectPolicy(name: "default", spec: nil) }
+            throw .invalidSpec("Application referencing project \(app.project) which does not exist")
+        }
         do {
             let project = try await client.get(gvr, namespace: app.namespace, name: app.project)
             return ProjectPolicy(name: app.project, spec: project.spec ?? .object([:]))
