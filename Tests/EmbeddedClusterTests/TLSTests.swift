@@ -23,6 +23,11 @@ import Testing
 
             let client = try KubeClient(config: cluster.clusterConfig, logger: logger)
             _ = try await client.create(KubeObject(apiVersion: "v1", kind: "Namespace", name: "tls-ns"))
+            // The namespace's kube-root-ca.crt publishes the CA the client verified the server with.
+            let published = try await client.get(.configMaps, namespace: "tls-ns", name: "kube-root-ca.crt")
+            #expect(
+                published.json[path: ["data", "ca.crt"]]?.stringValue
+                    == cluster.clusterConfig.certificateAuthorityPEM.map { String(decoding: $0, as: UTF8.self) })
             try await client.shutdown()
 
             var wrongToken = cluster.clusterConfig

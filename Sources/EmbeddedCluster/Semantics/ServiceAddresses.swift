@@ -72,3 +72,18 @@ enum ServiceAddresses {
         KubeError(code: 422, reason: .invalid, message: "Service \"\(service.name)\" is invalid: \(detail)")
     }
 }
+
+extension ClusterStore {
+    /// Allocates a Service's addresses against those the stored Services hold.
+    func allocateServiceAddresses(_ service: inout KubeObject, previous: KubeObject?) throws(KubeError) {
+        var ips = Set<String>()
+        var ports = Set<Int64>()
+        for (key, stored) in objects["services"] ?? [:]
+        where key.name != service.name || key.namespace != service.namespace {
+            let spec = stored.object.spec
+            for ip in spec?["clusterIPs"]?.arrayValue ?? [] { if let text = ip.stringValue { ips.insert(text) } }
+            for port in spec?["ports"]?.arrayValue ?? [] { if let n = port["nodePort"]?.intValue { ports.insert(n) } }
+        }
+        try ServiceAddresses.allocate(&service, previous: previous, takenIPs: ips, takenNodePorts: ports)
+    }
+}

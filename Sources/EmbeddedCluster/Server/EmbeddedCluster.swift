@@ -77,6 +77,7 @@ public final class EmbeddedCluster: Sendable {
             bookmarkInterval: options.bookmarkInterval, logger: logger)
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
+        await store.setRootCA(certificates.map { String(decoding: $0.caPEM, as: UTF8.self) })
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestHandler()],
             idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))

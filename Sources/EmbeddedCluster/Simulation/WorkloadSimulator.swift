@@ -125,8 +125,12 @@ actor WorkloadSimulator {
             let restarts =
                 (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (mode == "crash-loop" ? 1 : 0)
             let containerStatuses: [JSON] = containers.map { c in
+                let image = c["image"]?.stringValue ?? ""
+                let name = c["name"]?.stringValue ?? ""
                 var s: JSON = [
-                    "name": c["name"] ?? "", "image": c["image"] ?? "", "ready": .bool(ready),
+                    "name": .string(name), "image": .string(image), "ready": .bool(ready),
+                    "imageID": .string(SimulatedImages.imageID(image)),
+                    "containerID": .string(SimulatedImages.containerID(pod: uid, container: name, restart: restarts)),
                     "restartCount": .int(restarts), "started": .bool(mode != "crash-loop"),
                 ]
                 s["state"] =

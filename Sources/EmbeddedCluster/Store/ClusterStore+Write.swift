@@ -56,6 +56,7 @@ extension ClusterStore {
             object.status = nil
         }
         Defaults.apply(to: &object, resource: type.storageKey)
+        if type.storageKey == "services" { try allocateServiceAddresses(&object, previous: nil) }
         if let appliedFields {
             object.managedFields = appliedFields
         } else {
@@ -66,6 +67,7 @@ extension ClusterStore {
         if options.dryRun { return try checkedDryRun(object) }
         let stored = try commit(key, object, event: .added)!
         afterWrite(type, stored.object)
+        if type.storageKey == "namespaces" { populateNamespace(stored.object.name) }
         return stored.object
     }
 
@@ -126,6 +128,9 @@ extension ClusterStore {
                 new: object.json, subresource: subresource)
         }
         Defaults.apply(to: &object, resource: type.storageKey)
+        if type.storageKey == "services" && subresource == nil {
+            try allocateServiceAddresses(&object, previous: current)
+        }
         if let problem = try validateObject(object, type: type) {
             throw KubeError(
                 code: 422, reason: .invalid, message: "\(type.kind) \"\(current.name)\" is invalid: \(problem)")

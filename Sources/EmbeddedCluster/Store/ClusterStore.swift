@@ -17,6 +17,8 @@ public actor ClusterStore {
     var pendingChanges: [(ObjectKey, [UInt8]?, Int64)] = []
     /// Namespaces being deleted, emptied by `finalizeTerminatingNamespaces` (found again at start-up).
     var terminatingNamespaces: Set<String> = []
+    /// The cluster CA in PEM, published in every namespace's `kube-root-ca.crt` (empty when serving HTTP).
+    var rootCA = ""
 
     /// Opens the store; with a path, every object and the resourceVersion sequence survive a restart.
     public init(path: String?, watchHistory: Int = 10_000, logger: Logger) async throws {
@@ -138,5 +140,6 @@ public actor ClusterStore {
         ns.labels = ["kubernetes.io/metadata.name": name]
         Defaults.apply(to: &ns, resource: "namespaces")
         try commit(key, ns, event: .added)
+        populateNamespace(name)
     }
 }
