@@ -24,7 +24,27 @@ import Testing
             let names = result.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.compactMap {
                 $0["name"]?.stringValue
             }
-            #expect(names == ["app", "sidecar"])
+            // kube-apiserver puts a new element first (recording 32 of ../shared/kube-apiserver-1.25) ...
+            #expect(names == ["sidecar", "app"])
+            // ... unless $setElementOrder orders the list (recording 33).
+            let ordered = try await cluster.client.patch(
+                .deployments, namespace: ns, name: "p", type: .strategicMerge,
+                patch: [
+                    "spec": [
+                        "template": [
+                            "spec": [
+                                "$setElementOrder/containers": [
+                                    ["name": "app"], ["name": "sidecar"], ["name": "third"],
+                                ],
+                                "containers": [["name": "third", "image": "busybox"]],
+                            ]
+                        ]
+                    ]
+                ])
+            #expect(
+                ordered.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.compactMap {
+                    $0["name"]?.stringValue
+                } == ["app", "sidecar", "third"])
         }
     }
 

@@ -66,8 +66,9 @@ import Testing
                 KubeObject(
                     apiVersion: "v1", kind: "Pod", name: "p", namespace: cluster.namespace,
                     body: ["spec": ["containers": [["name": "app", "image": "nginx:1.25"]]]]))
+            // Generous: other suites may keep the machine busy with thousands of simulated pods meanwhile.
             #expect(
-                try await cluster.eventually {
+                try await cluster.eventually(timeout: .seconds(120)) {
                     let pod = try await cluster.client.get(.pods, namespace: cluster.namespace, name: "p")
                     let status = pod.status?["containerStatuses"]?[0]
                     return status?["imageID"]?.stringValue?.hasPrefix("docker.io/library/nginx@sha256:") == true

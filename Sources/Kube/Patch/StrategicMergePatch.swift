@@ -50,7 +50,8 @@ public enum StrategicMergePatch {
                 let merged = try mergeObject(o, p)
                 result[key] = merged == .null ? nil : merged
             case (.array(let o)?, .array(let p)):
-                result[key] = try mergeList(field: key, original: o, patch: p)
+                result[key] = try mergeList(
+                    field: key, original: o, patch: p, order: patch["$setElementOrder/" + key]?.arrayValue)
             case (_, .object(let p)):
                 let merged = try mergeObject([:], p)
                 result[key] = merged == .null ? nil : merged
@@ -63,7 +64,9 @@ public enum StrategicMergePatch {
         return .object(result)
     }
 
-    static func mergeList(field: String, original: [JSON], patch: [JSON]) throws(PatchError) -> JSON {
+    static func mergeList(
+        field: String, original: [JSON], patch: [JSON], order: [JSON]? = nil
+    ) throws(PatchError) -> JSON {
         if patch.contains(where: { $0["$patch"]?.stringValue == "replace" }) {
             return .array(patch.filter { $0["$patch"] == nil }.map(stripDirectives))
         }
@@ -91,7 +94,44 @@ public enum StrategicMergePatch {
                 result.append(stripDirectives(element))
             }
         }
-        return .array(result)
+        let patchOrder = (order ?? patch).compactMap { $0[key] }
+        return .array(ordered(result, by: key, patchOrder: patchOrder, serverOrder: original.compactMap { $0[key] }))
+    }
+
+    /// kube-apiserver's element order after a merge: the elements the patch names (in `$setElementOrder`'s
+    /// order, else the patch's), then those only the server had, interleaved so that two elements both in the
+    /// server's list keep their server order. New elements therefore come first unless an order is given.
+    static func ordered(_ merged: [JSON], by key: String, patchOrder: [JSON], serverOrder: [JSON]) -> [JSON] {
+        let named = merged.filter { element in element[key].map(patchOrder.contains) ?? false }
+            .sorted { a, b in
+                (a[key].flatMap { patchOrder.firstIndex(of: $0) } ?? 0)
+                    < (b[key].flatMap { patchOrder.firstIndex(of: $0) } ?? 0)
+            }
+        let serverOnly = merged.filter { element in !(element[key].map(patchOrder.contains) ?? false) }
+        func serverIndex(_ element: JSON) -> Int? { element[key].flatMap { serverOrder.firstIndex(of: $0) } }
+        var result: [JSON] = []
+        var i = 0
+        var j = 0
+        while i < named.count || j < serverOnly.count {
+            guard i < named.count else {
+                result.append(serverOnly[j])
+                j += 1
+                continue
+            }
+            guard j < serverOnly.count else {
+                result.append(named[i])
+                i += 1
+                continue
+            }
+            if let left = serverIndex(named[i]), let right = serverIndex(serverOnly[j]), left > right {
+                result.append(serverOnly[j])
+                j += 1
+            } else {
+                result.append(named[i])
+                i += 1
+            }
+        }
+        return result
     }
 
     static func stripDirectives(_ value: JSON) -> JSON {
