@@ -71,6 +71,7 @@ struct ResourceCatalog: Sendable {
                 scale: version["subresources"]?["scale"] != nil,
                 categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             type.singular = names["singular"]?.stringValue ?? kind.lowercased()
+            type.printerColumns = version["additionalPrinterColumns"]?.arrayValue
             if let scale = version["subresources"]?["scale"] {
                 type.scaleSpecPath = Self.jsonPath(scale["specReplicasPath"]?.stringValue) ?? ["spec", "replicas"]
                 type.scaleStatusPath =

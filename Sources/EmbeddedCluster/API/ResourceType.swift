@@ -14,6 +14,8 @@ public struct ResourceType: Sendable, Hashable {
     public var scaleStatusPath: [String] = ["status", "replicas"]
     public var scaleSelectorPath: [String]? = ["status", "selector"]
     public var categories: [String] = []
+    /// A custom resource version's `additionalPrinterColumns` (nil: Name and Age, or the built-in columns).
+    public var printerColumns: [JSON]?
 
     public init(
         _ group: String, _ version: String, _ resource: String, kind: String, namespaced: Bool = true,

@@ -92,13 +92,28 @@ struct APIResponder: HTTPResponder {
                     resourceVersion: resourceVersion, timeoutSeconds: try query.timeoutSeconds,
                     bookmarks: param("allowWatchBookmarks") == "true")
             }
-            return Self.bytes(
-                try await store.listBytes(
-                    gvr, namespace: path.namespace, labelSelector: labels,
-                    fieldSelector: fields, limit: try query.limit,
-                    continue: param("continue")))
+            let list = try await store.listBytes(
+                gvr, namespace: path.namespace, labelSelector: labels,
+                fieldSelector: fields, limit: try query.limit,
+                continue: param("continue"))
+            if TableFormat.wanted(request.headers[.accept]), let type = await store.catalog.type(gvr) {
+                let parsed = try JSON.parse(list)
+                return Self.json(
+                    TableFormat.table(
+                        (parsed["items"]?.arrayValue ?? []).map(KubeObject.init), type: type,
+                        listMetadata: parsed["metadata"] ?? [:], includeObject: param("includeObject")))
+            }
+            return Self.bytes(list)
         case (.get, let name?, "scale"):
             return Self.json(try await store.scale(gvr, namespace: path.namespace, name: name).json)
+        case (.get, let name?, nil) where TableFormat.wanted(request.headers[.accept]):
+            let object = KubeObject(
+                try JSON.parse(try await store.getBytes(gvr, namespace: path.namespace, name: name)))
+            guard let type = await store.catalog.type(gvr) else { return Self.json(object.json) }
+            return Self.json(
+                TableFormat.table(
+                    [object], type: type, listMetadata: ["resourceVersion": .string(object.resourceVersion ?? "")],
+                    includeObject: param("includeObject")))
         case (.get, let name?, _):
             return Self.bytes(try await store.getBytes(gvr, namespace: path.namespace, name: name))
         case (.post, nil, nil):

@@ -78,17 +78,41 @@ actor WorkloadSimulator {
         ["Succeeded", "Failed"].contains(pod.status?["phase"]?.stringValue ?? "")
     }
 
+    /// The one simulated node, created with its status (written through the status subresource, as a
+    /// kubelet writes it; a create drops status) unless it exists already.
     func ensureNode() async {
+        guard (try? await store.get(.nodes, namespace: nil, name: "capstan-node-1")) == nil else { return }
         let capacity: JSON = ["cpu": "2", "memory": "24Gi", "pods": .string(String(Self.defaultPodCapacity))]
-        let node = KubeObject(
-            apiVersion: "v1", kind: "Node", name: "capstan-node-1",
-            body: [
-                "status": [
-                    "conditions": [["type": "Ready", "status": "True", "reason": "KubeletReady"]],
-                    "capacity": capacity, "allocatable": capacity,
+        var node = KubeObject(apiVersion: "v1", kind: "Node", name: "capstan-node-1")
+        node.labels = [
+            "kubernetes.io/hostname": "capstan-node-1", "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+        ]
+        guard var created = try? await store.create(.nodes, namespace: nil, object: node, options: writer) else {
+            return
+        }
+        let now = JSON.string(KubeTime.now())
+        created.status = [
+            "conditions": [
+                [
+                    "type": "Ready", "status": "True", "reason": "KubeletReady",
+                    "message": "the simulated kubelet is posting ready status", "lastHeartbeatTime": now,
+                    "lastTransitionTime": now,
                 ]
-            ])
-        _ = try? await store.create(.nodes, namespace: nil, object: node, options: writer)
+            ],
+            "capacity": capacity, "allocatable": capacity,
+            "addresses": [
+                ["type": "InternalIP", "address": "10.0.0.1"], ["type": "Hostname", "address": "capstan-node-1"],
+            ],
+            "nodeInfo": [
+                "kubeletVersion": "v1.32.0-capstan", "kubeProxyVersion": "v1.32.0-capstan",
+                "osImage": "Capstan simulated node", "kernelVersion": "simulated", "operatingSystem": "linux",
+                "architecture": "amd64", "containerRuntimeVersion": "simulated://1.0", "machineID": "",
+                "systemUUID": "",
+                "bootID": "",
+            ],
+        ]
+        _ = try? await store.update(
+            .nodes, namespace: nil, name: created.name, object: created, subresource: "status", options: writer)
     }
 
     // MARK: pods

@@ -3,7 +3,9 @@ import Kube
 /// Installs the `argoproj.io` CRDs the reconciler needs when the cluster lacks them. Like Argo CD's, the
 /// Application CRD has no status subresource (status and `operation` are written on the object).
 public enum CRDInstaller {
-    public static func definition(plural: String, kind: String, shortNames: [String]) -> KubeObject {
+    public static func definition(
+        plural: String, kind: String, shortNames: [String], printerColumns: [JSON] = []
+    ) -> KubeObject {
         KubeObject(
             apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "\(plural).argoproj.io",
             body: [
@@ -16,6 +18,7 @@ public enum CRDInstaller {
                     "versions": [
                         [
                             "name": "v1alpha1", "served": true, "storage": true,
+                            "additionalPrinterColumns": .array(printerColumns),
                             "schema": [
                                 "openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
                             ],
@@ -26,7 +29,15 @@ public enum CRDInstaller {
     }
 
     public static let definitions = [
-        definition(plural: "applications", kind: "Application", shortNames: ["app", "apps"]),
+        definition(
+            plural: "applications", kind: "Application", shortNames: ["app", "apps"],
+            // The columns Argo CD's own CRD prints.
+            printerColumns: [
+                ["name": "Sync Status", "type": "string", "jsonPath": ".status.sync.status"],
+                ["name": "Health Status", "type": "string", "jsonPath": ".status.health.status"],
+                ["name": "Revision", "type": "string", "jsonPath": ".status.sync.revision", "priority": 10],
+                ["name": "Project", "type": "string", "jsonPath": ".spec.project", "priority": 10],
+            ]),
         definition(plural: "appprojects", kind: "AppProject", shortNames: ["appproj", "appprojs"]),
     ]
 

@@ -1,0 +1,42 @@
+import Foundation
+import Kube
+
+/// Server-side printing: the `meta.k8s.io/v1` Table that `kubectl get` asks for with
+/// `Accept: application/json;as=Table;v=v1;g=meta.k8s.io`. Each row carries its cells and, as `includeObject`
+/// asks (default `Metadata`), the object's metadata as a `PartialObjectMetadata`, the whole object, or nothing.
+enum TableFormat {
+    /// True when the Accept header asks for a Table (kubectl lists JSON last, as the fallback).
+    static func wanted(_ accept: String?) -> Bool {
+        guard let accept else { return false }
+        return accept.split(separator: ",").first.map { $0.contains("as=Table") && $0.contains("g=meta.k8s.io") }
+            ?? false
+    }
+
+    static func columns(for type: ResourceType) -> [TableColumn] {
+        if let printerColumns = type.printerColumns { return PrinterColumns.columns(printerColumns) }
+        return BuiltinColumns.columns(for: type.storageKey)
+    }
+
+    /// A Table of `objects`; `listMetadata` is the list's (resourceVersion, continue).
+    static func table(
+        _ objects: [KubeObject], type: ResourceType, listMetadata: JSON, includeObject: String?, now: Date = Date()
+    ) -> JSON {
+        let columns = columns(for: type)
+        let rows = objects.map { object -> JSON in
+            var row: [String: JSON] = ["cells": .array(columns.map { $0.cell(object, now) })]
+            switch includeObject {
+            case "None": break
+            case "Object": row["object"] = object.json
+            default:
+                var metadata = object.json["metadata"] ?? [:]
+                metadata["managedFields"] = nil
+                row["object"] = ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata]
+            }
+            return .object(row)
+        }
+        return [
+            "kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": listMetadata,
+            "columnDefinitions": .array(columns.map(\.definition)), "rows": .array(rows),
+        ]
+    }
+}
