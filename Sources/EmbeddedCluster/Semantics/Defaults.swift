@@ -64,11 +64,29 @@ enum Defaults {
         json["stringData"] = nil
     }
 
+    /// A pod spec's defaults, containers' included, as kube-apiserver stores them (recording 31): the
+    /// container's `resources: {}` (a struct the real server always writes), termination message path and
+    /// policy, and the image pull policy (`Always` for `:latest` or no tag, else `IfNotPresent`).
     static func podTemplate(_ json: inout JSON, _ path: [String]) {
         guard json[path: path] != nil else { return }
         setIfMissing(&json, path + ["restartPolicy"], "Always")
         setIfMissing(&json, path + ["dnsPolicy"], "ClusterFirst")
         setIfMissing(&json, path + ["terminationGracePeriodSeconds"], 30)
+        setIfMissing(&json, path + ["securityContext"], .object([:]))
+        setIfMissing(&json, path + ["schedulerName"], "default-scheduler")
+        for list in ["initContainers", "containers"] {
+            guard var containers = json[path: path + [list]]?.arrayValue else { continue }
+            for i in containers.indices {
+                setIfMissing(&containers[i], ["resources"], .object([:]))
+                setIfMissing(&containers[i], ["terminationMessagePath"], "/dev/termination-log")
+                setIfMissing(&containers[i], ["terminationMessagePolicy"], "File")
+                let image = containers[i]["image"]?.stringValue ?? ""
+                let tag = image.split(separator: "/").last.flatMap { $0.split(separator: ":").dropFirst().first }
+                let latest = !image.contains("@") && (tag == nil || tag == "latest")
+                setIfMissing(&containers[i], ["imagePullPolicy"], latest ? "Always" : "IfNotPresent")
+            }
+            json[path: path + [list]] = .array(containers)
+        }
     }
 
     static func setIfMissing(_ json: inout JSON, _ path: [String], _ value: JSON) {

@@ -76,6 +76,13 @@ struct APIResponder: HTTPResponder {
         let options = WriteOptions(fieldManager: manager, dryRun: try query.dryRun, force: param("force") == "true")
         _ = try query.gracePeriodSeconds
         let storageKey = storageKey ?? gvr.resource
+        if gvr.resource == "pods", let name = path.name, let sub = path.subresource,
+            sub == "log" || PodSubresources.streaming.contains(sub)
+        {
+            let pod = KubeObject(try JSON.parse(try await store.getBytes(gvr, namespace: path.namespace, name: name)))
+            guard sub == "log" else { throw PodSubresources.unsupported(sub, pod: name) }
+            return try PodSubresources.log(pod: pod, container: param("container"))
+        }
         guard path.subresource == nil || ["status", "scale"].contains(path.subresource!) else {
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
         }

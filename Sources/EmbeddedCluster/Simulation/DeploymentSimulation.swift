@@ -11,11 +11,27 @@ extension WorkloadSimulator {
         let hash = Hashing.templateHash(template)
         var owned = ((try? await store.list(.replicaSets, namespace: deployment.namespace)) ?? [])
             .filter { $0.ownerReferences.contains { $0.uid == uid } }
-        var newRS = owned.first { $0.labels["pod-template-hash"] == hash }
-        let revision = (owned.compactMap { Int($0.annotations["deployment.kubernetes.io/revision"] ?? "") }.max() ?? 0)
+        // The controller's own test: a ReplicaSet whose template equals the Deployment's, ignoring the hash
+        // label (so `kubectl rollout undo` reuses the old ReplicaSet instead of making a copy).
+        var newRS =
+            owned.first { Self.sameTemplate($0.spec?["template"], template) }
+            ?? owned.first { $0.labels["pod-template-hash"] == hash }
+        let revision = (owned.compactMap { Int($0.annotations[Self.revisionAnnotation] ?? "") }.max() ?? 0)
         if newRS == nil, spec["paused"]?.boolValue != true {
             newRS = await createReplicaSet(for: deployment, hash: hash, revision: revision + 1)
             if let newRS { owned.append(newRS) }
+        } else if let reused = newRS, Int(reused.annotations[Self.revisionAnnotation] ?? "") ?? 0 < revision,
+            spec["paused"]?.boolValue != true
+        {
+            // An old ReplicaSet becomes the new one again: it takes the next revision, as in a real cluster.
+            var bumped = reused
+            bumped.annotations[Self.revisionAnnotation] = String(revision + 1)
+            if let stored = try? await store.update(
+                .replicaSets, namespace: reused.namespace, name: reused.name, object: bumped, options: writer)
+            {
+                newRS = stored
+                owned = owned.map { $0.uid == stored.uid ? stored : $0 }
+            }
         }
         let old = owned.filter { $0.uid != newRS?.uid }
         if spec["paused"]?.boolValue != true, let current = newRS {
@@ -23,6 +39,22 @@ extension WorkloadSimulator {
         }
         await trimHistory(old, limit: Int(spec["revisionHistoryLimit"]?.intValue ?? 10))
         await reportStatus(deployment, desired: desired, newRS: newRS, hash: hash)
+    }
+
+    static let revisionAnnotation = "deployment.kubernetes.io/revision"
+
+    /// Two pod templates are the same when they differ at most in the `pod-template-hash` label and the
+    /// `creationTimestamp: null` clients leave in template metadata.
+    static func sameTemplate(_ a: JSON?, _ b: JSON?) -> Bool {
+        func normalized(_ template: JSON?) -> JSON {
+            var t = template ?? [:]
+            t[path: ["metadata", "labels", "pod-template-hash"]] = nil
+            t[path: ["metadata", "creationTimestamp"]] = nil
+            if t[path: ["metadata", "labels"]]?.objectValue?.isEmpty == true { t[path: ["metadata", "labels"]] = nil }
+            if t["metadata"]?.objectValue?.isEmpty == true { t["metadata"] = nil }
+            return t
+        }
+        return normalized(a) == normalized(b)
     }
 
     func createReplicaSet(for deployment: KubeObject, hash: String, revision: Int) async -> KubeObject? {
@@ -36,7 +68,7 @@ extension WorkloadSimulator {
             body: ["spec": ["replicas": 0, "selector": selector, "template": template]])
         rs.labels = KubeObject.stringMap(template["metadata"]?["labels"])
         rs.annotations = [
-            "deployment.kubernetes.io/revision": String(revision),
+            Self.revisionAnnotation: String(revision),
             "deployment.kubernetes.io/desired-replicas": String(deployment.spec?["replicas"]?.intValue ?? 1),
         ]
         rs.ownerReferences = [OwnerReference(controlledBy: deployment)]
@@ -95,8 +127,8 @@ extension WorkloadSimulator {
             ($0.spec?["replicas"]?.intValue ?? 0) == 0 && ($0.status?["replicas"]?.intValue ?? 0) == 0
         }
         .sorted {
-            Int($0.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0
-                < Int($1.annotations["deployment.kubernetes.io/revision"] ?? "") ?? 0
+            Int($0.annotations[Self.revisionAnnotation] ?? "") ?? 0
+                < Int($1.annotations[Self.revisionAnnotation] ?? "") ?? 0
         }
         for rs in idle.dropLast(max(limit, 0)) {
             _ = try? await store.delete(.replicaSets, namespace: rs.namespace, name: rs.name)
@@ -156,10 +188,10 @@ extension WorkloadSimulator {
         guard deployment.status != .object(status) else { return }
         var object = deployment
         object.status = .object(status)
-        if let revision = newRS?.annotations["deployment.kubernetes.io/revision"],
-            deployment.annotations["deployment.kubernetes.io/revision"] != revision
+        if let revision = newRS?.annotations[Self.revisionAnnotation],
+            deployment.annotations[Self.revisionAnnotation] != revision
         {
-            object.annotations["deployment.kubernetes.io/revision"] = revision
+            object.annotations[Self.revisionAnnotation] = revision
             _ = try? await store.update(
                 .deployments, namespace: deployment.namespace, name: deployment.name,
                 object: object, options: writer)
