@@ -82,9 +82,9 @@ extension WorkloadSimulator {
         let oldReplicas = old.reduce(0) { $0 + Int($1.spec?["replicas"]?.intValue ?? 0) }
         let newReplicas = Int(newRS.spec?["replicas"]?.intValue ?? 0)
         if strategy?["type"]?.stringValue == "Recreate" {
-            for rs in old where (rs.spec?["replicas"]?.intValue ?? 0) > 0 { await setReplicas(rs, 0) }
+            for rs in old where (rs.spec?["replicas"]?.intValue ?? 0) > 0 { await setReplicas(rs, 0, of: deployment) }
             let oldPods = old.reduce(0) { $0 + Int($1.status?["replicas"]?.intValue ?? 0) }
-            if oldPods == 0 && newReplicas != desired { await setReplicas(newRS, desired) }
+            if oldPods == 0 && newReplicas != desired { await setReplicas(newRS, desired, of: deployment) }
             return
         }
         let surge = Self.resolve(strategy?["rollingUpdate"]?["maxSurge"], total: desired, roundUp: true, default: "25%")
@@ -94,9 +94,9 @@ extension WorkloadSimulator {
         if surge == 0 && unavailable == 0 { unavailable = 1 }
         if newReplicas < desired {
             let room = desired + surge - (oldReplicas + newReplicas)
-            if room > 0 { await setReplicas(newRS, min(desired, newReplicas + room)) }
+            if room > 0 { await setReplicas(newRS, min(desired, newReplicas + room), of: deployment) }
         } else if newReplicas > desired {
-            await setReplicas(newRS, desired)
+            await setReplicas(newRS, desired, of: deployment)
         }
         guard oldReplicas > 0 else { return }
         let available =
@@ -111,15 +111,25 @@ extension WorkloadSimulator {
             guard replicas > 0 else { continue }
             let cut = min(replicas, budget)
             budget -= cut
-            await setReplicas(rs, replicas - cut)
+            await setReplicas(rs, replicas - cut, of: deployment)
         }
     }
 
-    func setReplicas(_ rs: KubeObject, _ replicas: Int) async {
+    /// Scales a ReplicaSet of `deployment` and records the Deployment controller's ScalingReplicaSet Event.
+    func setReplicas(_ rs: KubeObject, _ replicas: Int, of deployment: KubeObject) async {
+        let before = rs.spec?["replicas"]?.intValue ?? 0
         var updated = rs
         updated.json[path: ["spec", "replicas"]] = .int(Int64(replicas))
-        _ = try? await store.update(
-            .replicaSets, namespace: rs.namespace, name: rs.name, object: updated, options: writer)
+        guard
+            (try? await store.update(
+                .replicaSets, namespace: rs.namespace, name: rs.name, object: updated, options: writer)) != nil,
+            before != Int64(replicas)
+        else { return }
+        let direction = Int64(replicas) > before ? "up" : "down"
+        await recordEvent(
+            about: deployment, reason: "ScalingReplicaSet",
+            message: "Scaled \(direction) replica set \(rs.name) from \(before) to \(replicas)",
+            component: "deployment-controller")
     }
 
     func trimHistory(_ old: [KubeObject], limit: Int) async {

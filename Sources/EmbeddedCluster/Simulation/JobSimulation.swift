@@ -44,8 +44,13 @@ extension WorkloadSimulator {
         guard job.status != .object(status) else { return }
         var updated = job
         updated.status = .object(status)
-        _ = try? await store.update(
-            .jobs, namespace: job.namespace, name: job.name, object: updated,
-            subresource: "status", options: writer)
+        guard
+            (try? await store.update(
+                .jobs, namespace: job.namespace, name: job.name, object: updated,
+                subresource: "status", options: writer)) != nil
+        else { return }
+        if status["completionTime"] != nil && job.status?["completionTime"] == nil {
+            await recordEvent(about: job, reason: "Completed", message: "Job completed", component: "job-controller")
+        }
     }
 }

@@ -13,7 +13,12 @@ extension WorkloadSimulator {
         } else if pods.count > desired {
             let victims = pods.sorted { (Self.isReady($0) ? 1 : 0, $1.name) < (Self.isReady($1) ? 1 : 0, $0.name) }
             for pod in victims.prefix(min(pods.count - desired, Self.burstReplicas)) {
-                _ = try? await store.delete(.pods, namespace: pod.namespace, name: pod.name)
+                guard (try? await store.delete(.pods, namespace: pod.namespace, name: pod.name)) != nil else {
+                    continue
+                }
+                await recordEvent(
+                    about: rs, reason: "SuccessfulDelete", message: "Deleted pod: \(pod.name)",
+                    component: "replicaset-controller")
             }
         }
         let current = ((try? await store.list(.pods, namespace: rs.namespace)) ?? [])
@@ -61,8 +66,11 @@ extension WorkloadSimulator {
         pod.annotations = KubeObject.stringMap(template["metadata"]?["annotations"])
         pod.ownerReferences = [OwnerReference(controlledBy: owner)]
         do {
-            _ = try await store.create(.pods, namespace: owner.namespace, object: pod, options: writer)
+            let created = try await store.create(.pods, namespace: owner.namespace, object: pod, options: writer)
             unschedulablePods += 1
+            await recordEvent(
+                about: owner, reason: "SuccessfulCreate", message: "Created pod: \(created.name)",
+                component: owner.kind == "Job" ? "job-controller" : "replicaset-controller")
             return true
         } catch {
             logger.warning(

@@ -22,6 +22,7 @@ extension WorkloadSimulator {
                 "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
             ])
         event.json[path: ["metadata", "generateName"]] = .string(object.name + ".")
+        guard similarEvents.admit(event) else { return }
         do {
             _ = try await store.create(.events, namespace: event.namespace, object: event, options: writer)
         } catch {

@@ -24,6 +24,8 @@ actor WorkloadSimulator {
     /// Non-terminal pods bound to the node, and pods not bound yet: counted each round, kept as it changes.
     var scheduledPods = 0
     var unschedulablePods = 0
+    /// Events beyond the first few of a kind, combined (see `SimilarEvents`).
+    var similarEvents = SimilarEvents()
     /// kubelet's default `maxPods`.
     static let defaultPodCapacity = 110
 
@@ -43,6 +45,7 @@ actor WorkloadSimulator {
                 lastVersion = version
                 idleTicks = 0
                 await reconcileAll()
+                await flushCombinedEvents()
             } else {
                 idleTicks += 1
             }
@@ -181,12 +184,34 @@ actor WorkloadSimulator {
         updated.status = status
         if pod.spec?["nodeName"] == nil {
             updated.json[path: ["spec", "nodeName"]] = "capstan-node-1"
-            _ = try? await store.update(
-                .pods, namespace: pod.namespace, name: pod.name, object: updated, options: writer)
+            if (try? await store.update(
+                .pods, namespace: pod.namespace, name: pod.name, object: updated, options: writer)) != nil
+            {
+                await recordEvent(
+                    about: pod, reason: "Scheduled",
+                    message: "Successfully assigned \(pod.namespace ?? "")/\(pod.name) to capstan-node-1",
+                    component: "default-scheduler")
+            }
         }
-        _ = try? await store.update(
-            .pods, namespace: pod.namespace, name: pod.name, object: updated,
-            subresource: "status", options: writer)
+        guard
+            (try? await store.update(
+                .pods, namespace: pod.namespace, name: pod.name, object: updated,
+                subresource: "status", options: writer)) != nil
+        else { return }
+        if phase != "Running" && status["phase"]?.stringValue == "Running" { await recordContainerStarts(pod) }
+    }
+
+    /// The kubelet's Events for each container it starts: Pulled, Created, Started.
+    func recordContainerStarts(_ pod: KubeObject) async {
+        for container in pod.spec?["containers"]?.arrayValue ?? [] {
+            let name = container["name"]?.stringValue ?? ""
+            let image = container["image"]?.stringValue ?? ""
+            await recordEvent(
+                about: pod, reason: "Pulled", message: "Container image \"\(image)\" already present on machine",
+                component: "kubelet")
+            await recordEvent(about: pod, reason: "Created", message: "Created container \(name)", component: "kubelet")
+            await recordEvent(about: pod, reason: "Started", message: "Started container \(name)", component: "kubelet")
+        }
     }
 
     /// A pod the full node cannot take stays Pending with PodScheduled False (Unschedulable), once, with the
