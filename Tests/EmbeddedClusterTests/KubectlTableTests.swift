@@ -106,6 +106,23 @@ import Testing
         }
     }
 
+    /// `kubectl get --watch` asks for Tables on the watch too: each event carries a one-row Table.
+    @Test func watchingPrintsRowsWithColumns() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let kc = try cluster.kubeconfigPath()
+            let watcher = Task {
+                try await KubectlTests.kubectl(
+                    ["get", "configmaps", "--watch", "--request-timeout=6s", "-n", cluster.namespace], kubeconfig: kc)
+            }
+            try await Task.sleep(for: .seconds(2))
+            _ = try await cluster.client.create(Fixtures.configMap("watched", namespace: cluster.namespace))
+            let output = try await watcher.value.output
+            let rows = Self.lines(output)
+            #expect(rows.first == ["NAME", "DATA", "AGE"], "\(output)")
+            #expect(rows.contains { $0.first == "watched" && $0.count == 3 && $0[1] == "1" }, "\(output)")
+        }
+    }
+
     @Test func agesAndPathsFollowKubernetes() {
         let seconds: [Int] = [
             5, 119, 120, 185, 600, 3 * 3600 - 1, 5 * 3600 + 600, 30 * 3600, 3 * 86400 + 7200, 40 * 86400, 800 * 86400,

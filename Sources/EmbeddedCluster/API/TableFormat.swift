@@ -40,3 +40,24 @@ enum TableFormat {
         ]
     }
 }
+
+extension APIResponder {
+    /// For a watch that asks for Tables: each event's object becomes a one-row Table.
+    func tableLines(
+        _ gvr: GroupVersionResource, accept: String?, includeObject: String?
+    ) async
+        -> (@Sendable ([UInt8]) -> [UInt8])?
+    {
+        guard TableFormat.wanted(accept), let type = await store.catalog.type(gvr) else { return nil }
+        return { line in
+            guard var event = try? JSON.parse(line), let object = event["object"],  // not an event: sent as it is
+                event["type"]?.stringValue != "ERROR" && event["type"]?.stringValue != "BOOKMARK"
+            else { return line }
+            event["object"] = TableFormat.table(
+                [KubeObject(object)], type: type,
+                listMetadata: ["resourceVersion": object[path: ["metadata", "resourceVersion"]] ?? ""],
+                includeObject: includeObject)
+            return event.serializedBytes() + [0x0A]
+        }
+    }
+}

@@ -97,7 +97,9 @@ struct APIResponder: HTTPResponder {
                 return try await WatchResponder(store: store, bookmarkInterval: bookmarkInterval).watch(
                     gvr, namespace: path.namespace, labels: labels, fields: fields,
                     resourceVersion: resourceVersion, timeoutSeconds: try query.timeoutSeconds,
-                    bookmarks: param("allowWatchBookmarks") == "true")
+                    bookmarks: param("allowWatchBookmarks") == "true",
+                    lines: await tableLines(
+                        gvr, accept: request.headers[.accept], includeObject: param("includeObject")))
             }
             let list = try await store.listBytes(
                 gvr, namespace: path.namespace, labelSelector: labels,

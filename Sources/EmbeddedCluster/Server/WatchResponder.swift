@@ -3,15 +3,18 @@ import Kube
 import NIOCore
 
 /// Streams a watch as newline-delimited JSON events: replayed or initial events first, then live changes,
-/// bookmarks when asked for, until the timeout or until the client goes away.
+/// bookmarks when asked for, until the timeout or until the client goes away. `lines` rewrites each event
+/// line (watching as Tables for `kubectl get --watch`).
 struct WatchResponder {
     let store: ClusterStore
     let bookmarkInterval: Duration
 
     func watch(
         _ gvr: GroupVersionResource, namespace: String?, labels: LabelSelector?, fields: FieldSelector?,
-        resourceVersion: String?, timeoutSeconds: Int?, bookmarks: Bool
+        resourceVersion: String?, timeoutSeconds: Int?, bookmarks: Bool,
+        lines: (@Sendable ([UInt8]) -> [UInt8])? = nil
     ) async throws -> Response {
+        let rewrite = lines ?? { $0 }
         let (initial, stream, id) = try await store.watch(
             gvr, namespace: namespace, labelSelector: labels,
             fieldSelector: fields, resourceVersion: resourceVersion)
@@ -36,12 +39,12 @@ struct WatchResponder {
             }
             do {
                 var first: [UInt8] = []
-                for event in initial { first += event.line }
+                for event in initial { first += rewrite(event.line) }
                 if !first.isEmpty { try await writer.write(ByteBuffer(bytes: first)) }
                 for await message in stream {
                     switch message {
                     case .change(let event):
-                        try await writer.write(ByteBuffer(bytes: event.line))
+                        try await writer.write(ByteBuffer(bytes: rewrite(event.line)))
                     case .bookmark(let rv):
                         let object: JSON = [
                             "kind": .string(kind?.kind ?? ""), "apiVersion": .string(kind?.apiVersion ?? ""),
