@@ -223,7 +223,8 @@ import Testing
             guard let embedded = cluster.embedded else { return }
             var request = HTTPClientRequest(url: embedded.url + "/api/v1/namespaces")
             request.headers.add(name: "Authorization", value: "bearer the-token")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))  // generous: other suites load the machine
+            // Generous: other suites load the machine meanwhile.
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             #expect(response.status == .ok)
         }
     }
