@@ -19,7 +19,13 @@ for p in "${packages[@]}"; do
 done
 helm_ok=0
 [ -f "$helm_dir/helm-c-$helm_version" ] && [ -f "$helm_lib" ] && helm_ok=1
-[ ${#missing[@]} -eq 0 ] && [ $helm_ok -eq 1 ] && exit 0
+# The official Kubernetes Python client, which the tests use as a typed client (it checks every field's type);
+# installed into its own folder, used with PYTHONPATH, so no Python environment of the machine changes.
+python_client_version=37.0.2
+python_client_dir=$helm_dir/python
+python_ok=0
+[ -f "$python_client_dir/.kubernetes-$python_client_version" ] && python_ok=1
+[ ${#missing[@]} -eq 0 ] && [ $helm_ok -eq 1 ] && [ $python_ok -eq 1 ] && exit 0
 
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
@@ -43,6 +49,13 @@ PY
     rm -rf "$work"
 }
 [ $helm_ok -eq 1 ] || install_helm
+if [ $python_ok -eq 0 ]; then
+    echo "capstan: installing the Kubernetes Python client $python_client_version (for the tests)" >&2
+    $sudo rm -rf "$python_client_dir"
+    PIP_ROOT_USER_ACTION=ignore $sudo python3 -m pip install --quiet --disable-pip-version-check --no-warn-conflicts --target "$python_client_dir" \
+        "kubernetes==$python_client_version"
+    $sudo touch "$python_client_dir/.kubernetes-$python_client_version"
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "capstan: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
