@@ -106,13 +106,14 @@ import Testing
         }
     }
 
-    /// `kubectl get --watch` asks for Tables on the watch too: each event carries a one-row Table.
+    /// `kubectl get --watch` asks for Tables on the watch too: each event carries a one-row Table. (The watch
+    /// ends after 20 s: long enough for kubectl's discovery on a machine busy with other suites.)
     @Test func watchingPrintsRowsWithColumns() async throws {
         try await TestCluster.with(simulate: false) { cluster in
             let kc = try cluster.kubeconfigPath()
             let watcher = Task {
                 try await KubectlTests.kubectl(
-                    ["get", "configmaps", "--watch", "--request-timeout=6s", "-n", cluster.namespace], kubeconfig: kc)
+                    ["get", "configmaps", "--watch", "--request-timeout=20s", "-n", cluster.namespace], kubeconfig: kc)
             }
             try await Task.sleep(for: .seconds(2))
             _ = try await cluster.client.create(Fixtures.configMap("watched", namespace: cluster.namespace))
