@@ -215,23 +215,18 @@ struct APIResponder: HTTPResponder {
                 throw KubeError(code: 400, reason: .badRequest, message: "the body is not valid YAML: \(error.message)")
             }
         }
+        // kubectl's generators (`kubectl create namespace`, `kubectl run`, ...) send protobuf.
+        if contentType.contains("application/vnd.kubernetes.protobuf") { return try ProtoDecoder.object(from: raw) }
         guard contentType.contains("json") else { throw Self.unsupportedBody(contentType) }
         return try Self.parse(raw)
     }
 
-    /// A body in a format the server cannot read is a 415, as on kube-apiserver. kubectl's generators
-    /// (`kubectl create namespace`, `kubectl run`, ...) send protobuf, which the embedded cluster does not read
-    /// yet: the message says how to send the same object as YAML.
+    /// A body in a format the server cannot read is a 415, as on kube-apiserver.
     static func unsupportedBody(_ contentType: String) -> KubeError {
-        var message =
-            "the body of the request was in an unknown format (\(contentType.prefix(80))) - accepted media "
-            + "types include: application/json, application/yaml"
-        if contentType.contains("protobuf") {
-            message +=
-                "; the embedded cluster does not read protobuf bodies yet: send the object as YAML, e.g. "
-                + "`kubectl create namespace demo --dry-run=client -o yaml | kubectl apply -f -`"
-        }
-        return KubeError(code: 415, reason: .unsupportedMediaType, message: message)
+        KubeError(
+            code: 415, reason: .unsupportedMediaType,
+            message: "the body of the request was in an unknown format (\(contentType.prefix(80))) - accepted media "
+                + "types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
     }
 
     static func parse(_ raw: [UInt8]) throws(KubeError) -> JSON {
