@@ -16,6 +16,10 @@ public struct ResourceType: Sendable, Hashable {
     public var categories: [String] = []
     /// A custom resource version's `additionalPrinterColumns` (nil: Name and Age, or the built-in columns).
     public var printerColumns: [JSON]?
+    /// A review answered at once and never stored (access reviews): only `create`.
+    public var createOnly = false
+    /// Subresources beyond status and scale, with their verbs (`serviceaccounts/token`: create).
+    public var extraSubresources: [String: [String]] = [:]
 
     public init(
         _ group: String, _ version: String, _ resource: String, kind: String, namespaced: Bool = true,
@@ -48,7 +52,9 @@ public struct ResourceType: Sendable, Hashable {
 
     /// The discovery entry (`APIResource`) for this resource and its subresources.
     var discoveryEntries: [JSON] {
-        let verbs: [JSON] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+        let verbs: [JSON] =
+            createOnly
+            ? ["create"] : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
         var main: [String: JSON] = [
             "name": .string(gvr.resource), "singularName": .string(singular), "namespaced": .bool(namespaced),
             "kind": .string(kind), "verbs": .array(verbs),
@@ -60,6 +66,12 @@ public struct ResourceType: Sendable, Hashable {
             entries.append([
                 "name": .string(gvr.resource + "/status"), "singularName": "", "namespaced": .bool(namespaced),
                 "kind": .string(kind), "verbs": ["get", "patch", "update"],
+            ])
+        }
+        for (name, subVerbs) in extraSubresources.sorted(by: { $0.key < $1.key }) {
+            entries.append([
+                "name": .string(gvr.resource + "/" + name), "singularName": "", "namespaced": .bool(namespaced),
+                "kind": .string(name == "token" ? "TokenRequest" : kind), "verbs": .array(subVerbs.map(JSON.string)),
             ])
         }
         if hasScale {
@@ -84,7 +96,7 @@ extension ResourceType {
             ResourceType("", "v1", "configmaps", kind: "ConfigMap", shortNames: ["cm"]),
             ResourceType("", "v1", "secrets", kind: "Secret"),
             ResourceType("", "v1", "events", kind: "Event", shortNames: ["ev"]),
-            ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"]),
+            serviceAccounts,
             ResourceType("", "v1", "nodes", kind: "Node", namespaced: false, shortNames: ["no"], status: true),
             ResourceType(
                 "", "v1", "persistentvolumeclaims", kind: "PersistentVolumeClaim", shortNames: ["pvc"], status: true),
@@ -118,7 +130,26 @@ extension ResourceType {
             ResourceType(
                 "apiextensions.k8s.io", "v1", "customresourcedefinitions", kind: "CustomResourceDefinition",
                 namespaced: false, shortNames: ["crd", "crds"], status: true),
-        ] + storedOnly
+        ] + storedOnly + reviews
+
+    static var serviceAccounts: ResourceType {
+        var type = ResourceType("", "v1", "serviceaccounts", kind: "ServiceAccount", shortNames: ["sa"])
+        type.extraSubresources = ["token": ["create"]]
+        return type
+    }
+
+    /// Access and identity reviews: answered at once, never stored (`AccessReviews`).
+    static var reviews: [ResourceType] {
+        [
+            ("authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+            ("authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"),
+            ("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"),
+        ].map { group, resource, kind in
+            var type = ResourceType(group, "v1", resource, kind: kind, namespaced: false)
+            type.createOnly = true
+            return type
+        }
+    }
 
     /// Kinds of Kubernetes 1.32 that manifests hold and the server stores and validates like any other, though
     /// nothing acts on them here: no quota is enforced, no webhook is called, no volume is provisioned.

@@ -31,6 +31,10 @@ enum ProtoSchema {
         "rbac.authorization.k8s.io/v1/RoleBinding": "RoleBinding",
         "rbac.authorization.k8s.io/v1/ClusterRole": "Role",
         "rbac.authorization.k8s.io/v1/ClusterRoleBinding": "RoleBinding",
+        "authentication.k8s.io/v1/TokenRequest": "TokenRequest",
+        "authorization.k8s.io/v1/SelfSubjectAccessReview": "SelfSubjectAccessReview",
+        "authorization.k8s.io/v1/SelfSubjectRulesReview": "SelfSubjectRulesReview",
+        "authentication.k8s.io/v1/SelfSubjectReview": "SelfSubjectReview",
     ]
 
     static let messages: [String: [Int: Field]] = [
@@ -133,5 +137,35 @@ enum ProtoSchema {
             1: f("kind", .string), 2: f("apiGroup", .string), 3: f("name", .string), 4: f("namespace", .string),
         ],
         "RoleRef": [1: f("apiGroup", .string), 2: f("kind", .string), 3: f("name", .string)],
+        "TokenRequest": [
+            1: f("metadata", .message("ObjectMeta")), 2: f("spec", .message("TokenRequestSpec")),
+            3: f("status", .ignored),
+        ],
+        "TokenRequestSpec": [
+            1: f("audiences", .string, repeated: true), 3: f("boundObjectRef", .message("BoundObjectReference")),
+            4: f("expirationSeconds", .int, keepZero: true),
+        ],
+        "BoundObjectReference": [
+            1: f("kind", .string), 2: f("apiVersion", .string), 3: f("name", .string), 4: f("uid", .string),
+        ],
+        "SelfSubjectAccessReview": [
+            1: f("metadata", .message("ObjectMeta")), 2: f("spec", .message("SelfSubjectAccessReviewSpec")),
+            3: f("status", .ignored),
+        ],
+        "SelfSubjectAccessReviewSpec": [
+            1: f("resourceAttributes", .message("ResourceAttributes")),
+            2: f("nonResourceAttributes", .message("NonResourceAttributes")),
+        ],
+        "ResourceAttributes": [
+            1: f("namespace", .string), 2: f("verb", .string), 3: f("group", .string), 4: f("version", .string),
+            5: f("resource", .string), 6: f("subresource", .string), 7: f("name", .string),
+        ],
+        "NonResourceAttributes": [1: f("path", .string), 2: f("verb", .string)],
+        "SelfSubjectRulesReview": [
+            1: f("metadata", .message("ObjectMeta")), 2: f("spec", .message("SelfSubjectRulesReviewSpec")),
+            3: f("status", .ignored),
+        ],
+        "SelfSubjectRulesReviewSpec": [1: f("namespace", .string)],
+        "SelfSubjectReview": [1: f("metadata", .message("ObjectMeta")), 2: f("status", .ignored)],
     ]
 }

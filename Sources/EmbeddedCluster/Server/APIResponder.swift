@@ -18,7 +18,9 @@ struct APIResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         do {
             if let token, !Self.bearerMatches(request.headers[.authorization], token: token) {
-                throw KubeError(code: 401, reason: .unauthorized, message: "Unauthorized")
+                guard let presented = Self.bearerToken(request.headers[.authorization]),
+                    await store.acceptsIssuedToken(presented)
+                else { throw KubeError(code: 401, reason: .unauthorized, message: "Unauthorized") }
             }
             return try await route(request)
         } catch let error as KubeError {
@@ -76,6 +78,17 @@ struct APIResponder: HTTPResponder {
         let options = WriteOptions(fieldManager: manager, dryRun: try query.dryRun, force: param("force") == "true")
         _ = try query.gracePeriodSeconds
         let storageKey = storageKey ?? gvr.resource
+        if request.method == .post, let type = await store.catalog.type(gvr), type.createOnly {
+            return Self.json(AccessReviews.answer(try await body(&request), kind: type.kind), status: .created)
+        }
+        if request.method == .post, gvr.resource == "serviceaccounts", let name = path.name, path.subresource == "token"
+        {
+            let tokenRequest = try await body(&request)
+            return Self.json(
+                try await store.issueToken(
+                    namespace: path.namespace ?? "default", serviceAccount: name, request: tokenRequest),
+                status: .created)
+        }
         if gvr.resource == "pods", let name = path.name, let sub = path.subresource,
             sub == "log" || PodSubresources.streaming.contains(sub)
         {
@@ -252,9 +265,15 @@ struct APIResponder: HTTPResponder {
 
     /// `Authorization: Bearer <token>`, the scheme matched without regard to case (RFC 7235).
     static func bearerMatches(_ header: String?, token: String) -> Bool {
-        guard let header, let space = header.firstIndex(of: " ") else { return false }
-        return header[..<space].lowercased() == "bearer"
-            && header[header.index(after: space)...].trimmingCharacters(in: .whitespaces) == token
+        bearerToken(header) == token
+    }
+
+    /// The token of an `Authorization: Bearer ...` header (the scheme in any case).
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" else {
+            return nil
+        }
+        return header[header.index(after: space)...].trimmingCharacters(in: .whitespaces)
     }
 
     /// The field manager a write gets when it names none: the client's User-Agent up to the first `/`.

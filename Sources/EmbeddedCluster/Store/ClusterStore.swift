@@ -19,6 +19,8 @@ public actor ClusterStore {
     var terminatingNamespaces: Set<String> = []
     /// The cluster CA in PEM, published in every namespace's `kube-root-ca.crt` (empty when serving HTTP).
     var rootCA = ""
+    /// ServiceAccount tokens issued through TokenRequest, with their expiry.
+    var issuedTokens: [String: Date] = [:]
 
     /// Opens the store; with a path, every object and the resourceVersion sequence survive a restart.
     public init(path: String?, watchHistory: Int = 10_000, logger: Logger) async throws {
