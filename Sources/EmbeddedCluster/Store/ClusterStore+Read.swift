@@ -61,7 +61,7 @@ extension ClusterStore {
                 next = Data(marker.serializedBytes()).base64EncodedString()
                 break
             }
-            items.append(stored.bytes)
+            items.append(ListItemBytes.strip(stored.bytes))
             lastKey = key
         }
         var out = Array("{\"apiVersion\":\"\(type.apiVersion)\",\"kind\":\"\(type.listKind)\",\"metadata\":{".utf8)
