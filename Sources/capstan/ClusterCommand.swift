@@ -58,8 +58,10 @@ struct ClusterCommand: AsyncParsableCommand {
     /// A random token made once and kept in `dataDir/token`, so a restart keeps the kubeconfig valid.
     static func storedToken(in dataDir: String) throws -> String {
         let path = dataDir + "/token"
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8), !existing.isEmpty {
-            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        // An existing token that cannot be read is an error: replacing it would break every kubeconfig made with it.
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = try String(contentsOfFile: path, encoding: .utf8)
+            if !existing.isEmpty { return existing.trimmingCharacters(in: .whitespacesAndNewlines) }
         }
         let token = (0..<4).map { _ in String(UInt64.random(in: 0..<UInt64.max), radix: 16) }.joined()
         try PrivateFiles.write(token, to: path)

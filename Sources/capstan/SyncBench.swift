@@ -61,7 +61,7 @@ struct SyncBench: AsyncParsableCommand {
             try repo.change(app: app, value: "v\(sample + 1)")
             let start = ContinuousClock.now
             try await postWebhook(port: webhook.port, repository: repo.url)
-            while (try? await client.get(.configMaps, namespace: "bench", name: "app-\(app)-cm-0"))?.json[path: [
+            while try await client.getIfExists(.configMaps, namespace: "bench", name: "app-\(app)-cm-0")?.json[path: [
                 "data", "value",
             ]]?.stringValue != "v\(sample + 1)" {
                 try await Task.sleep(for: .milliseconds(2))

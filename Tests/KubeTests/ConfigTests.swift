@@ -1,5 +1,6 @@
 import Foundation
 import Kube
+import Logging
 import Testing
 
 @Suite struct ConfigTests {
@@ -33,5 +34,21 @@ import Testing
 
     @Test func inClusterConfigNeedsTheServiceEnvironment() {
         #expect(throws: ConfigError.self) { try ClusterConfig.inCluster(environment: [:]) }
+    }
+}
+
+/// A token file that cannot be read is an error naming it, not a request sent without credentials (which
+/// a server would answer with a bare 401).
+@Suite struct TokenFileTests {
+    @Test func anUnreadableTokenFileIsNamed() async throws {
+        let config = ClusterConfig(server: "http://127.0.0.1:1", bearerTokenFile: "/nonexistent/capstan-token")
+        let client = try KubeClient(config: config, logger: Logger(label: "test"), maximumAttempts: 1)
+        do {
+            _ = try await client.get(.namespaces, name: "default")
+            Issue.record("a request went out without its token")
+        } catch {
+            #expect(error.message.contains("cannot read the bearer token file /nonexistent/capstan-token"))
+        }
+        try await client.shutdown()
     }
 }

@@ -33,10 +33,17 @@ public struct ClusterConfig: Sendable {
         self.namespace = namespace
     }
 
-    /// The `Authorization` header value for the next request.
-    func authorization() -> String? {
-        if let file = bearerTokenFile, let token = try? String(contentsOfFile: file, encoding: .utf8) {
-            return "Bearer " + token.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The `Authorization` header value for the next request. A token file is read each time (tokens rotate);
+    /// one that cannot be read is an error naming it, not a request sent without credentials.
+    func authorization() throws(KubeError) -> String? {
+        if let file = bearerTokenFile {
+            do {
+                let token = try String(contentsOfFile: file, encoding: .utf8)
+                return "Bearer " + token.trimmingCharacters(in: .whitespacesAndNewlines)
+            } catch {
+                throw KubeError(
+                    code: 0, reason: .invalidResponse, message: "cannot read the bearer token file \(file): \(error)")
+            }
         }
         if let bearerToken { return "Bearer " + bearerToken }
         if let username, let password {

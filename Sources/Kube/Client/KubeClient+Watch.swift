@@ -18,10 +18,11 @@ extension KubeClient {
         if allowBookmarks { query.append(("allowWatchBookmarks", "true")) }
         if let timeoutSeconds { query.append(("timeoutSeconds", String(timeoutSeconds))) }
         let path = Self.path(gvr, namespace: info.namespaced ? namespace : nil)
+        let authorization = try config.authorization()
         await limiter.acquire()
         let request = makeRequest(
             method: .GET, path: path, query: query, body: nil, contentType: "",
-            accept: "application/json")
+            accept: "application/json", authorization: authorization)
         let response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .seconds(30))

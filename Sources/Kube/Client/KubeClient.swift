@@ -87,12 +87,13 @@ public struct KubeClient: Sendable {
     ) async throws(KubeError) -> RawResponse {
         var delay: Duration = .milliseconds(100)
         var attempt = 1
+        let authorization = try config.authorization()
         while true {
             await limiter.acquire()
             do {
                 let request = makeRequest(
                     method: method, path: path, query: query, body: body,
-                    contentType: contentType, accept: accept)
+                    contentType: contentType, accept: accept, authorization: authorization)
                 let response = try await http.execute(request, timeout: timeout)
                 let bytes = Array(buffer: try await response.body.collect(upTo: 256 * 1024 * 1024))
                 let status = Int(response.status.code)
@@ -127,7 +128,7 @@ public struct KubeClient: Sendable {
 
     func makeRequest(
         method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?,
-        contentType: String, accept: String
+        contentType: String, accept: String, authorization: String?
     ) -> HTTPClientRequest {
         var url = config.server + path
         if !query.isEmpty {
@@ -137,7 +138,7 @@ public struct KubeClient: Sendable {
         request.method = method
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "User-Agent", value: "capstan")
-        if let auth = config.authorization() { request.headers.add(name: "Authorization", value: auth) }
+        if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))

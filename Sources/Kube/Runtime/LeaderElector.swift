@@ -41,7 +41,12 @@ public struct LeaderElector: Sendable {
                 var lastRenew = ContinuousClock.now
                 while true {
                     try await Task.sleep(for: retryPeriod)
-                    if (try? await tryAcquireOrRenew()) == true {
+                    var renewed = false
+                    do { renewed = try await tryAcquireOrRenew() } catch {
+                        logger.warning(
+                            "could not renew the lease", metadata: ["lease": "\(leaseName)", "error": "\(error)"])
+                    }
+                    if renewed {
                         lastRenew = .now
                     } else if ContinuousClock.now - lastRenew > renewDeadline {
                         throw LeadershipLost(lease: leaseName)
