@@ -170,6 +170,31 @@ import Testing
                 }.joined(separator: ",")
                 + #",{"op":"copy","from":"/extra","path":"/extra/x\#(String(repeating: "/0", count: 299))"}]"#
             _ = try await cluster.client.create(Fixtures.configMap("kept", namespace: cluster.namespace))
+            // A custom resource that keeps any field: where a JSON patch can build a document too deep to read.
+            _ = try await cluster.client.create(
+                KubeObject(
+                    apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition",
+                    name: "blobs.hostile.example.com",
+                    body: [
+                        "spec": [
+                            "group": "hostile.example.com", "scope": "Namespaced",
+                            "names": ["plural": "blobs", "kind": "Blob"],
+                            "versions": [
+                                [
+                                    "name": "v1", "served": true, "storage": true,
+                                    "schema": [
+                                        "openAPIV3Schema": [
+                                            "type": "object", "x-kubernetes-preserve-unknown-fields": true,
+                                        ]
+                                    ],
+                                ]
+                            ],
+                        ]
+                    ]))
+            let blobs = "/apis/hostile.example.com/v1/namespaces/\(cluster.namespace)/blobs"
+            _ = try await cluster.client.sendRaw(
+                method: .POST, path: blobs, body: Array(#"{"metadata":{"name":"kept"}}"#.utf8),
+                contentType: "application/json")
             let cases: [Case] = [
                 (
                     .POST, base, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata: " + deep,
@@ -177,7 +202,7 @@ import Testing
                 ),
                 (.POST, base, aliasBomb, "application/yaml", 400),
                 (.PATCH, base + "/bomb?fieldManager=t", aliasBomb, "application/apply-patch+yaml", 400),
-                (.PATCH, base + "/kept", deepening, "application/json-patch+json", 422),
+                (.PATCH, blobs + "/kept", deepening, "application/json-patch+json", 422),
             ]
             for c in cases { try await expectStatus(cluster, c) }
         }

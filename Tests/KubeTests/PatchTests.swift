@@ -55,6 +55,13 @@ import Testing
         #expect(result[path: ["spec", "finalizers"]] == ["x", "y"])
     }
 
+    /// kubectl's patch for a Deployment switched to Recreate: `$retainKeys` clears rollingUpdate.
+    @Test func strategicMergeRetainKeysClearsUnlistedFields() throws {
+        let target: JSON = ["strategy": ["type": "RollingUpdate", "rollingUpdate": ["maxSurge": "25%"]]]
+        let patch: JSON = ["strategy": ["$retainKeys": ["type"], "type": "Recreate"]]
+        #expect(try StrategicMergePatch.apply(patch, to: target) == ["strategy": ["type": "Recreate"]])
+    }
+
     @Test func strategicMergeReplacesUnkeyedListsAndHonoursReplaceDirective() throws {
         let target: JSON = ["args": ["a", "b"], "m": ["x": 1, "y": 2]]
         let result = try StrategicMergePatch.apply(["args": ["c"], "m": ["$patch": "replace", "z": 3]], to: target)

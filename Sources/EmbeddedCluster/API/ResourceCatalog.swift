@@ -72,6 +72,7 @@ struct ResourceCatalog: Sendable {
                 categories: names["categories"]?.arrayValue?.compactMap(\.stringValue) ?? [])
             type.singular = names["singular"]?.stringValue ?? kind.lowercased()
             type.printerColumns = version["additionalPrinterColumns"]?.arrayValue
+            type.schema = version["schema"]?["openAPIV3Schema"]
             if let scale = version["subresources"]?["scale"] {
                 type.scaleSpecPath = Self.jsonPath(scale["specReplicasPath"]?.stringValue) ?? ["spec", "replicas"]
                 type.scaleStatusPath =

@@ -16,6 +16,9 @@ public struct ResourceType: Sendable, Hashable {
     public var categories: [String] = []
     /// A custom resource version's `additionalPrinterColumns` (nil: Name and Age, or the built-in columns).
     public var printerColumns: [JSON]?
+    /// A custom resource version's `openAPIV3Schema` (nil for built-in kinds, whose schemas are in
+    /// `BuiltinSchemas`, and for a CRD version without one, whose objects are kept as written).
+    public var schema: JSON?
     /// A review answered at once and never stored (access reviews): only `create`.
     public var createOnly = false
     /// Subresources beyond status and scale, with their verbs (`serviceaccounts/token`: create).
@@ -39,6 +42,13 @@ public struct ResourceType: Sendable, Hashable {
     public var storageKey: String { gvr.group.isEmpty ? gvr.resource : "\(gvr.resource).\(gvr.group)" }
     public var apiVersion: String { gvr.groupVersion.description }
     public var listKind: String { kind + "List" }
+
+    /// The OpenAPI v3 schema that declares this resource's fields, if any.
+    var declaredSchema: JSON? {
+        if let schema { return schema }
+        return BuiltinSchemas.shared.name(group: gvr.group, version: gvr.version, kind: kind).map(
+            BuiltinSchemas.reference)
+    }
 
     /// Spec-like fields that bump `metadata.generation` when they change: everything but metadata and status.
     func specChanged(_ old: JSON, _ new: JSON) -> Bool {

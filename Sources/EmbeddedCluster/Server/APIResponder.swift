@@ -55,7 +55,16 @@ struct APIResponder: HTTPResponder {
         case .resourceList(let gv): return Self.json(try found(catalog.resourceList(gv)))
         case .openAPIv3Root: return Self.json(catalog.openAPIv3Root)
         case .openAPIv3(let gv): return Self.json(try found(catalog.openAPIv3(gv)))
-        case .openAPIv2, .unknown, .resource:
+        case .openAPIv2:
+            let accept = request.headers[.accept] ?? ""
+            guard accept.isEmpty || accept.contains("json") || accept.contains("*/*") else {
+                throw KubeError(
+                    code: 406, reason: .notAcceptable,
+                    message: "only application/json is supported for /openapi/v2; the embedded cluster does not "
+                        + "serve the protobuf form")
+            }
+            return Self.json(catalog.openAPIv2)
+        case .unknown, .resource:
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
         }
     }
@@ -67,15 +76,31 @@ struct APIResponder: HTTPResponder {
         return json
     }
 
+    /// A resource request, with the `Warning` headers its write earned (unknown fields under `Warn`).
     func resource(_ path: ResourcePath, request: Request, storageKey: String?) async throws -> Response {
-        var request = request
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
         let query = QueryOptions(parameters)
+        let options = WriteOptions(
+            fieldManager: query["fieldManager"] ?? Self.defaultManager(request.headers[.userAgent]),
+            dryRun: try query.dryRun, force: query["force"] == "true",
+            fieldValidation: try FieldValidation.parse(query["fieldValidation"]))
+        var response = try await resource(
+            path, request: request, query: query, options: options, storageKey: storageKey)
+        for warning in options.warnings.all {
+            let quoted = warning.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\"")
+            response.headers.append(HTTPField(name: Self.warningHeader, value: "299 - \"\(quoted)\""))
+        }
+        return response
+    }
+
+    func resource(
+        _ path: ResourcePath, request: Request, query: QueryOptions, options: WriteOptions, storageKey: String?
+    ) async throws -> Response {
+        var request = request
         func param(_ name: String) -> String? { query[name] }
         let gvr = path.gvr
-        let manager = param("fieldManager") ?? Self.defaultManager(request.headers[.userAgent])
-        let options = WriteOptions(fieldManager: manager, dryRun: try query.dryRun, force: param("force") == "true")
         _ = try query.gracePeriodSeconds
         let storageKey = storageKey ?? gvr.resource
         if request.method == .post, let type = await store.catalog.type(gvr), type.createOnly {
@@ -277,6 +302,8 @@ struct APIResponder: HTTPResponder {
     }
 
     /// The field manager a write gets when it names none: the client's User-Agent up to the first `/`.
+    static let warningHeader = HTTPField.Name("Warning")!
+
     static func defaultManager(_ userAgent: String?) -> String {
         guard let userAgent, let first = userAgent.split(separator: "/").first, !first.isEmpty else { return "unknown" }
         return String(first.prefix(128))

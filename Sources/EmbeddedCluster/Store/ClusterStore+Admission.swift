@@ -121,3 +121,24 @@ extension ClusterStore {
         if object.deletionTimestamp != nil { advanceDeletion(type, object) }
     }
 }
+
+extension ClusterStore {
+    /// Removes the fields the type's schema does not declare and reports them as `options.fieldValidation`
+    /// asks: a warning each, or (Strict) a 400 naming them all, as kube-apiserver's strict decoder does.
+    func dropUnknownFields(_ json: inout JSON, type: ResourceType, options: WriteOptions) throws(KubeError) {
+        guard let schema = type.declaredSchema else { return }
+        let (pruned, unknown) = UnknownFields(schemas: BuiltinSchemas.shared.schemas).prune(json, schema: schema)
+        guard !unknown.isEmpty else { return }
+        switch options.fieldValidation {
+        case .ignore: break
+        case .warn: for path in unknown { options.warnings.add("unknown field \"\(path)\"") }
+        case .strict:
+            let fields = unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", ")
+            throw KubeError(
+                code: 400, reason: .badRequest,
+                message: "\(type.kind) in version \"\(type.gvr.version)\" cannot be handled as a \(type.kind): "
+                    + "strict decoding error: \(fields)")
+        }
+        json = pruned
+    }
+}

@@ -1,17 +1,33 @@
 import Foundation
 import Kube
+import Synchronization
 
-/// Who is writing and how: the field manager recorded in managedFields, and dry-run.
+/// Who is writing and how: the field manager recorded in managedFields, dry-run, what to do with unknown
+/// fields, and where the warnings for the response go.
 public struct WriteOptions: Sendable {
     public var fieldManager: String
     public var dryRun: Bool
     public var force: Bool
+    public var fieldValidation: FieldValidation
+    public let warnings = ResponseWarnings()
 
-    public init(fieldManager: String = "unknown", dryRun: Bool = false, force: Bool = false) {
+    public init(
+        fieldManager: String = "unknown", dryRun: Bool = false, force: Bool = false,
+        fieldValidation: FieldValidation = .warn
+    ) {
         self.fieldManager = fieldManager
         self.dryRun = dryRun
         self.force = force
+        self.fieldValidation = fieldValidation
     }
+}
+
+/// The `Warning` headers a request earns (`299 - "unknown field \"spec.foo\""`).
+public final class ResponseWarnings: Sendable {
+    private let texts = Mutex<[String]>([])
+
+    public func add(_ text: String) { texts.withLock { $0.append(text) } }
+    public var all: [String] { texts.withLock { $0 } }
 }
 
 extension ClusterStore {
@@ -30,6 +46,7 @@ extension ClusterStore {
     ) throws(KubeError) -> KubeObject {
         var object = try admit(input, type: type, namespace: namespace)
         try FieldTypes.check(object, type: type)
+        try dropUnknownFields(&object.json, type: type, options: options)
         if object.name.isEmpty, let prefix = object.generateName {
             object.name = uniqueGeneratedName(prefix: prefix, type: type, namespace: object.namespace)
         }
@@ -109,6 +126,7 @@ extension ClusterStore {
         options: WriteOptions, managerOperation: ManagerOperation
     ) throws(KubeError) -> KubeObject {
         var object = proposed
+        try dropUnknownFields(&object.json, type: type, options: options)
         if subresource == "status" {
             var merged = current
             merged.status = proposed.status
@@ -178,8 +196,10 @@ extension ClusterStore {
             case .strategicMerge: patched = try StrategicMergePatch.apply(patch, to: current.json)
             case .apply:
                 try checkApplyBody(patch, type: type, name: name)
+                var known = patch
+                try dropUnknownFields(&known, type: type, options: options)
                 patched = try FieldOwnership.apply(
-                    patch, manager: options.fieldManager, live: current.json,
+                    known, manager: options.fieldManager, live: current.json,
                     force: options.force, subresource: subresource)
             }
         } catch let error as PatchError {
@@ -207,9 +227,11 @@ extension ClusterStore {
         throws(KubeError) -> KubeObject
     {
         try checkApplyBody(patch, type: type, name: name)
+        var known = patch
+        try dropUnknownFields(&known, type: type, options: options)
         var object = KubeObject(
             try FieldOwnership.apply(
-                patch, manager: options.fieldManager, live: nil, force: true,
+                known, manager: options.fieldManager, live: nil, force: true,
                 subresource: nil))
         object.json[path: ["metadata", "name"]] = .string(name)
         if type.namespaced { object.namespace = namespace }

@@ -12,6 +12,9 @@ public enum StrategicMergePatch {
     /// Lists of scalars whose patch strategy is merge (a union) rather than replace.
     static let mergedScalarLists: Set<String> = ["finalizers"]
 
+    /// True for a list of scalars that a strategic merge patch unites rather than replaces.
+    public static func isMergedScalarList(_ field: String) -> Bool { mergedScalarLists.contains(field) }
+
     public static func apply(_ patch: JSON, to target: JSON) throws(PatchError) -> JSON {
         guard case .object(let members) = patch else { throw PatchError("a strategic merge patch must be an object") }
         return try mergeObject(target.objectValue ?? [:], members)
@@ -33,6 +36,12 @@ public enum StrategicMergePatch {
         }
         if patch["$patch"]?.stringValue == "delete" { return .null }
         var result = original
+        if let retained = patch["$retainKeys"]?.arrayValue {
+            // `$retainKeys` clears every field it does not list (a Deployment strategy switched to Recreate
+            // loses its rollingUpdate).
+            let keep = Set(retained.compactMap(\.stringValue))
+            result = result.filter { keep.contains($0.key) }
+        }
         for (key, value) in patch {
             if key.hasPrefix("$setElementOrder/") || key == "$retainKeys" || key == "$patch" { continue }
             if key.hasPrefix("$deleteFromPrimitiveList/") {
