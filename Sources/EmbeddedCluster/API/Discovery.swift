@@ -30,9 +30,12 @@ extension ResourceCatalog {
     func resourceList(_ gv: GroupVersion) -> JSON? {
         let types = resources(in: gv)
         guard !types.isEmpty else { return nil }
-        return [
-            "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": .string(gv.description),
+        var list: JSON = [
+            "kind": "APIResourceList", "groupVersion": .string(gv.description),
             "resources": .array(types.flatMap(\.discoveryEntries)),
         ]
+        // kube-apiserver's core list (`/api/v1`) carries no apiVersion; the group lists do.
+        if !gv.group.isEmpty { list["apiVersion"] = "v1" }
+        return list
     }
 }

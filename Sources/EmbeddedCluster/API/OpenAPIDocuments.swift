@@ -24,11 +24,15 @@ extension ResourceCatalog {
 
     /// The OpenAPI v3 document of one group version.
     func openAPIv3(_ gv: GroupVersion) -> JSON? {
-        let types = resources(in: gv).filter { !$0.createOnly }
+        let types = resources(in: gv)
         guard !types.isEmpty else { return nil }
         var paths: [String: JSON] = [:]
         for type in types {
             let base = gv.pathPrefix + (type.namespaced ? "/namespaces/{namespace}" : "") + "/" + type.gvr.resource
+            if type.createOnly {
+                paths[base] = ["post": operation(type, "post")]
+                continue
+            }
             paths[base] = ["get": operation(type, "list"), "post": operation(type, "post")]
             paths[base + "/{name}"] = [
                 "get": operation(type, "get"), "put": operation(type, "put"), "patch": operation(type, "patch"),
@@ -43,13 +47,17 @@ extension ResourceCatalog {
 
     /// `/openapi/v2`: every served kind in one Swagger 2.0 document.
     var openAPIv2: JSON {
-        let types = byGVR.values.filter { !$0.createOnly }.sorted { $0.gvr.description < $1.gvr.description }
+        let types = byGVR.values.sorted { $0.gvr.description < $1.gvr.description }
         var definitions: [String: JSON] = [:]
         for (name, schema) in schemas(for: types) { definitions[name] = Self.swagger2(schema) }
         var paths: [String: JSON] = [:]
         for type in types {
             let prefix = type.gvr.groupVersion.pathPrefix + (type.namespaced ? "/namespaces/{namespace}" : "")
             let base = prefix + "/" + type.gvr.resource
+            if type.createOnly {
+                paths[base] = ["post": operation(type, "post", v2: true)]
+                continue
+            }
             paths[base] = ["get": operation(type, "list", v2: true), "post": operation(type, "post", v2: true)]
             paths[base + "/{name}"] = [
                 "get": operation(type, "get", v2: true), "put": operation(type, "put", v2: true),

@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 
 /// A resource the embedded server serves: its names, scope and subresources.
@@ -50,6 +51,28 @@ public struct ResourceType: Sendable, Hashable {
             BuiltinSchemas.reference)
     }
 
+    /// Built-in kinds whose objects carry `metadata.generation` (kube-apiserver sets it only where a
+    /// controller reports `observedGeneration`); every custom resource carries it.
+    static let generationTracking: Set<String> = [
+        "deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps", "jobs.batch",
+        "cronjobs.batch", "replicationcontrollers", "ingresses.networking.k8s.io",
+        "networkpolicies.networking.k8s.io", "ingressclasses.networking.k8s.io", "poddisruptionbudgets.policy",
+        "horizontalpodautoscalers.autoscaling", "customresourcedefinitions.apiextensions.k8s.io",
+        "endpointslices.discovery.k8s.io", "flowschemas.flowcontrol.apiserver.k8s.io",
+        "prioritylevelconfigurations.flowcontrol.apiserver.k8s.io",
+        "mutatingwebhookconfigurations.admissionregistration.k8s.io",
+        "validatingwebhookconfigurations.admissionregistration.k8s.io",
+        "validatingadmissionpolicies.admissionregistration.k8s.io",
+        "validatingadmissionpolicybindings.admissionregistration.k8s.io",
+    ]
+
+    /// True when objects of this resource carry `metadata.generation`.
+    var tracksGeneration: Bool {
+        Self.generationTracking.contains(storageKey) || !Self.builtinStorageKeys.contains(storageKey)
+    }
+
+    static let builtinStorageKeys = Set(builtins.map(\.storageKey))
+
     /// Spec-like fields that bump `metadata.generation` when they change: everything but metadata and status.
     func specChanged(_ old: JSON, _ new: JSON) -> Bool {
         guard case .object(var o) = old, case .object(var n) = new else { return old != new }
@@ -58,6 +81,17 @@ public struct ResourceType: Sendable, Hashable {
             n[key] = nil
         }
         return o != n
+    }
+
+    /// An opaque hash of the stored version, which clients compare to notice a storage migration: eight bytes
+    /// of FNV-1a over `group/version/kind`, base64, the shape kube-apiserver's hash has.
+    var storageVersionHash: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "\(gvr.group)/\(gvr.version)/\(kind)".utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Data(withUnsafeBytes(of: hash.bigEndian) { Array($0) }).base64EncodedString()
     }
 
     /// The discovery entry (`APIResource`) for this resource and its subresources.
@@ -71,6 +105,7 @@ public struct ResourceType: Sendable, Hashable {
         ]
         if !shortNames.isEmpty { main["shortNames"] = .array(shortNames.map(JSON.string)) }
         if !categories.isEmpty { main["categories"] = .array(categories.map(JSON.string)) }
+        if !createOnly { main["storageVersionHash"] = .string(storageVersionHash) }
         var entries: [JSON] = [.object(main)]
         if hasStatus {
             entries.append([

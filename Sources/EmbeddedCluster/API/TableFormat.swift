@@ -25,11 +25,10 @@ enum TableFormat {
         let rows = objects.map { object -> JSON in
             var row: [String: JSON] = ["cells": .array(columns.map { $0.cell(object, now) })]
             switch includeObject {
-            case "None": break
+            case "None": row["object"] = .null
             case "Object": row["object"] = object.json
             default:
-                var metadata = object.json["metadata"] ?? [:]
-                metadata["managedFields"] = nil
+                let metadata = object.json["metadata"] ?? [:]
                 row["object"] = ["kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": metadata]
             }
             return .object(row)

@@ -30,6 +30,7 @@ enum Defaults {
         case "services":
             setIfMissing(&object.json, ["spec", "type"], "ClusterIP")
             setIfMissing(&object.json, ["spec", "sessionAffinity"], "None")
+            setIfMissing(&object.json, ["status", "loadBalancer"], .object([:]))
             if var ports = object.json[path: ["spec", "ports"]]?.arrayValue {
                 for i in ports.indices {
                     if ports[i]["protocol"] == nil { ports[i]["protocol"] = "TCP" }
@@ -41,6 +42,8 @@ enum Defaults {
             mergeStringData(&object.json)
             setIfMissing(&object.json, ["type"], "Opaque")
         case "namespaces":
+            // kube-apiserver labels every namespace with its own name, and puts the label back if removed.
+            object.json[path: ["metadata", "labels", "kubernetes.io/metadata.name"]] = .string(object.name)
             setIfMissing(&object.json, ["status", "phase"], "Active")
             setIfMissing(&object.json, ["spec", "finalizers"], ["kubernetes"])
         default:
@@ -69,6 +72,10 @@ enum Defaults {
     /// policy, and the image pull policy (`Always` for `:latest` or no tag, else `IfNotPresent`).
     static func podTemplate(_ json: inout JSON, _ path: [String]) {
         guard json[path: path] != nil else { return }
+        if path.count > 1 {
+            // A template's metadata is an ObjectMeta whose zero creationTimestamp kube-apiserver writes as null.
+            setIfMissing(&json, Array(path.dropLast()) + ["metadata", "creationTimestamp"], .null)
+        }
         setIfMissing(&json, path + ["restartPolicy"], "Always")
         setIfMissing(&json, path + ["dnsPolicy"], "ClusterFirst")
         setIfMissing(&json, path + ["terminationGracePeriodSeconds"], 30)

@@ -103,13 +103,17 @@ enum FieldOwnership {
         var entries = (old.map(KubeObject.init)?.managedFields ?? []).compactMap(Entry.init(json:))
         let includeStatus = subresource == "status"
         let newFields = FieldSet(of: new, includeStatus: includeStatus).paths
+        // Fields outside this writer's reach (status, for a write of the main resource) keep their owners.
+        let presentFields = includeStatus ? newFields : FieldSet(of: new, includeStatus: true).paths
         let oldJSON = old ?? .object([:])
         let changed = newFields.filter { FieldSet.value(at: $0, in: oldJSON) != FieldSet.value(at: $0, in: new) }
         for i in entries.indices {
-            entries[i].fields.paths = entries[i].fields.paths.intersection(newFields).subtracting(changed)
+            entries[i].fields.paths = entries[i].fields.paths.intersection(presentFields).subtracting(changed)
         }
         if !changed.isEmpty {
-            if let i = entries.firstIndex(where: { $0.manager == manager && $0.operation == "Update" }) {
+            if let i = entries.firstIndex(where: {
+                $0.manager == manager && $0.operation == "Update" && $0.subresource == subresource
+            }) {
                 entries[i].fields.paths.formUnion(changed)
             } else {
                 entries.append(

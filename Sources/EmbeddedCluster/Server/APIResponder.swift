@@ -45,8 +45,8 @@ struct APIResponder: HTTPResponder {
         switch target {
         case .version:
             return Self.json([
-                "major": "1", "minor": "32", "gitVersion": "v1.32.0-capstan", "platform": "linux/amd64",
-                "goVersion": "n/a", "compiler": "swift",
+                "major": "1", "minor": "32", "gitVersion": "v1.32.0-capstan", "gitCommit": "", "gitTreeState": "",
+                "buildDate": "", "goVersion": "n/a", "compiler": "swift", "platform": "linux/amd64",
             ])
         case .health: return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
         case .coreGroupList: return Self.json(catalog.coreVersions)
@@ -104,14 +104,17 @@ struct APIResponder: HTTPResponder {
         _ = try query.gracePeriodSeconds
         let storageKey = storageKey ?? gvr.resource
         if request.method == .post, let type = await store.catalog.type(gvr), type.createOnly {
-            return Self.json(AccessReviews.answer(try await body(&request), kind: type.kind), status: .created)
+            return Self.json(
+                AccessReviews.answer(try await body(&request), kind: type.kind, manager: options.fieldManager),
+                status: .created)
         }
         if request.method == .post, gvr.resource == "serviceaccounts", let name = path.name, path.subresource == "token"
         {
             let tokenRequest = try await body(&request)
             return Self.json(
                 try await store.issueToken(
-                    namespace: path.namespace ?? "default", serviceAccount: name, request: tokenRequest),
+                    namespace: path.namespace ?? "default", serviceAccount: name, request: tokenRequest,
+                    manager: options.fieldManager),
                 status: .created)
         }
         if gvr.resource == "pods", let name = path.name, let sub = path.subresource,

@@ -3,16 +3,16 @@ import Kube
 
 /// The reviews `kubectl auth can-i` (SelfSubjectAccessReview, and SelfSubjectRulesReview for `--list`) and
 /// `kubectl auth whoami` (SelfSubjectReview) ask, answered from the embedded cluster's real authorization:
-/// one administrator identity, so a request that got past authentication may do everything.
+/// one administrator identity, so a request that got past authentication may do everything. Like
+/// kube-apiserver for a member of `system:masters`, an allowed review carries no reason. The answer records
+/// the asker in managedFields, as the real server does for every write.
 enum AccessReviews {
-    static let reason = "the embedded cluster authorizes every authenticated request"
-
-    static func answer(_ review: JSON, kind: String) -> JSON {
-        var result = review
-        result["metadata"] = ["creationTimestamp": .null]
+    static func answer(_ review: JSON, kind: String, manager: String) -> JSON {
+        var result = FieldOwnership.recordUpdate(manager: manager, old: nil, new: review, subresource: nil)
+        result[path: ["metadata", "creationTimestamp"]] = .null
         switch kind {
         case "SelfSubjectAccessReview":
-            result["status"] = ["allowed": true, "reason": .string(reason)]
+            result["status"] = ["allowed": true]
         case "SelfSubjectRulesReview":
             result["status"] = [
                 "resourceRules": [["verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]]],
@@ -31,14 +31,32 @@ enum AccessReviews {
 /// accepts its own token until they expire; they are random strings, not signed JWTs, and live only as long as
 /// the server process.
 extension ClusterStore {
-    public func issueToken(namespace: String, serviceAccount: String, request: JSON) throws(KubeError) -> JSON {
+    public func issueToken(
+        namespace: String, serviceAccount: String, request: JSON, manager: String = "unknown"
+    ) throws(KubeError) -> JSON {
         let key = ObjectKey(resource: "serviceaccounts", namespace: namespace, name: serviceAccount)
         guard objects["serviceaccounts"]?[key] != nil else {
             throw KubeError(
                 code: 404, reason: .notFound, message: "serviceaccounts \"\(serviceAccount)\" not found",
                 details: ["name": .string(serviceAccount), "kind": "serviceaccounts"])
         }
-        let seconds = max(600, min(request[path: ["spec", "expirationSeconds"]]?.intValue ?? 3600, 48 * 3600))
+        if let expiration = request[path: ["spec", "expirationSeconds"]]?.intValue, expiration < 600 {
+            throw KubeError(
+                code: 422, reason: .invalid,
+                message: "TokenRequest.authentication.k8s.io \"\(serviceAccount)\" is invalid: spec.expirationSeconds: "
+                    + "Invalid value: \(expiration): may not specify a duration less than 10 minutes",
+                details: [
+                    "name": .string(serviceAccount), "group": "authentication.k8s.io", "kind": "TokenRequest",
+                    "causes": [
+                        [
+                            "reason": "FieldValueInvalid", "field": "spec.expirationSeconds",
+                            "message": .string(
+                                "Invalid value: \(expiration): may not specify a duration less than 10 minutes"),
+                        ]
+                    ],
+                ])
+        }
+        let seconds = min(request[path: ["spec", "expirationSeconds"]]?.intValue ?? 3600, 48 * 3600)
         let expires = Date().addingTimeInterval(TimeInterval(seconds))
         let token =
             "capstan-sa." + (0..<3).map { _ in UUID().uuidString.replacingOccurrences(of: "-", with: "") }.joined()
@@ -50,6 +68,7 @@ extension ClusterStore {
             "name": .string(serviceAccount), "namespace": .string(namespace),
             "creationTimestamp": .string(KubeTime.now()),
         ]
+        response = FieldOwnership.recordUpdate(manager: manager, old: nil, new: response, subresource: "token")
         var spec = request["spec"]?.objectValue ?? [:]
         spec["audiences"] = spec["audiences"] ?? ["https://kubernetes.default.svc.cluster.local"]
         spec["expirationSeconds"] = .int(seconds)

@@ -48,7 +48,7 @@ struct WatchResponder {
                     case .bookmark(let rv):
                         let object: JSON = [
                             "kind": .string(kind?.kind ?? ""), "apiVersion": .string(kind?.apiVersion ?? ""),
-                            "metadata": ["resourceVersion": .string(String(rv))],
+                            "metadata": ["resourceVersion": .string(String(rv)), "creationTimestamp": .null],
                         ]
                         try await writer.write(
                             ByteBuffer(

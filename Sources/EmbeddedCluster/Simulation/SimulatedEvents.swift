@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 import Logging
 
@@ -9,19 +10,22 @@ extension WorkloadSimulator {
         component: String
     ) async {
         let now = KubeTime.now()
-        var event = KubeObject(
-            apiVersion: "v1", kind: "Event", name: "", namespace: object.namespace ?? "default",
+        // Named as client-go's recorder names events: the object's name and the time in hex nanoseconds.
+        let nanoseconds = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000))
+        let event = KubeObject(
+            apiVersion: "v1", kind: "Event", name: object.name + "." + String(nanoseconds, radix: 16),
+            namespace: object.namespace ?? "default",
             body: [
                 "involvedObject": [
                     "kind": .string(object.kind), "apiVersion": .string(object.apiVersion),
                     "name": .string(object.name), "namespace": .string(object.namespace ?? ""),
-                    "uid": .string(object.uid ?? ""),
+                    "uid": .string(object.uid ?? ""), "resourceVersion": .string(object.resourceVersion ?? ""),
                 ],
                 "reason": .string(reason), "message": .string(message), "type": .string(type),
                 "source": ["component": .string(component)], "reportingComponent": .string(component),
+                "reportingInstance": "", "eventTime": .null,
                 "firstTimestamp": .string(now), "lastTimestamp": .string(now), "count": 1,
             ])
-        event.json[path: ["metadata", "generateName"]] = .string(object.name + ".")
         guard similarEvents.admit(event) else { return }
         do {
             _ = try await store.create(.events, namespace: event.namespace, object: event, options: writer)

@@ -120,6 +120,11 @@ actor WorkloadSimulator {
 
     // MARK: pods
 
+    /// A pod condition as the kubelet writes it (`lastProbeTime` is always null).
+    static func condition(_ type: String, _ status: JSON, _ now: String) -> JSON {
+        ["type": .string(type), "status": status, "lastProbeTime": .null, "lastTransitionTime": .string(now)]
+    }
+
     func reconcilePod(_ pod: KubeObject) async {
         guard pod.deletionTimestamp == nil, let uid = pod.uid else { return }
         let phase = pod.status?["phase"]?.stringValue
@@ -138,8 +143,8 @@ actor WorkloadSimulator {
         if !started {
             guard phase == nil else { return }
             status = [
-                "phase": "Pending",
-                "conditions": [["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)]],
+                "phase": "Pending", "qosClass": pod.status?["qosClass"] ?? "BestEffort",
+                "conditions": [Self.condition("PodScheduled", "True", now)],
             ]
         } else if mode == "fail" {
             status["phase"] = "Failed"
@@ -158,7 +163,7 @@ actor WorkloadSimulator {
                     "name": .string(name), "image": .string(image), "ready": .bool(ready),
                     "imageID": .string(SimulatedImages.imageID(image)),
                     "containerID": .string(SimulatedImages.containerID(pod: uid, container: name, restart: restarts)),
-                    "restartCount": .int(restarts), "started": .bool(mode != "crash-loop"),
+                    "restartCount": .int(restarts), "started": .bool(mode != "crash-loop"), "lastState": [:],
                 ]
                 s["state"] =
                     mode == "crash-loop"
@@ -170,13 +175,13 @@ actor WorkloadSimulator {
             if phase == "Running" && status["conditions"]?[0]?["status"] == readyText && mode != "crash-loop" { return }
             status["phase"] = "Running"
             status["podIP"] = .string(Self.podIP(uid))
+            status["podIPs"] = [["ip": .string(Self.podIP(uid))]]
             status["hostIP"] = "10.0.0.1"
             status["startTime"] = status["startTime"] ?? .string(now)
             status["containerStatuses"] = .array(containerStatuses)
             status["conditions"] = [
-                ["type": "Ready", "status": readyText, "lastTransitionTime": .string(now)],
-                ["type": "ContainersReady", "status": readyText, "lastTransitionTime": .string(now)],
-                ["type": "PodScheduled", "status": "True", "lastTransitionTime": .string(now)],
+                Self.condition("Ready", readyText, now), Self.condition("ContainersReady", readyText, now),
+                Self.condition("PodScheduled", "True", now),
             ]
             if mode == "crash-loop" && restarts > 50 { return }
         }

@@ -44,7 +44,13 @@ extension ClusterStore {
                 code: 422, reason: .invalid,
                 message: "\(type.kind) is invalid: metadata.name: Required value: name or generateName is required",
                 details: [
-                    "kind": .string(type.kind), "causes": [["field": "metadata.name", "reason": "FieldValueRequired"]],
+                    "kind": .string(type.kind),
+                    "causes": [
+                        [
+                            "field": "metadata.name", "reason": "FieldValueRequired",
+                            "message": "Required value: name or generateName is required",
+                        ]
+                    ],
                 ])
         }
         if let problem = NameValidation.problem(name: name, resource: type.storageKey) {
@@ -53,7 +59,12 @@ extension ClusterStore {
                 message: "\(type.kind) \"\(name)\" is invalid: metadata.name: Invalid value: \"\(name)\": \(problem)",
                 details: [
                     "name": .string(name), "kind": .string(type.kind),
-                    "causes": [["field": "metadata.name", "reason": "FieldValueInvalid"]],
+                    "causes": [
+                        [
+                            "field": "metadata.name", "reason": "FieldValueInvalid",
+                            "message": .string("Invalid value: \"\(name)\": \(problem)"),
+                        ]
+                    ],
                 ])
         }
     }

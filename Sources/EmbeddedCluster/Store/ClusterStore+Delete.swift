@@ -76,7 +76,11 @@ extension ClusterStore {
         for item in json["items"]?.arrayValue ?? [] {
             let object = KubeObject(item)
             do {
-                left.append(try delete(gvr, namespace: object.namespace, name: object.name, dryRun: dryRun).object.json)
+                var deleted = try delete(gvr, namespace: object.namespace, name: object.name, dryRun: dryRun).object
+                    .json
+                deleted["apiVersion"] = nil  // list items carry neither, as in any list
+                deleted["kind"] = nil
+                left.append(deleted)
             } catch  where error.code == 404 {
                 continue
             }

@@ -53,12 +53,15 @@ extension ClusterStore {
         var items: [[UInt8]] = []
         var lastKey: ObjectKey?
         var next: String?
-        for key in keys {
+        var remaining: Int?
+        for (index, key) in keys.enumerated() {
             let stored = all[key]!
             guard filter.matches(ChangeEvent(type: .added, key: key, stored: stored)) else { continue }
             if let limit, limit > 0, items.count == limit, let lastKey {
                 let marker: JSON = ["ns": .string(lastKey.namespace), "name": .string(lastKey.name)]
                 next = Data(marker.serializedBytes()).base64EncodedString()
+                // Like kube-apiserver, the count of what is left only when no selector would make it a guess.
+                if labelSelector == nil && fieldSelector == nil { remaining = keys.count - index }
                 break
             }
             items.append(ListItemBytes.strip(stored.bytes))
@@ -66,6 +69,7 @@ extension ClusterStore {
         }
         var out = Array("{\"apiVersion\":\"\(type.apiVersion)\",\"kind\":\"\(type.listKind)\",\"metadata\":{".utf8)
         if let next { out += Array("\"continue\":\"\(next)\",".utf8) }
+        if let remaining { out += Array("\"remainingItemCount\":\(remaining),".utf8) }
         out += Array("\"resourceVersion\":\"\(resourceVersion)\"},\"items\":[".utf8)
         for (i, item) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }

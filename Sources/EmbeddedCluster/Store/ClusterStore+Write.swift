@@ -56,7 +56,7 @@ extension ClusterStore {
             throw KubeError(
                 code: 409, reason: .alreadyExists,
                 message: "\(type.gvr.resource) \"\(object.name)\" already exists",
-                details: ["name": .string(object.name), "kind": .string(type.gvr.resource)])
+                details: Self.details(type, object.name))
         }
         try requireLiveNamespace(type, key.namespace)
         if let problem = try validateObject(object, type: type) {
@@ -66,12 +66,15 @@ extension ClusterStore {
         object.uid = UUID().uuidString.lowercased()
         object.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
         object.json[path: ["metadata", "deletionTimestamp"]] = nil
-        object.generation = 1
+        object.json[path: ["metadata", "generation"]] = type.tracksGeneration ? 1 : nil
         if type.hasStatus && type.storageKey != "namespaces"
             && type.storageKey != "customresourcedefinitions.apiextensions.k8s.io"
         {
-            object.status = nil
+            // A built-in kind's status is a struct, so kube-apiserver answers `status: {}`; a custom resource
+            // has none until something writes it.
+            object.status = ResourceType.builtinStorageKeys.contains(type.storageKey) ? .object([:]) : nil
         }
+        if type.storageKey == "pods" { PodAdmission.admit(&object.json) }
         Defaults.apply(to: &object, resource: type.storageKey)
         if type.storageKey == "services" { try allocateServiceAddresses(&object, previous: nil) }
         if let appliedFields {
@@ -153,7 +156,7 @@ extension ClusterStore {
             throw KubeError(
                 code: 422, reason: .invalid, message: "\(type.kind) \"\(current.name)\" is invalid: \(problem)")
         }
-        if subresource == nil && type.specChanged(current.json, object.json) {
+        if subresource == nil && type.tracksGeneration && type.specChanged(current.json, object.json) {
             object.generation = current.generation + 1
         }
         object.resourceVersion = current.resourceVersion
@@ -203,7 +206,8 @@ extension ClusterStore {
                     force: options.force, subresource: subresource)
             }
         } catch let error as PatchError {
-            throw KubeError(code: 422, reason: .invalid, message: "the patch cannot be applied: \(error.message)")
+            throw KubeError(
+                code: 422, reason: .invalid, message: "the patch cannot be applied: \(error.message)", details: [:])
         } catch let error as KubeError {
             throw error
         } catch {
@@ -255,8 +259,8 @@ extension ClusterStore {
         KubeError(
             code: 409, reason: .conflict,
             message:
-                "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again"
-        )
+                "Operation cannot be fulfilled on \(type.storageKey) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again",
+            details: Self.details(type, name))
     }
 
     /// A free name for `generateName`: kube-apiserver retries a name that is taken; so does this store.

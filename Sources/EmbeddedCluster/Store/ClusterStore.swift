@@ -92,7 +92,14 @@ public actor ClusterStore {
         KubeError(
             code: 404, reason: .notFound,
             message: "\(type.gvr.resource)\(type.gvr.group.isEmpty ? "" : "." + type.gvr.group) \"\(name)\" not found",
-            details: ["name": .string(name), "group": .string(type.gvr.group), "kind": .string(type.gvr.resource)])
+            details: details(type, name))
+    }
+
+    /// A Status's `details` for one object, as kube-apiserver writes them (no `group` for the core group).
+    static func details(_ type: ResourceType, _ name: String) -> JSON {
+        var details: [String: JSON] = ["name": .string(name), "kind": .string(type.gvr.resource)]
+        if !type.gvr.group.isEmpty { details["group"] = .string(type.gvr.group) }
+        return .object(details)
     }
 
     // MARK: commit
