@@ -27,6 +27,9 @@ struct ClusterMeasurements {
             String(
                 format: "sequential creates (durable, SQLite WAL): %.0f /s",
                 Double(creates) / createTime.seconds))
+        lines.append(
+            try ParallelCreates(kubeconfig: server.dataDir + "/kubeconfig", processes: 8, createsPerProcess: 500)
+                .measure())
         for i in creates..<max(objects, creates) { _ = try await client.create(configMap("cm-\(i)")) }
         var gets: [Double] = []
         for i in 0..<1000 {

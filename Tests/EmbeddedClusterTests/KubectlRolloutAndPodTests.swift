@@ -41,6 +41,9 @@ import Testing
                     && logs.output.contains("nginx:1.25"))
             let exec = try await kubectl(["exec", "deployment/web", "--", "ls"])
             #expect(exec.status != 0 && exec.output.contains("simulates pods and runs no containers"), "\(exec.output)")
+            let pod = try #require(try await cluster.client.list(.pods, namespace: cluster.namespace).items.first)
+            let copy = try await kubectl(["cp", "\(pod.name):/etc/hosts", "/tmp/capstan-cp-\(UUID().uuidString)"])
+            #expect(copy.status != 0 && copy.output.contains("simulates pods and runs no containers"), "\(copy.output)")
         }
     }
 

@@ -105,6 +105,10 @@ import Testing
                 case "31-get-deployment-after-rollout":
                     try await rolledOut(cluster, namespace: ns, containers: 1)
                     _ = try await replay(name, cluster: cluster, namespace: ns)
+                case "33-strategic-merge-setElementOrder":
+                    // Recorded once the sidecar of 32 had rolled out: no unavailable replicas in its status.
+                    try await rolledOut(cluster, namespace: ns, containers: 2)
+                    _ = try await replay(name, cluster: cluster, namespace: ns)
                 case "40-table-pods":
                     try await rolledOut(cluster, namespace: ns, containers: 3)
                     _ = try await replay(name, cluster: cluster, namespace: ns)
