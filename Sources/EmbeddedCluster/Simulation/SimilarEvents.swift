@@ -60,7 +60,7 @@ extension WorkloadSimulator {
             }
             event.json["count"] = .int(Int64(group.pending))
             event.json["message"] = .string(Self.combined(event.json["message"]?.stringValue ?? ""))
-            event.json[path: ["metadata", "generateName"]] = .string("combined.")
+            event.name = Self.eventName(about: event.json[path: ["involvedObject", "name"]]?.stringValue ?? "event")
             if let created = try? await store.create(
                 .events, namespace: event.namespace, object: event, options: writer)
             {

@@ -10,10 +10,8 @@ extension WorkloadSimulator {
         component: String
     ) async {
         let now = KubeTime.now()
-        // Named as client-go's recorder names events: the object's name and the time in hex nanoseconds.
-        let nanoseconds = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000))
         let event = KubeObject(
-            apiVersion: "v1", kind: "Event", name: object.name + "." + String(nanoseconds, radix: 16),
+            apiVersion: "v1", kind: "Event", name: Self.eventName(about: object.name),
             namespace: object.namespace ?? "default",
             body: [
                 "involvedObject": [
@@ -32,5 +30,11 @@ extension WorkloadSimulator {
         } catch {
             logger.warning("cannot record an event", metadata: ["reason": "\(reason)", "error": "\(error)"])
         }
+    }
+
+    /// A name as client-go's recorder gives events: the object's name and the time in hex nanoseconds.
+    static func eventName(about objectName: String) -> String {
+        let nanoseconds = UInt64(max(0, Date().timeIntervalSince1970 * 1_000_000_000))
+        return objectName + "." + String(nanoseconds, radix: 16)
     }
 }
