@@ -125,7 +125,13 @@ let package = Package(
             path: "Tests/KubeTestSupport",
             swiftSettings: upcoming
         ),
-        .testTarget(name: "KubeTests", dependencies: ["Kube"], swiftSettings: upcoming),
+        .testTarget(
+            name: "KubeTests",
+            dependencies: [
+                "Kube", "EmbeddedCluster", "KubeTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "GitTests", dependencies: ["Git", "KubeTestSupport"], swiftSettings: upcoming),
         .testTarget(
             name: "SyncTests",

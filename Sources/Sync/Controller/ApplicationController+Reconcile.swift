@@ -6,7 +6,6 @@ extension ApplicationController {
     static let refreshAnnotation = "argocd.argoproj.io/refresh"
 
     func reconcile(_ key: String) async {
-        reconcileCount += 1
         guard let object = await appInformer?.get(key) else { return }
         let app = Application(object)
         if object.deletionTimestamp != nil {

@@ -6,6 +6,7 @@ import Logging
 /// The reconciler: keeps every Application's cluster state matching Git. Level-triggered: each reconcile
 /// reads the Application and the live objects, writes the status difference, and starts a sync operation
 /// when one is asked for (`operation`) or automation calls for one. All state lives in the Application.
+/// The loop itself (informers, queue, workers, Git poll as the resync) is `Kube`'s `ControllerRuntime`.
 public actor ApplicationController {
     /// Settings for the controller.
     public struct Options: Sendable {
@@ -38,15 +39,14 @@ public actor ApplicationController {
     let clusters: ClusterRegistry
     let store: ApplicationStore
     let events: EventRecorder
-    let queue = WorkQueue(baseDelay: .milliseconds(200), maximumDelay: .seconds(300))
+    let runtime: ControllerRuntime
+    var queue: WorkQueue { runtime.queue }
     var appInformer: Informer?
     var projectInformer: Informer?
     var operations: [String: Task<Void, Never>] = [:]
     var appKeysByName: [String: Set<String>] = [:]
     var selfHeal: [String: SelfHealBackoff] = [:]
     var lastReconciledAt: [String: ContinuousClock.Instant] = [:]
-    private var tasks: [Task<Void, Never>] = []
-    public internal(set) var reconcileCount = 0
 
     public init(client: KubeClient, options: Options, logger: Logger = Logger(label: "capstan.sync")) {
         self.client = client
@@ -61,6 +61,12 @@ public actor ApplicationController {
             local: cache, client: client, namespace: options.namespace ?? "argocd", logger: logger)
         store = ApplicationStore(client: client, logger: logger)
         events = EventRecorder(client: client, component: "capstan-application-controller", logger: logger)
+        runtime = ControllerRuntime(
+            name: "applications",
+            options: .init(
+                workers: options.workers, resync: options.pollInterval,
+                memoryTrimInterval: options.memoryTrimInterval),
+            logger: logger)
     }
 
     /// Installs the CRDs if missing, starts watching, and reconciles until cancelled.
@@ -73,32 +79,32 @@ public actor ApplicationController {
         }
     }
 
-    /// Starts the informers, workers and poll timer and returns once the Application cache is synced.
+    /// Starts the informers, workers and poll timer and returns once the Application and AppProject caches
+    /// are synced.
     public func start() async throws {
         try await CRDInstaller.ensure(client: client)
         let informer = Informer(client: client, gvr: Application.gvr, namespace: options.namespace, logger: logger)
         appInformer = informer
-        await informer.addHandler { [weak self] event in await self?.applicationChanged(event) }
-        await clusters.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
-        tasks.append(Task { try? await informer.run() })  // run() retries failures itself; it ends on cancellation
-        await informer.waitForSync()
+        await runtime.watch(informer) { [weak self] event in await self?.applicationChanged(event) ?? [] }
         let projects = Informer(client: client, gvr: ProjectPolicy.gvr, namespace: options.namespace, logger: logger)
         projectInformer = projects
-        await projects.addHandler { [weak self] event in await self?.projectChanged(event.object) }
-        // run() retries failures itself; it ends on cancellation.
-        tasks.append(Task { try? await projects.run() })
-        for _ in 0..<options.workers { tasks.append(Task { await self.work() }) }
-        tasks.append(Task { await self.poll() })
-        tasks.append(Task { await self.trimMemory() })
+        await runtime.watch(projects) { [weak self] event in await self?.projectChanged(event.object) ?? [] }
+        await clusters.setChangeHandler { [weak self] name in await self?.trackedObjectChanged(name) }
+        await runtime.start(allKeys: { [weak self] in await self?.appInformer?.list().map(\.key) ?? [] }) {
+            [weak self] key in
+            await self?.reconcile(key)
+            return .done  // the reconcile queues its own follow-ups (operations, hooks, deletion)
+        }
     }
 
     public func stop() async {
-        for task in tasks { task.cancel() }
+        await runtime.stop()
         for task in operations.values { task.cancel() }
-        tasks = []
-        await queue.shutdown()
         await clusters.stop()
     }
+
+    /// How many reconciles ran since the start.
+    public var reconcileCount: Int { get async { await runtime.reconcileCount } }
 
     /// Asks for a reconcile of every Application whose source is `repoURL` (a push webhook arrived).
     /// Applications whose path changed between their synced revision and the new one are queued at once,
@@ -150,7 +156,8 @@ public actor ApplicationController {
         return paths.contains { $0.hasPrefix(prefix) }
     }
 
-    func applicationChanged(_ event: InformerEvent) async {
+    /// The keys an Application event asks to reconcile: none for a status write of our own or a deletion.
+    func applicationChanged(_ event: InformerEvent) async -> [String] {
         let object = event.object
         if case .deleted = event {
             appKeysByName[object.name]?.remove(object.key)
@@ -159,7 +166,7 @@ public actor ApplicationController {
             selfHeal[object.key] = nil
             lastReconciledAt[object.key] = nil
             await comparer.forget(Application(object))
-            return
+            return []
         }
         appKeysByName[object.name, default: []].insert(object.key)
         if case .updated(let old, let new) = event, old.json["spec"] == new.json["spec"],
@@ -167,47 +174,20 @@ public actor ApplicationController {
             old.annotations == new.annotations, old.deletionTimestamp == new.deletionTimestamp,
             old.finalizers == new.finalizers
         {
-            return  // a status write of our own
+            return []  // a status write of our own
         }
-        await queue.add(object.key)
+        return [object.key]
     }
 
     /// A project was created, changed or deleted: its Applications are compared again at once.
-    func projectChanged(_ project: KubeObject) async {
-        for object in await appInformer?.list(namespace: project.namespace) ?? []
-        where Application(object).project == project.name {
-            await queue.add(object.key)
-        }
+    func projectChanged(_ project: KubeObject) async -> [String] {
+        (await appInformer?.list(namespace: project.namespace) ?? []).filter {
+            Application($0).project == project.name
+        }.map(\.key)
     }
 
     func trackedObjectChanged(_ name: String) async {
         for key in appKeysByName[name] ?? [] { await queue.add(key, after: .milliseconds(100)) }
-    }
-
-    private func work() async {
-        while let key = await queue.next() {
-            await reconcile(key)
-            await queue.done(key)
-        }
-    }
-
-    private func poll() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: options.pollInterval)
-            for app in await appInformer?.list() ?? [] { await queue.add(app.key) }
-        }
-    }
-
-    /// Hands freed heap pages back to the system after reconciles: a cold start or a relist parses
-    /// thousands of objects, and without this the process keeps that peak resident.
-    private func trimMemory() async {
-        var trimmedAt = reconcileCount
-        while !Task.isCancelled {
-            try? await Task.sleep(for: options.memoryTrimInterval)
-            guard reconcileCount != trimmedAt else { continue }
-            trimmedAt = reconcileCount
-            MemoryTrim.release()
-        }
     }
 
     /// Reconciles every Application once, now, `workers` at a time, and returns when all are done.
