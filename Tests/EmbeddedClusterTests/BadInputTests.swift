@@ -59,6 +59,26 @@ import Testing
         }
     }
 
+    /// A ConfigMap or Secret key must be a valid config key, as kube-apiserver requires (an image reference,
+    /// with its `/` and `:`, is not).
+    @Test func configKeysAreValidated() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            for (kind, key) in [("ConfigMap", "example/app:1"), ("Secret", "a b"), ("ConfigMap", "..")] {
+                var object = KubeObject(apiVersion: "v1", kind: kind, name: "keys", namespace: cluster.namespace)
+                object.json["data"] = [key: "dmFsdWU="]
+                do {
+                    _ = try await cluster.client.create(object)
+                    Issue.record("\(kind) with key \(key) was accepted")
+                } catch let error as KubeError {
+                    #expect(error.code == 422 && error.message.contains("a valid config key"), "\(error.message)")
+                }
+            }
+            var fine = KubeObject(apiVersion: "v1", kind: "ConfigMap", name: "fine", namespace: cluster.namespace)
+            fine.json["data"] = ["Key_1.conf": "x", "a-b": "y"]
+            _ = try await cluster.client.create(fine)
+        }
+    }
+
     @Test func wrongTokenIsUnauthorized() async throws {
         try await TestCluster.with(token: "right-token") { cluster in
             guard let embedded = cluster.embedded else { return }

@@ -6,8 +6,7 @@ import Logging
 /// ReplicaSets create pods, pods go Pending → Running → Ready after a delay, Services get Endpoints,
 /// Jobs complete. Reacts to changes and re-checks on a short tick for timed transitions.
 ///
-/// Pods can be told to misbehave with the annotation `capstan.io/simulate`:
-/// `crash-loop` (running, restarting, never ready), `never-ready` (running, not ready), `fail` (phase Failed).
+/// Pods can be told to misbehave, by annotation or by image (`PodBehaviour`).
 ///
 /// Like the controllers it stands in for, the simulation is level-triggered: its reads and writes use `try?`
 /// on purpose, since a write that loses a race (a user's write in between, an object deleted meanwhile) is
@@ -24,6 +23,10 @@ actor WorkloadSimulator {
     /// Non-terminal pods bound to the node, and pods not bound yet: counted each round, kept as it changes.
     var scheduledPods = 0
     var unschedulablePods = 0
+    /// `PodBehaviour`'s image map, read from its ConfigMap once per pass.
+    var imageBehaviours: [String: String] = [:]
+    /// Behaviour texts already reported as unknown (each is reported once).
+    var reportedBehaviours: Set<String> = []
     /// Events beyond the first few of a kind, combined (see `SimilarEvents`).
     var similarEvents = SimilarEvents()
     /// kubelet's default `maxPods`.
@@ -55,6 +58,9 @@ actor WorkloadSimulator {
 
     func reconcileAll() async {
         await countPods()
+        let map = try? await store.get(
+            .configMaps, namespace: PodBehaviour.configMapNamespace, name: PodBehaviour.configMapName)
+        imageBehaviours = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
         for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
         for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
         for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }
@@ -136,7 +142,13 @@ actor WorkloadSimulator {
         }
         let seen = firstSeen[uid] ?? ContinuousClock.now
         firstSeen[uid] = seen
-        let mode = pod.annotations["capstan.io/simulate"]
+        let behaviour: PodBehaviour
+        switch PodBehaviour.of(pod, imageMap: imageBehaviours) {
+        case .success(let known): behaviour = known
+        case .failure(let unknown):
+            behaviour = .healthy
+            await report(unknown, pod: pod)
+        }
         let started = ContinuousClock.now - seen >= podStartDelay
         var status: JSON = pod.status ?? [:]
         let now = KubeTime.now()
@@ -146,16 +158,16 @@ actor WorkloadSimulator {
                 "phase": "Pending", "qosClass": pod.status?["qosClass"] ?? "BestEffort",
                 "conditions": [Self.condition("PodScheduled", "True", now)],
             ]
-        } else if mode == "fail" {
+        } else if behaviour == .fail {
             status["phase"] = "Failed"
             status["reason"] = "Error"
         } else if Self.isJobPod(pod) {
             status["phase"] = "Succeeded"
         } else {
-            let ready = mode == nil
+            let crashing = behaviour == .crashLoop
+            let ready = behaviour.isReady(runningFor: ContinuousClock.now - seen - podStartDelay)
             let containers = pod.spec?["containers"]?.arrayValue ?? []
-            let restarts =
-                (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (mode == "crash-loop" ? 1 : 0)
+            let restarts = (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (crashing ? 1 : 0)
             let containerStatuses: [JSON] = containers.map { c in
                 let image = c["image"]?.stringValue ?? ""
                 let name = c["name"]?.stringValue ?? ""
@@ -163,16 +175,16 @@ actor WorkloadSimulator {
                     "name": .string(name), "image": .string(image), "ready": .bool(ready),
                     "imageID": .string(SimulatedImages.imageID(image)),
                     "containerID": .string(SimulatedImages.containerID(pod: uid, container: name, restart: restarts)),
-                    "restartCount": .int(restarts), "started": .bool(mode != "crash-loop"), "lastState": [:],
+                    "restartCount": .int(restarts), "started": .bool(!crashing), "lastState": [:],
                 ]
                 s["state"] =
-                    mode == "crash-loop"
+                    crashing
                     ? ["waiting": ["reason": "CrashLoopBackOff", "message": "back-off restarting failed container"]]
                     : ["running": ["startedAt": .string(now)]]
                 return s
             }
             let readyText: JSON = ready ? "True" : "False"
-            if phase == "Running" && status["conditions"]?[0]?["status"] == readyText && mode != "crash-loop" { return }
+            if phase == "Running" && status["conditions"]?[0]?["status"] == readyText && !crashing { return }
             status["phase"] = "Running"
             status["podIP"] = .string(Self.podIP(uid))
             status["podIPs"] = [["ip": .string(Self.podIP(uid))]]
@@ -183,7 +195,7 @@ actor WorkloadSimulator {
                 Self.condition("Ready", readyText, now), Self.condition("ContainersReady", readyText, now),
                 Self.condition("PodScheduled", "True", now),
             ]
-            if mode == "crash-loop" && restarts > 50 { return }
+            if crashing && restarts > 50 { return }
         }
         var updated = pod
         updated.status = status

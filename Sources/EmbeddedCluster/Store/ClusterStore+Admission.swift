@@ -106,6 +106,8 @@ extension ClusterStore {
             if let replicas = object.spec?["replicas"], (replicas.intValue ?? -1) < 0 {
                 return "spec.replicas: Invalid value: must be greater than or equal to 0"
             }
+        case "configmaps", "secrets":
+            return NameValidation.configKeyProblem(object)
         default: break
         }
         return nil

@@ -1,0 +1,111 @@
+import Foundation
+import Kube
+import Logging
+
+/// How a simulated pod behaves: the one knob tests and demos use to make a new version misbehave.
+///
+/// A pod takes its behaviour from its annotation `capstan.io/simulate` (set in a pod template), or else
+/// from the ConfigMap `capstan-simulation` in `kube-system`, whose key `images` maps images to behaviours,
+/// one `image: behaviour` per line (a ConfigMap key cannot hold an image reference's `/` and `:`):
+///
+/// ```yaml
+/// data:
+///   images: |
+///     argoproj/rollouts-demo:bad-red: crash-loop
+///     example/api:2.0.0: ready-after=45s
+/// ```
+///
+/// so a manifest written for a real cluster needs no change: pushing the image a map names is enough.
+/// Behaviours: `healthy` (the default: Ready once started), `never-ready` (running, never Ready),
+/// `ready-after=<duration>` (running, Ready that long after it started; `30s`, `5m`, `1h`), `crash-loop`
+/// (restarting, `CrashLoopBackOff`, never Ready), `fail` (phase Failed).
+enum PodBehaviour: Equatable, Sendable {
+    case healthy
+    case neverReady
+    case readyAfter(Duration)
+    case crashLoop
+    case fail
+
+    static let annotation = "capstan.io/simulate"
+    static let configMapName = "capstan-simulation"
+    static let configMapNamespace = "kube-system"
+    static let configMapKey = "images"
+
+    /// The `images` text as a map: each line `image: behaviour`, split at its last `": "`.
+    static func imageMap(_ text: String) -> [String: String] {
+        var map: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let split = line.range(of: ": ", options: .backwards) else { continue }
+            let image = line[..<split.lowerBound].trimmingCharacters(in: .whitespaces)
+            if !image.isEmpty { map[image] = line[split.upperBound...].trimmingCharacters(in: .whitespaces) }
+        }
+        return map
+    }
+
+    /// Parses a behaviour; nil for text it does not know (the pod then stays healthy, and the simulator logs it).
+    init?(_ text: String) {
+        switch text.trimmingCharacters(in: .whitespaces) {
+        case "", "healthy": self = .healthy
+        case "never-ready": self = .neverReady
+        case "crash-loop": self = .crashLoop
+        case "fail": self = .fail
+        case let other where other.hasPrefix("ready-after="):
+            guard let delay = Self.duration(String(other.dropFirst("ready-after=".count))) else { return nil }
+            self = .readyAfter(delay)
+        default: return nil
+        }
+    }
+
+    /// `30s`, `5m`, `1h` or plain seconds.
+    static func duration(_ text: String) -> Duration? {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = text.last, let factor = units[unit], let value = Int64(text.dropLast()), value >= 0 {
+            return .seconds(value * factor)
+        }
+        return Int64(text).flatMap { $0 >= 0 ? .seconds($0) : nil }
+    }
+
+    /// The pod's behaviour: its annotation first, then the first of its containers' images the map names.
+    /// Text that cannot be parsed is returned as the error for the caller to report.
+    static func of(_ pod: KubeObject, imageMap: [String: String]) -> Result<PodBehaviour, UnknownBehaviour> {
+        let text: String
+        if let annotated = pod.annotations[annotation] {
+            text = annotated
+        } else {
+            let images = (pod.spec?["containers"]?.arrayValue ?? []).compactMap { $0["image"]?.stringValue }
+            guard let mapped = images.lazy.compactMap({ imageMap[$0] }).first else { return .success(.healthy) }
+            text = mapped
+        }
+        guard let behaviour = PodBehaviour(text) else { return .failure(UnknownBehaviour(text: text)) }
+        return .success(behaviour)
+    }
+
+    /// Whether a pod that started `running` ago is Ready.
+    func isReady(runningFor running: Duration) -> Bool {
+        switch self {
+        case .healthy: true
+        case .readyAfter(let delay): running >= delay
+        case .neverReady, .crashLoop, .fail: false
+        }
+    }
+}
+
+/// A behaviour text the simulation does not know.
+struct UnknownBehaviour: Error, Equatable {
+    let text: String
+}
+
+extension WorkloadSimulator {
+    /// An unknown behaviour (a typo in the annotation or the image map) is logged and recorded as a Warning
+    /// Event on the pod once per text; the pod behaves as a healthy one meanwhile.
+    func report(_ unknown: UnknownBehaviour, pod: KubeObject) async {
+        guard reportedBehaviours.insert(unknown.text).inserted else { return }
+        let message =
+            "unknown simulated behaviour \"\(unknown.text)\" (from the \(PodBehaviour.annotation) annotation or the "
+            + "\(PodBehaviour.configMapNamespace)/\(PodBehaviour.configMapName) ConfigMap); expected healthy, "
+            + "never-ready, ready-after=<duration>, crash-loop or fail"
+        logger.warning("\(message)", metadata: ["pod": "\(pod.namespace ?? "")/\(pod.name)"])
+        await recordEvent(
+            about: pod, reason: "UnknownSimulatedBehaviour", message: message, type: "Warning", component: "kubelet")
+    }
+}
