@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Git", targets: ["Git"]),
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "Operator", targets: ["Operator"]),
+        .library(name: "Rollouts", targets: ["Rollouts"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -80,6 +81,7 @@ let package = Package(
             dependencies: ["Kube", "Git", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        .target(name: "Rollouts", dependencies: ["Kube"], swiftSettings: upcoming),
         .target(
             name: "Operator",
             dependencies: [
@@ -95,6 +97,7 @@ let package = Package(
             name: "capstan",
             dependencies: [
                 "Kube",
+                "Rollouts",
                 "EmbeddedCluster",
                 "Git",
                 "Sync",
@@ -132,6 +135,9 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "RolloutsTests", dependencies: ["Rollouts", "Kube", "EmbeddedCluster", "KubeTestSupport"],
+            swiftSettings: upcoming),
         .testTarget(name: "GitTests", dependencies: ["Git", "KubeTestSupport"], swiftSettings: upcoming),
         .testTarget(
             name: "SyncTests",

@@ -6,5 +6,7 @@ struct Capstan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capstan",
         abstract: "GitOps delivery for Kubernetes: sync from Git, progressive rollouts, analysis, image updates.",
-        subcommands: [ClusterCommand.self, ControllerCommand.self, AppCommand.self, BenchCommand.self])
+        subcommands: [
+            ClusterCommand.self, ControllerCommand.self, AppCommand.self, RolloutCommand.self, BenchCommand.self,
+        ])
 }

@@ -52,3 +52,15 @@ import Testing
         try await client.shutdown()
     }
 }
+
+@Suite struct GoDurationTests {
+    @Test func goAndArgoDurationsParse() {
+        #expect(GoDuration.parse("30s") == .seconds(30))
+        #expect(GoDuration.parse("5m") == .seconds(300))
+        #expect(GoDuration.parse("1h30m") == .seconds(5400))
+        #expect(GoDuration.parse("1.5h") == .seconds(5400))
+        #expect(GoDuration.parse("250ms") == .milliseconds(250))
+        #expect(GoDuration.parse("90") == .seconds(90))
+        for bad in ["", "-1", "5x", "m", "1h-5m"] { #expect(GoDuration.parse(bad) == nil, "\(bad)") }
+    }
+}

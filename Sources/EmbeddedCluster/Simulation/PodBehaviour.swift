@@ -17,7 +17,7 @@ import Logging
 ///
 /// so a manifest written for a real cluster needs no change: pushing the image a map names is enough.
 /// Behaviours: `healthy` (the default: Ready once started), `never-ready` (running, never Ready),
-/// `ready-after=<duration>` (running, Ready that long after it started; `30s`, `5m`, `1h`), `crash-loop`
+/// `ready-after=<duration>` (running, Ready that long after it started; `30s`, `5m`, `1h30m`), `crash-loop`
 /// (restarting, `CrashLoopBackOff`, never Ready), `fail` (phase Failed).
 enum PodBehaviour: Equatable, Sendable {
     case healthy
@@ -50,19 +50,10 @@ enum PodBehaviour: Equatable, Sendable {
         case "crash-loop": self = .crashLoop
         case "fail": self = .fail
         case let other where other.hasPrefix("ready-after="):
-            guard let delay = Self.duration(String(other.dropFirst("ready-after=".count))) else { return nil }
+            guard let delay = GoDuration.parse(String(other.dropFirst("ready-after=".count))) else { return nil }
             self = .readyAfter(delay)
         default: return nil
         }
-    }
-
-    /// `30s`, `5m`, `1h` or plain seconds.
-    static func duration(_ text: String) -> Duration? {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600]
-        if let unit = text.last, let factor = units[unit], let value = Int64(text.dropLast()), value >= 0 {
-            return .seconds(value * factor)
-        }
-        return Int64(text).flatMap { $0 >= 0 ? .seconds($0) : nil }
     }
 
     /// The pod's behaviour: its annotation first, then the first of its containers' images the map names.

@@ -1,0 +1,115 @@
+import Kube
+
+/// One reason a Rollout is invalid: the field and what is wrong with it. The controller reports these as the
+/// `InvalidSpec` condition and changes nothing else; `capstan rollout lint` prints them.
+public struct SpecProblem: Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var message: String
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// The checks Argo Rollouts makes before it acts on a Rollout, with messages that name the field.
+public enum RolloutValidation {
+    public static func problems(_ spec: RolloutSpec, raw: JSON) -> [SpecProblem] {
+        var problems: [SpecProblem] = []
+        func problem(_ field: String, _ message: String) {
+            problems.append(SpecProblem(field: field, message: message))
+        }
+
+        if spec.replicas < 0 { problem("spec.replicas", "must be 0 or more, not \(spec.replicas)") }
+        if spec.revisionHistoryLimit < 0 { problem("spec.revisionHistoryLimit", "must be 0 or more") }
+        if spec.progressDeadlineSeconds <= spec.minReadySeconds {
+            problem("spec.progressDeadlineSeconds", "must be greater than spec.minReadySeconds")
+        }
+        switch (spec.template, spec.workloadRef) {
+        case (nil, nil): problem("spec.template", "a pod template or a workloadRef is required")
+        case (_?, _?): problem("spec.workloadRef", "cannot be set together with spec.template")
+        case (let template?, nil): checkSelector(spec.selector, matches: template, problem)
+        case (nil, _?): break  // the selector comes from the Deployment
+        }
+        let strategy = raw["strategy"]
+        if strategy?["canary"] != nil && strategy?["blueGreen"] != nil {
+            problem("spec.strategy", "only one of canary and blueGreen can be set")
+        }
+        switch spec.strategy {
+        case .canary(let canary): checkCanary(canary, problem)
+        case .blueGreen(let blueGreen): checkBlueGreen(blueGreen, problem)
+        case nil:
+            if strategy?["canary"] == nil && strategy?["blueGreen"] == nil {
+                problem("spec.strategy", "canary or blueGreen is required")
+            }
+        }
+        return problems
+    }
+
+    static func checkSelector(_ selector: JSON?, matches template: JSON, _ problem: (String, String) -> Void) {
+        let parsed: LabelSelector?
+        do { parsed = try LabelSelector(json: selector) } catch {
+            problem("spec.selector", "invalid: \(error.message)")
+            return
+        }
+        guard let parsed, !parsed.isEmpty else {
+            problem("spec.selector", "is required and must not be empty")
+            return
+        }
+        let labels = KubeObject.stringMap(template[path: ["metadata", "labels"]])
+        if !parsed.matches(labels) {
+            problem("spec.template.metadata.labels", "do not match spec.selector")
+        }
+    }
+
+    static func checkCanary(_ canary: CanaryStrategy, _ problem: (String, String) -> Void) {
+        if let canaryService = canary.canaryService, canaryService == canary.stableService {
+            problem("spec.strategy.canary.stableService", "must differ from canaryService (\(canaryService))")
+        }
+        let surge = canary.maxSurge
+        let unavailable = canary.maxUnavailable
+        if surge == nil { problem("spec.strategy.canary.maxSurge", "must be a count or a percentage") }
+        if unavailable == nil { problem("spec.strategy.canary.maxUnavailable", "must be a count or a percentage") }
+        if let surge, let unavailable, surge.resolve(total: 100, roundUp: true) == 0,
+            unavailable.resolve(total: 100, roundUp: false) == 0
+        {
+            problem("spec.strategy.canary.maxUnavailable", "cannot be 0 when maxSurge is 0")
+        }
+        for (index, step) in canary.steps.enumerated() {
+            let field = "spec.strategy.canary.steps[\(index)]"
+            let actions = step.actions
+            let exclusive = actions.filter(CanaryStep.exclusiveActions.contains)
+            if actions.isEmpty {
+                problem(field, "a step needs an action (\(CanaryStep.knownActions.joined(separator: ", ")))")
+            } else if exclusive.count > 1 {
+                problem(
+                    field,
+                    "a step can hold only one of setWeight, pause, experiment and analysis, not "
+                        + exclusive.joined(separator: " and "))
+            }
+            if let unknown = actions.first(where: { !CanaryStep.knownActions.contains($0) }) {
+                problem("\(field).\(unknown)", "is not a canary step action")
+            }
+            if step.raw["setWeight"] != nil {
+                if let weight = step.setWeight {
+                    if !(0...100).contains(weight) { problem("\(field).setWeight", "must be 0 to 100, not \(weight)") }
+                } else {
+                    problem("\(field).setWeight", "must be an integer")
+                }
+            }
+            if let invalid = step.pause.invalid {
+                problem("\(field).pause.duration", "\"\(invalid)\" is not a duration (30, 30s, 5m, 1h)")
+            }
+        }
+    }
+
+    static func checkBlueGreen(_ blueGreen: BlueGreenStrategy, _ problem: (String, String) -> Void) {
+        guard let active = blueGreen.activeService, !active.isEmpty else {
+            problem("spec.strategy.blueGreen.activeService", "is required")
+            return
+        }
+        if blueGreen.previewService == active {
+            problem("spec.strategy.blueGreen.previewService", "must differ from activeService (\(active))")
+        }
+        if let count = blueGreen.previewReplicaCount, count < 0 {
+            problem("spec.strategy.blueGreen.previewReplicaCount", "must be 0 or more")
+        }
+    }
+}
