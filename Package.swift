@@ -81,7 +81,9 @@ let package = Package(
             dependencies: ["Kube", "Git", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
-        .target(name: "Rollouts", dependencies: ["Kube"], swiftSettings: upcoming),
+        .target(
+            name: "Rollouts", dependencies: ["Kube", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming),
         .target(
             name: "Operator",
             dependencies: [
@@ -136,7 +138,11 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "RolloutsTests", dependencies: ["Rollouts", "Kube", "EmbeddedCluster", "KubeTestSupport"],
+            name: "RolloutsTests",
+            dependencies: [
+                "Rollouts", "Kube", "EmbeddedCluster", "KubeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming),
         .testTarget(name: "GitTests", dependencies: ["Git", "KubeTestSupport"], swiftSettings: upcoming),
         .testTarget(

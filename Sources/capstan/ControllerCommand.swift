@@ -3,14 +3,16 @@ import Foundation
 import Kube
 import Logging
 import Operator
+import Rollouts
 import Sync
 import UnixSignals
 
-/// `capstan controller`: runs the sync-and-health reconciler against the kubeconfig's cluster, with the
-/// Git push webhook receiver.
+/// `capstan controller`: runs the controllers against the kubeconfig's cluster in one process: the
+/// sync-and-health reconciler with the Git push webhook receiver, and the Rollout controller (each can be
+/// switched off).
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "controller", abstract: "Run the Application controller.")
+        commandName: "controller", abstract: "Run the Application and Rollout controllers.")
     @OptionGroup var kube: KubeOptions
     @Flag(help: "Watch Applications in every namespace (default: only --namespace, else the context's).")
     var allNamespaces = false
@@ -18,6 +20,10 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Port for the Git push webhook (POST /api/webhook); 0 picks one.") var webhookPort: Int = 8090
     @Option(help: "Directory for repository mirrors.") var cacheDir: String = ".capstan/repositories"
     @Option(help: "Concurrent reconciles.") var workers: Int = 4
+    @Flag(help: "Do not run the Application controller.") var noApplications = false
+    @Flag(help: "Do not run the Rollout controller.") var noRollouts = false
+    @Option(help: "Watch Rollouts only in this namespace (default: every namespace, as Argo Rollouts does).")
+    var rolloutNamespace: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
@@ -29,18 +35,31 @@ struct ControllerCommand: AsyncParsableCommand {
             cacheDirectory: URL(fileURLWithPath: cacheDir))
         options.pollInterval = .seconds(pollSeconds)
         options.workers = workers
-        let controller = ApplicationController(client: client, options: options, logger: logger)
-        try await controller.start()
-        let signature = WebhookSignature(client: client, namespace: options.namespace ?? "argocd")
-        let webhook = try await WebhookServer(controller: controller, signature: signature, logger: logger).start(
-            port: webhookPort)
-        print(
-            "capstan controller: watching Applications in \(options.namespace ?? "all namespaces"); push webhook at http://127.0.0.1:\(webhook.port)/api/webhook"
-        )
+        var stops: [@Sendable () async -> Void] = []
+        if !noApplications {
+            let controller = ApplicationController(client: client, options: options, logger: logger)
+            try await controller.start()
+            let signature = WebhookSignature(client: client, namespace: options.namespace ?? "argocd")
+            let webhook = try await WebhookServer(controller: controller, signature: signature, logger: logger)
+                .start(port: webhookPort)
+            stops.append {
+                await webhook.server.stop()
+                await controller.stop()
+            }
+            print(
+                "capstan controller: watching Applications in \(options.namespace ?? "all namespaces"); "
+                    + "push webhook at http://127.0.0.1:\(webhook.port)/api/webhook")
+        }
+        if !noRollouts {
+            let rollouts = RolloutController(
+                client: client, namespace: rolloutNamespace, workers: workers, logger: logger)
+            try await rollouts.start()
+            stops.append { await rollouts.stop() }
+            print("capstan controller: watching Rollouts in \(rolloutNamespace ?? "all namespaces")")
+        }
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
-        await webhook.server.stop()
-        await controller.stop()
+        for stop in stops { await stop() }
         try? await client.shutdown()
     }
 }

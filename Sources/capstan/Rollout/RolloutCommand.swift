@@ -4,10 +4,53 @@ import Kube
 import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
-/// drives them. So far: `lint`.
+/// drives them. So far: `lint`, `promote [--full]`, `abort`, `retry`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rollout", abstract: "Check and drive Rollouts.", subcommands: [RolloutLintCommand.self])
+        commandName: "rollout", abstract: "Check and drive Rollouts.",
+        subcommands: [RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self, RolloutRetry.self])
+}
+
+/// `capstan rollout promote NAME [--full]`.
+struct RolloutPromote: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "promote", abstract: "End the current pause (or step); --full skips every remaining step.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+    @Flag(help: "Go to 100% on the new version now.") var full = false
+
+    func run() async throws {
+        try await RolloutActionRunner.run(full ? .promoteFull : .promote, name, kube, done: "promoted")
+    }
+}
+
+/// `capstan rollout abort NAME`.
+struct RolloutAbort: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abort", abstract: "Send all traffic and replicas back to the stable version.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+
+    func run() async throws { try await RolloutActionRunner.run(.abort, name, kube, done: "aborted") }
+}
+
+/// `capstan rollout retry NAME`.
+struct RolloutRetry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry", abstract: "Start an aborted update's steps over.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+
+    func run() async throws { try await RolloutActionRunner.run(.retry, name, kube, done: "retried") }
+}
+
+enum RolloutActionRunner {
+    static func run(_ action: RolloutActions.Action, _ name: String, _ kube: KubeOptions, done: String) async throws {
+        try await kube.withClient { client in
+            try await RolloutActions.perform(action, name: name, namespace: try kube.appNamespace(), client: client)
+        }
+        print("rollout '\(name)' \(done)")
+    }
 }
 
 /// `capstan rollout lint -f FILE`: checks every Rollout in the files as the controller will, without a cluster.

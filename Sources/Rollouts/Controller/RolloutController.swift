@@ -1,0 +1,141 @@
+import Foundation
+import Kube
+import Logging
+
+/// The Rollout controller: a reconcile function on `Kube`'s `ControllerRuntime`, watching Rollouts and the
+/// ReplicaSets they own. Each reconcile validates the spec (problems become the `InvalidSpec` condition and
+/// nothing else changes), asks `CanaryPlanner` what to do, and writes it: ReplicaSets created or scaled,
+/// then the status.
+///
+/// Built so far: canary Rollouts whose weight is carried by replica counts, with `setWeight` and `pause`
+/// steps, promotion, full promotion and abort. Blue-green, traffic routers, analysis, experiment and
+/// `workloadRef` are refused with a condition saying they are not supported yet.
+public actor RolloutController {
+    public static let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "rollouts")
+    static let manager = "capstan-rollouts-controller"
+
+    let client: KubeClient
+    let logger: Logger
+    let runtime: ControllerRuntime
+    let events: EventRecorder
+    var rollouts: Informer?
+    var replicaSets: Informer?
+
+    public init(client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        self.namespace = namespace
+        runtime = ControllerRuntime(
+            name: "rollouts", options: .init(workers: workers, resync: .seconds(300)), logger: logger)
+        events = EventRecorder(client: client, component: "capstan-rollouts-controller", logger: logger)
+    }
+
+    let namespace: String?
+
+    /// Installs the Rollout CRD if missing, starts watching and returns once the caches are synced.
+    public func start() async throws {
+        try await CustomResources.ensure(RolloutCRDs.definitions, client: client, served: Self.gvr)
+        let rollouts = Informer(client: client, gvr: Self.gvr, namespace: namespace, logger: logger)
+        let replicaSets = Informer(client: client, gvr: .replicaSets, namespace: namespace, logger: logger)
+        self.rollouts = rollouts
+        self.replicaSets = replicaSets
+        await runtime.watch(rollouts) { [$0.object.key] }
+        await runtime.watch(replicaSets) { event in
+            let owner = event.object.ownerReferences.first { $0.controller && $0.kind == "Rollout" }
+            return owner.map { ["\(event.object.namespace ?? "")/\($0.name)"] } ?? []
+        }
+        await runtime.start(allKeys: { await rollouts.list().map(\.key) }) { [weak self] key in
+            await self?.reconcile(key) ?? .done
+        }
+    }
+
+    public func stop() async { await runtime.stop() }
+
+    func reconcile(_ key: String) async -> ReconcileResult {
+        guard let object = await rollouts?.get(key), object.deletionTimestamp == nil else { return .done }
+        let raw = object.spec ?? [:]
+        let spec = RolloutSpec(raw)
+        var problems = RolloutValidation.problems(spec, raw: raw)
+        problems += RolloutSupport.unsupported(spec)
+        guard problems.isEmpty, case .canary(let canary) = spec.strategy, let template = spec.template else {
+            return await writeInvalid(object, problems: problems)
+        }
+        let owned = await ownedReplicaSets(object)
+        let hash = PodTemplateHash.of(template)
+        let states = owned.map(Self.state)
+        let status = RolloutStatus(object.status)
+        let planner = CanaryPlanner(
+            spec: spec, canary: canary, status: status, currentHash: hash,
+            newRS: states.first { $0.hash == hash },
+            stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
+            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, now: Date())
+        let plan = planner.plan()
+        do {
+            if let replicas = plan.newReplicaSet {
+                _ = try await client.create(
+                    RolloutReplicaSets.make(object, template: template, hash: hash, replicas: replicas),
+                    fieldManager: Self.manager)
+                await events.record(
+                    object, type: .normal, reason: "NewReplicaSetCreated",
+                    message: "Created ReplicaSet \(object.name)-\(hash) with \(replicas) replicas")
+            }
+            for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
+                _ = try await client.patch(
+                    .replicaSets, namespace: object.namespace, name: name, type: .merge,
+                    patch: ["spec": ["replicas": .int(Int64(replicas))]], fieldManager: Self.manager)
+            }
+            try await writeStatus(object, plan: plan, hash: hash, replicaSets: states)
+        } catch {
+            logger.warning("cannot reconcile rollout", metadata: ["rollout": "\(key)", "error": "\(error)"])
+            return .retry
+        }
+        return plan.requeueAfter.map { .requeue(after: $0) } ?? .done
+    }
+
+    func ownedReplicaSets(_ rollout: KubeObject) async -> [KubeObject] {
+        (await replicaSets?.list(namespace: rollout.namespace) ?? []).filter { rs in
+            rs.ownerReferences.contains { $0.controller && $0.uid == rollout.uid }
+        }
+    }
+
+    static func state(_ rs: KubeObject) -> ReplicaSetState {
+        ReplicaSetState(
+            name: rs.name, hash: rs.labels[PodTemplateHash.label] ?? "",
+            replicas: Int(rs.spec?["replicas"]?.intValue ?? 0),
+            available: Int(rs.status?["availableReplicas"]?.intValue ?? 0))
+    }
+
+    func writeStatus(
+        _ rollout: KubeObject, plan: CanaryPlanner.Plan, hash: String, replicaSets: [ReplicaSetState]
+    ) async throws(KubeError) {
+        let status = RolloutStatusWriter.status(
+            rollout, plan: plan, hash: hash, replicaSets: replicaSets, now: Date())
+        guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return }
+        _ = try await client.patch(
+            Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
+            patch: ["status": status], subresource: "status", fieldManager: Self.manager)
+        let before = rollout.status?["phase"]?.stringValue
+        if before != plan.phase {
+            await events.record(
+                rollout, type: plan.phase == "Degraded" ? .warning : .normal, reason: "Rollout\(plan.phase)",
+                message: plan.message.isEmpty ? "Rollout is \(plan.phase)" : plan.message)
+        }
+    }
+
+    func writeInvalid(_ rollout: KubeObject, problems: [SpecProblem]) async -> ReconcileResult {
+        let message = problems.map(\.description).joined(separator: "; ")
+        let status = RolloutStatusWriter.invalid(rollout, message: message, now: Date())
+        guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return .done }
+        do {
+            _ = try await client.patch(
+                Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
+                patch: ["status": status], subresource: "status", fieldManager: Self.manager)
+        } catch {
+            logger.warning("cannot write status", metadata: ["rollout": "\(rollout.key)", "error": "\(error)"])
+            return .retry
+        }
+        logger.warning("invalid rollout", metadata: ["rollout": "\(rollout.key)", "problems": "\(message)"])
+        await events.record(rollout, type: .warning, reason: "InvalidSpec", message: message)
+        return .done
+    }
+}

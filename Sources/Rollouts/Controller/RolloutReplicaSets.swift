@@ -1,0 +1,29 @@
+import Kube
+
+/// The ReplicaSets a Rollout owns: named `<rollout>-<hash>` and labelled with `rollouts-pod-template-hash`
+/// in their selector and pod template, as Argo Rollouts makes them.
+enum RolloutReplicaSets {
+    static func make(_ rollout: KubeObject, template: JSON, hash: String, replicas: Int) -> KubeObject {
+        var podTemplate = template
+        podTemplate[path: ["metadata", "labels", PodTemplateHash.label]] = .string(hash)
+        var selector = rollout.spec?["selector"] ?? [:]
+        selector[path: ["matchLabels", PodTemplateHash.label]] = .string(hash)
+        var labels = KubeObject.stringMap(template[path: ["metadata", "labels"]])
+        labels[PodTemplateHash.label] = hash
+        var rs = KubeObject(
+            apiVersion: "apps/v1", kind: "ReplicaSet", name: "\(rollout.name)-\(hash)", namespace: rollout.namespace,
+            body: [
+                "spec": [
+                    "replicas": .int(Int64(replicas)), "minReadySeconds": rollout.spec?["minReadySeconds"] ?? 0,
+                    "selector": selector, "template": podTemplate,
+                ]
+            ])
+        rs.labels = labels
+        rs.ownerReferences = [
+            OwnerReference(
+                apiVersion: rollout.apiVersion, kind: "Rollout", name: rollout.name, uid: rollout.uid ?? "",
+                controller: true, blockOwnerDeletion: true)
+        ]
+        return rs
+    }
+}

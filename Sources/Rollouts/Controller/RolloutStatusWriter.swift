@@ -1,0 +1,86 @@
+import Foundation
+import Kube
+
+/// The Rollout status the controller writes, in Argo Rollouts' shape: phase and message, step index, pod
+/// hashes, replica counts, the selector for the scale subresource, pause conditions and conditions.
+enum RolloutStatusWriter {
+    static func status(
+        _ rollout: KubeObject, plan: CanaryPlanner.Plan, hash: String, replicaSets: [ReplicaSetState], now: Date
+    ) -> JSON {
+        let state = plan.status
+        let newRS = replicaSets.first { $0.hash == hash }
+        let available = replicaSets.reduce(0) { $0 + $1.available }
+        let replicas = replicaSets.reduce(0) { $0 + $1.replicas }
+        var status: [String: JSON] = [
+            "phase": .string(plan.phase), "message": .string(plan.message),
+            "currentPodHash": .string(hash), "stableRS": state.stableRS.map(JSON.string) ?? .null,
+            "currentStepIndex": state.currentStepIndex.map { .int(Int64($0)) } ?? .null,
+            "pauseConditions": state.pauseConditions.isEmpty ? .null : .array(state.pauseConditions),
+            "controllerPause": state.controllerPause ? true : .null, "abort": state.abort ? true : .null,
+            "promoteFull": state.promoteFull ? true : .null,
+            "observedGeneration": .string(String(rollout.generation)),
+            "replicas": .int(Int64(replicas)), "HPAReplicas": .int(Int64(replicas)),
+            "updatedReplicas": .int(Int64(newRS?.replicas ?? 0)),
+            "readyReplicas": .int(Int64(available)), "availableReplicas": .int(Int64(available)),
+            "selector": .string(selectorText(rollout.spec?["selector"])),
+        ]
+        if state.abort { status["abortedAt"] = rollout.status?["abortedAt"] ?? .string(KubeTime.format(now)) }
+        let paused = plan.phase == "Paused"
+        status["conditions"] = conditions(
+            rollout,
+            [
+                (
+                    "Progressing", plan.phase == "Degraded" ? "False" : "True",
+                    plan.phase == "Degraded" ? "RolloutAborted" : paused ? "RolloutPaused" : "ReplicaSetUpdated"
+                ),
+                (
+                    "Available",
+                    available >= (rollout.spec?["replicas"]?.intValue.map(Int.init) ?? 1) ? "True" : "False",
+                    "AvailableReason"
+                ),
+                ("Paused", paused ? "True" : "False", paused ? "RolloutPaused" : "RolloutResumed"),
+                ("Healthy", plan.phase == "Healthy" ? "True" : "False", "RolloutHealthy"),
+            ], message: plan.message, now: now)
+        return .object(status)
+    }
+
+    static func invalid(_ rollout: KubeObject, message: String, now: Date) -> JSON {
+        [
+            "phase": "Degraded", "message": .string("InvalidSpec: \(message)"),
+            "observedGeneration": .string(String(rollout.generation)),
+            "conditions": conditions(rollout, [("InvalidSpec", "True", "InvalidSpec")], message: message, now: now),
+        ]
+    }
+
+    /// Conditions keep their `lastTransitionTime` while their status stays the same.
+    static func conditions(
+        _ rollout: KubeObject, _ wanted: [(type: String, status: String, reason: String)], message: String, now: Date
+    ) -> JSON {
+        let previous = rollout.status?["conditions"]?.arrayValue ?? []
+        return .array(
+            wanted.map { type, status, reason in
+                let old = previous.first { $0["type"]?.stringValue == type }
+                let since =
+                    old?["status"]?.stringValue == status
+                    ? old?["lastTransitionTime"] ?? .string(KubeTime.format(now)) : .string(KubeTime.format(now))
+                return [
+                    "type": .string(type), "status": .string(status), "reason": .string(reason),
+                    "message": .string(message), "lastTransitionTime": since, "lastUpdateTime": since,
+                ]
+            })
+    }
+
+    /// `app=demo,tier=web`, the label selector text the scale subresource reports.
+    static func selectorText(_ selector: JSON?) -> String {
+        KubeObject.stringMap(selector?["matchLabels"]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            .joined(separator: ",")
+    }
+
+    /// True when writing `status` would change nothing (a null in it removes a field that is absent anyway).
+    static func sameStatus(_ current: JSON?, _ status: JSON) -> Bool {
+        guard case .object(let wanted) = status else { return false }
+        return wanted.allSatisfy { key, value in
+            value == .null ? current?[key] == nil || current?[key] == .null : current?[key] == value
+        }
+    }
+}

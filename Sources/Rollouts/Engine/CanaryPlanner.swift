@@ -1,0 +1,189 @@
+import Foundation
+import Kube
+
+/// A ReplicaSet as the planner sees it.
+public struct ReplicaSetState: Sendable, Equatable {
+    public var name: String
+    public var hash: String
+    public var replicas: Int
+    public var available: Int
+
+    public init(name: String, hash: String, replicas: Int, available: Int) {
+        self.name = name
+        self.hash = hash
+        self.replicas = replicas
+        self.available = available
+    }
+}
+
+/// What a canary Rollout should do now: the pure decision of the rollout engine. Given the spec, the status
+/// and the ReplicaSets, it returns the replica count each ReplicaSet should have and the status to write.
+/// Weight is carried by replica counts (no traffic router yet): the canary is scaled to its share first and
+/// the stable side shrinks only once the canary's pods are available, so capacity never drops below the
+/// stable's share.
+public struct CanaryPlanner {
+    public var spec: RolloutSpec
+    public var canary: CanaryStrategy
+    public var status: RolloutStatus
+    public var currentHash: String
+    public var newRS: ReplicaSetState?
+    public var stableRS: ReplicaSetState?
+    public var others: [ReplicaSetState]
+    public var now: Date
+
+    /// The planner's answer.
+    public struct Plan: Sendable, Equatable {
+        /// ReplicaSet name → replicas; the new ReplicaSet, when it does not exist yet, under `newReplicaSet`.
+        public var scale: [String: Int] = [:]
+        public var newReplicaSet: Int?
+        public var status: RolloutStatus
+        public var phase = "Progressing"
+        public var message = ""
+        public var requeueAfter: Duration?
+    }
+
+    public init(
+        spec: RolloutSpec, canary: CanaryStrategy, status: RolloutStatus, currentHash: String,
+        newRS: ReplicaSetState?, stableRS: ReplicaSetState?, others: [ReplicaSetState], now: Date
+    ) {
+        self.spec = spec
+        self.canary = canary
+        self.status = status
+        self.currentHash = currentHash
+        self.newRS = newRS
+        self.stableRS = stableRS
+        self.others = others
+        self.now = now
+    }
+
+    public func plan() -> Plan {
+        var plan = Plan(status: status)
+        for other in others where other.replicas > 0 { plan.scale[other.name] = 0 }
+        if status.currentPodHash != currentHash {
+            plan.status.currentPodHash = currentHash
+            plan.status.currentStepIndex = 0
+            plan.status.pauseConditions = []
+            plan.status.controllerPause = false
+            plan.status.abort = false
+            plan.status.promoteFull = false
+        }
+        guard let stable = stableRS, stable.hash != currentHash else { return fullyPromoted(plan) }
+        if plan.status.abort { return aborted(plan, stable: stable) }
+        if spec.paused {
+            plan.phase = "Paused"
+            plan.message = "manually paused"
+            return plan
+        }
+        var index = plan.status.currentStepIndex ?? 0
+        while index < canary.steps.count && !plan.status.promoteFull {
+            let weight = CanaryWeights.setWeight(steps: canary.steps, index: index, aborted: false)
+            let reached = scaleTo(weight: weight, stable: stable, plan: &plan)
+            let step = canary.steps[index]
+            if step.pause.isPause {
+                guard let next = paused(step, &plan) else { break }
+                index = next
+                continue
+            }
+            guard reached else {
+                plan.message = "more replicas need to be updated"
+                break
+            }
+            index += 1
+        }
+        plan.status.currentStepIndex = index
+        if index >= canary.steps.count || plan.status.promoteFull {
+            plan.status.currentStepIndex = canary.steps.count
+            return fullyPromoted(plan)
+        }
+        return plan
+    }
+
+    /// Scales the new and stable ReplicaSets toward `weight`; true once the canary's share is available and
+    /// the stable side is down to its share.
+    func scaleTo(weight: Int, stable: ReplicaSetState, plan: inout Plan) -> Bool {
+        let desired = CanaryWeights.desiredReplicas(
+            replicas: spec.replicas, weight: weight, trafficRouted: false, stableExists: true)
+        setNew(desired.canary, &plan)
+        let canaryAvailable = (newRS?.available ?? 0) >= desired.canary
+        let stableTarget = canaryAvailable ? desired.stable : max(stable.replicas, desired.stable)
+        if stable.replicas != stableTarget { plan.scale[stable.name] = stableTarget }
+        return canaryAvailable && stableTarget == desired.stable && stable.available >= desired.stable
+    }
+
+    /// A pause step: the index to go on with, or nil while it holds.
+    func paused(_ step: CanaryStep, _ plan: inout Plan) -> Int? {
+        let index = plan.status.currentStepIndex ?? 0
+        if let start = plan.status.pauseStart.flatMap(KubeTime.parse) {
+            if let duration = step.pause.duration {
+                let ends = start.addingTimeInterval(duration.timeInterval)
+                if now >= ends { return advance(from: index, &plan) }
+                plan.requeueAfter = .milliseconds(Int64(ends.timeIntervalSince(now) * 1000) + 50)
+            }
+            plan.phase = "Paused"
+            plan.message = "CanaryPauseStep"
+            return nil
+        }
+        if plan.status.controllerPause {
+            return advance(from: index, &plan)  // promoted: the pause condition was cleared
+        }
+        plan.status.pauseConditions = [["reason": "CanaryPauseStep", "startTime": .string(KubeTime.format(now))]]
+        plan.status.controllerPause = true
+        plan.phase = "Paused"
+        plan.message = "CanaryPauseStep"
+        if let duration = step.pause.duration { plan.requeueAfter = duration + .milliseconds(50) }
+        return nil
+    }
+
+    func advance(from index: Int, _ plan: inout Plan) -> Int {
+        plan.status.pauseConditions = []
+        plan.status.controllerPause = false
+        plan.status.currentStepIndex = index + 1
+        return index + 1
+    }
+
+    /// Everything on the new ReplicaSet; once it is all available it becomes the stable one.
+    func fullyPromoted(_ plan: Plan) -> Plan {
+        var plan = plan
+        setNew(spec.replicas, &plan)
+        guard (newRS?.available ?? 0) >= spec.replicas else {
+            plan.message = "waiting for the new ReplicaSet's pods to become available"
+            return plan
+        }
+        if let stable = stableRS, stable.hash != currentHash, stable.replicas > 0 { plan.scale[stable.name] = 0 }
+        plan.status.stableRS = currentHash
+        plan.status.currentStepIndex = canary.steps.count
+        plan.status.pauseConditions = []
+        plan.status.controllerPause = false
+        plan.status.promoteFull = false
+        plan.phase = "Healthy"
+        plan.message = ""
+        return plan
+    }
+
+    /// An aborted update: the stable side back to full size, the canary scaled away.
+    func aborted(_ plan: Plan, stable: ReplicaSetState) -> Plan {
+        var plan = plan
+        setNew(0, &plan)
+        if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
+        plan.status.pauseConditions = []
+        plan.status.controllerPause = false
+        plan.status.currentStepIndex = 0  // a retry starts the steps over
+        plan.phase = "Degraded"
+        plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
+        return plan
+    }
+
+    func setNew(_ replicas: Int, _ plan: inout Plan) {
+        if let newRS {
+            if newRS.replicas != replicas { plan.scale[newRS.name] = replicas }
+        } else {
+            plan.newReplicaSet = replicas
+        }
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

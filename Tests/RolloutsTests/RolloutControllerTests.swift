@@ -1,0 +1,165 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Logging
+import Rollouts
+import Testing
+
+/// The Rollout controller on the embedded cluster, driven with manifests in Argo's own form: a first deploy
+/// skips the steps, a new image steps through weights carried by replica counts, pauses hold until promoted
+/// or timed out, abort sends everything back to stable, retry starts over, and an invalid spec is a
+/// condition that a fix clears.
+@Suite struct RolloutControllerTests {
+    static let canaryFile = RolloutLintTests.corpus.appendingPathComponent("rollout-canary.yaml")
+
+    func withController(_ body: (TestCluster, String) async throws -> Void) async throws {
+        try await TestCluster.with { cluster in
+            let controller = RolloutController(
+                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.rollouts"))
+            try await controller.start()
+            try await withAwaitedTeardown(controller, teardown: { await $0.stop() }) { _ in
+                try await body(cluster, cluster.namespace)
+            }
+        }
+    }
+
+    /// Creates the Rollout `yaml` describes (`timed`, 10 replicas of example/app:1) and waits until it is Healthy.
+    func createHealthy(_ cluster: TestCluster, _ yaml: String) async throws {
+        var object = KubeObject(try YAML.parse(yaml))
+        object.namespace = cluster.namespace
+        _ = try await cluster.client.create(object)
+        try await waitFor(cluster, object.name, phase: "Healthy", replicas: ["example/app:1": 10])
+    }
+
+    func rollout(_ cluster: TestCluster, _ name: String) async throws -> KubeObject {
+        try await cluster.client.get(RolloutController.gvr, namespace: cluster.namespace, name: name)
+    }
+
+    /// Replicas of the Rollout's ReplicaSets, keyed by image.
+    func replicasByImage(_ cluster: TestCluster) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for rs in try await cluster.client.list(.replicaSets, namespace: cluster.namespace).items {
+            let image = rs.spec?[path: ["template", "spec", "containers"]]?[0]?["image"]?.stringValue ?? ""
+            counts[image, default: 0] += Int(rs.spec?["replicas"]?.intValue ?? 0)
+        }
+        return counts
+    }
+
+    func setImage(_ cluster: TestCluster, _ name: String, container: String, image: String) async throws {
+        _ = try await cluster.client.patch(
+            RolloutController.gvr, namespace: cluster.namespace, name: name, type: .merge,
+            patch: [
+                "spec": ["template": ["spec": ["containers": [["name": .string(container), "image": .string(image)]]]]]
+            ])
+    }
+
+    func waitFor(
+        _ cluster: TestCluster, _ name: String, phase: String, step: Int? = nil, replicas: [String: Int]
+    ) async throws {
+        var last = ""
+        let reached = try await cluster.eventually(timeout: .seconds(120)) {
+            let status = try await rollout(cluster, name).status
+            let counts = try await replicasByImage(cluster).filter { $0.value > 0 }
+            last = "\(status?["phase"] ?? .null) step \(status?["currentStepIndex"] ?? .null) \(counts)"
+            return status?["phase"]?.stringValue == phase
+                && (step == nil || status?["currentStepIndex"]?.intValue == step.map(Int64.init)) && counts == replicas
+        }
+        #expect(reached, "wanted \(phase) step \(step.map(String.init) ?? "-") \(replicas); last \(last)")
+    }
+
+    @Test func argosCanaryExampleStepsPausesAbortsAndRetries() async throws {
+        try await withController { cluster, ns in
+            let manifest = try YAML.parse(try String(contentsOf: Self.canaryFile, encoding: .utf8))
+            var object = KubeObject(manifest)
+            object.namespace = ns
+            _ = try await cluster.client.create(object)
+            let (blue, yellow) = ("argoproj/rollouts-demo:blue", "argoproj/rollouts-demo:yellow")
+            try await waitFor(cluster, "rollout-canary", phase: "Healthy", step: 8, replicas: [blue: 5])
+
+            try await setImage(cluster, "rollout-canary", container: "rollouts-demo", image: yellow)
+            // setWeight 20 of 5 replicas: 1 canary and 4 stable, then the indefinite pause.
+            try await waitFor(cluster, "rollout-canary", phase: "Paused", step: 1, replicas: [yellow: 1, blue: 4])
+            try await RolloutActions.perform(.promote, name: "rollout-canary", namespace: ns, client: cluster.client)
+            try await waitFor(cluster, "rollout-canary", phase: "Paused", step: 3, replicas: [yellow: 2, blue: 3])
+
+            try await RolloutActions.perform(.abort, name: "rollout-canary", namespace: ns, client: cluster.client)
+            try await waitFor(cluster, "rollout-canary", phase: "Degraded", replicas: [blue: 5])
+            let aborted = try await rollout(cluster, "rollout-canary")
+            #expect(aborted.status?["message"]?.stringValue?.hasPrefix("RolloutAborted") == true)
+            #expect(aborted.status?["abortedAt"] != nil)
+
+            try await RolloutActions.perform(.retry, name: "rollout-canary", namespace: ns, client: cluster.client)
+            try await waitFor(cluster, "rollout-canary", phase: "Paused", step: 1, replicas: [yellow: 1, blue: 4])
+            try await RolloutActions.perform(
+                .promoteFull, name: "rollout-canary", namespace: ns, client: cluster.client)
+            try await waitFor(cluster, "rollout-canary", phase: "Healthy", step: 8, replicas: [yellow: 5])
+            let done = try await rollout(cluster, "rollout-canary")
+            #expect(done.status?["stableRS"] == done.status?["currentPodHash"])
+            #expect(done.status?["selector"] == "app=rollout-canary")
+        }
+    }
+
+    static let timed = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        metadata: {name: timed}
+        spec:
+          replicas: 10
+          selector: {matchLabels: {app: timed}}
+          template:
+            metadata: {labels: {app: timed}}
+            spec: {containers: [{name: app, image: "example/app:1"}]}
+          strategy:
+            canary:
+              steps:
+              - setWeight: 41
+              - pause: {duration: 1s}
+        """
+
+    @Test func timedPausesEndByThemselvesAndWeightsRoundAsArgos() async throws {
+        try await withController { cluster, ns in
+            try await createHealthy(cluster, Self.timed)
+            try await setImage(cluster, "timed", container: "app", image: "example/app:2")
+            try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:2": 10])
+            let events = try await cluster.client.list(.events, namespace: ns).items.map {
+                $0.json["message"]?.stringValue ?? ""
+            }
+            #expect(events.contains("CanaryPauseStep"), "\(events)")
+        }
+    }
+
+    @Test func anInvalidSpecIsAConditionThatAFixClears() async throws {
+        try await withController { cluster, ns in
+            let invalid = Self.timed.replacingOccurrences(of: "setWeight: 41", with: "setWeight: 141")
+            var object = KubeObject(try YAML.parse(invalid))
+            object.namespace = ns
+            _ = try await cluster.client.create(object)
+            #expect(
+                try await cluster.eventually(timeout: .seconds(60)) {
+                    let status = try await rollout(cluster, "timed").status
+                    return status?["phase"] == "Degraded"
+                        && status?["conditions"]?.arrayValue?.contains {
+                            $0["type"] == "InvalidSpec"
+                                && $0["message"]?.stringValue?.contains("steps[0].setWeight: must be 0 to 100") == true
+                        } == true
+                })
+            #expect(try await cluster.client.list(.replicaSets, namespace: ns).items.isEmpty)
+            _ = try await cluster.client.patch(
+                RolloutController.gvr, namespace: ns, name: "timed", type: .json,
+                patch: [["op": "replace", "path": "/spec/strategy/canary/steps/0/setWeight", "value": 41]])
+            try await waitFor(cluster, "timed", phase: "Healthy", replicas: ["example/app:1": 10])
+        }
+    }
+}
+
+extension RolloutControllerTests {
+    @Test func promotingARolloutThatIsNotUpdatingIsRefused() async throws {
+        try await withController { cluster, ns in
+            try await createHealthy(cluster, Self.timed)
+            await #expect(throws: KubeError.self) {
+                try await RolloutActions.perform(.promote, name: "timed", namespace: ns, client: cluster.client)
+            }
+            #expect(try await rollout(cluster, "timed").status?["currentStepIndex"] == 2)
+        }
+    }
+}
