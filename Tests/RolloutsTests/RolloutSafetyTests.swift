@@ -1,0 +1,71 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Logging
+import Rollouts
+import Testing
+
+/// What must not go wrong in a canary: a version whose pods never become Ready never takes capacity from
+/// the stable one, a newer version replaces an in-flight canary, and a controller restarted mid-rollout
+/// carries on from the status without a new ReplicaSet or a skipped step.
+@Suite struct RolloutSafetyTests {
+    let helper = RolloutControllerTests()
+
+    static let paused = RolloutControllerTests.timed.replacingOccurrences(
+        of: "- pause: {duration: 1s}", with: "- pause: {}")
+
+    @Test func aCanaryThatNeverBecomesReadyLeavesTheStableSideWhole() async throws {
+        try await helper.withController { cluster, ns in
+            _ = try await cluster.client.create(
+                KubeObject(
+                    apiVersion: "v1", kind: "ConfigMap", name: "capstan-simulation", namespace: "kube-system",
+                    body: ["data": ["images": "example/app:broken: never-ready"]]))
+            try await helper.createHealthy(cluster, Self.paused)
+            try await helper.setImage(cluster, "timed", container: "app", image: "example/app:broken")
+            // 41% asks for 5 canary pods; they never become available, so the stable side keeps all 10.
+            try await helper.waitFor(
+                cluster, "timed", phase: "Progressing", step: 0,
+                replicas: ["example/app:broken": 5, "example/app:1": 10])
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await helper.replicasByImage(cluster)["example/app:1"] == 10)
+            try await RolloutActions.perform(.abort, name: "timed", namespace: ns, client: cluster.client)
+            try await helper.waitFor(cluster, "timed", phase: "Degraded", replicas: ["example/app:1": 10])
+        }
+    }
+
+    @Test func aNewerVersionReplacesTheCanaryInFlight() async throws {
+        try await helper.withController { cluster, _ in
+            try await helper.createHealthy(cluster, Self.paused)
+            try await helper.setImage(cluster, "timed", container: "app", image: "example/app:2")
+            try await helper.waitFor(
+                cluster, "timed", phase: "Paused", step: 1, replicas: ["example/app:2": 5, "example/app:1": 6])
+            try await helper.setImage(cluster, "timed", container: "app", image: "example/app:3")
+            try await helper.waitFor(
+                cluster, "timed", phase: "Paused", step: 1, replicas: ["example/app:3": 5, "example/app:1": 6])
+        }
+    }
+
+    @Test func aRestartedControllerCarriesOnFromTheStatus() async throws {
+        try await TestCluster.with { cluster in
+            let logger = Logger(label: "test.rollouts")
+            let first = RolloutController(client: cluster.client, namespace: cluster.namespace, logger: logger)
+            try await first.start()
+            try await helper.createHealthy(cluster, Self.paused)
+            try await helper.setImage(cluster, "timed", container: "app", image: "example/app:2")
+            try await helper.waitFor(
+                cluster, "timed", phase: "Paused", step: 1, replicas: ["example/app:2": 5, "example/app:1": 6])
+            await first.stop()
+            let second = RolloutController(client: cluster.client, namespace: cluster.namespace, logger: logger)
+            try await second.start()
+            try await withAwaitedTeardown(second, teardown: { await $0.stop() }) { _ in
+                try await Task.sleep(for: .milliseconds(500))
+                let status = try await helper.rollout(cluster, "timed").status
+                #expect(status?["currentStepIndex"] == 1 && status?["phase"] == "Paused")
+                try await RolloutActions.perform(
+                    .promote, name: "timed", namespace: cluster.namespace, client: cluster.client)
+                try await helper.waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:2": 10])
+                #expect(try await cluster.client.list(.replicaSets, namespace: cluster.namespace).items.count == 2)
+            }
+        }
+    }
+}
