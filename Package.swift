@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(
             name: "SyncTests",
             dependencies: [
-                "Kube", "Git", "Sync", "Operator", "EmbeddedCluster", "KubeTestSupport",
+                "Kube", "Git", "Sync", "Operator", "EmbeddedCluster", "KubeTestSupport", "Rollouts",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
