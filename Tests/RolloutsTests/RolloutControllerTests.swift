@@ -163,3 +163,44 @@ extension RolloutControllerTests {
         }
     }
 }
+
+/// Operations from the command line, as a user types them, and the trimming of old ReplicaSets.
+extension RolloutControllerTests {
+    func capstan(_ cluster: TestCluster, _ arguments: String...) async throws -> ChildProcess.Output {
+        try await ChildProcess.run(
+            [ChildProcess.capstan, "rollout"] + arguments + [
+                "--kubeconfig", try cluster.kubeconfigPath(), "-n", cluster.namespace,
+            ])
+    }
+
+    @Test func setImagePauseResumeFromTheCommandLineAndOldReplicaSetsTrimmed() async throws {
+        try await withController { cluster, ns in
+            try await createHealthy(
+                cluster,
+                Self.timed.replacingOccurrences(of: "replicas: 10", with: "replicas: 10\n  revisionHistoryLimit: 1"))
+            let paused = try await capstan(cluster, "pause", "timed")
+            #expect(paused.status == 0 && paused.output.contains("rollout 'timed' paused"), "\(paused.output)")
+            let set = try await capstan(cluster, "set", "image", "timed", "app=example/app:2")
+            #expect(set.status == 0, "\(set.output)")
+            try await waitFor(cluster, "timed", phase: "Paused", replicas: ["example/app:1": 10])
+            #expect(try await capstan(cluster, "resume", "timed").status == 0)
+            try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:2": 10])
+            #expect(try await capstan(cluster, "set", "image", "timed", "app=example/app:3").status == 0)
+            try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:3": 10])
+            let wrong = try await capstan(cluster, "set", "image", "timed", "web=example/app:4")
+            #expect(wrong.status != 0 && wrong.output.contains("has no container web (it has app)"), "\(wrong.output)")
+            // revisionHistoryLimit 1: the current ReplicaSet and one old one; revision 1 is gone.
+            let revisions = try await cluster.client.list(.replicaSets, namespace: ns).items.compactMap {
+                $0.annotations["rollout.argoproj.io/revision"]
+            }
+            #expect(
+                try await cluster.eventually(timeout: .seconds(60)) {
+                    try await cluster.client.list(.replicaSets, namespace: ns).items.count == 2
+                }, "\(revisions)")
+            let kept = try await cluster.client.list(.replicaSets, namespace: ns).items.compactMap {
+                $0.annotations["rollout.argoproj.io/revision"]
+            }
+            #expect(Set(kept) == ["2", "3"])
+        }
+    }
+}

@@ -12,6 +12,10 @@ public enum RolloutActions {
         case abort
         /// Starts the steps over after an abort.
         case retry
+        /// Holds the rollout where it is (`spec.paused`), and lets it go on.
+        case pause, resume
+        /// Sets a container's image, which starts an update.
+        case setImage(container: String, image: String)
     }
 
     /// Applies `action` to the Rollout `name`; returns the patched Rollout.
@@ -21,6 +25,15 @@ public enum RolloutActions {
     ) async throws(KubeError) -> KubeObject {
         let gvr = RolloutController.gvr
         let rollout = try await client.get(gvr, namespace: namespace, name: name)
+        switch action {
+        case .pause, .resume:
+            return try await client.patch(
+                gvr, namespace: namespace, name: name, type: .merge,
+                patch: ["spec": ["paused": .bool(action.isPause)]])
+        case .setImage(let container, let image):
+            return try await setImage(rollout, container: container, image: image, client: client)
+        default: break
+        }
         if case .promote = action, rollout.spec?["paused"]?.boolValue == true {
             return try await client.patch(
                 gvr, namespace: namespace, name: name, type: .merge, patch: ["spec": ["paused": false]])
@@ -40,8 +53,42 @@ public enum RolloutActions {
         case .promoteFull: status = ["promoteFull": true, "pauseConditions": .null]
         case .abort: status = ["abort": true]
         case .retry: status = ["abort": false]
+        case .pause, .resume, .setImage: return rollout
         }
         return try await client.patch(
             gvr, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: "status")
+    }
+
+    /// Replaces the container's image (a JSON patch guarded by the resourceVersion it was read at, so a
+    /// concurrent change is a conflict, not lost); an unknown container is an error naming the ones there are.
+    static func setImage(
+        _ rollout: KubeObject, container: String, image: String, client: KubeClient
+    ) async throws(KubeError) -> KubeObject {
+        let names = (rollout.spec?[path: ["template", "spec", "containers"]]?.arrayValue ?? []).compactMap {
+            $0["name"]?.stringValue
+        }
+        guard names.contains(container) else {
+            throw KubeError(
+                code: 404, reason: .notFound,
+                message:
+                    "rollout \(rollout.name) has no container \(container) (it has \(names.joined(separator: ", ")))")
+        }
+        var containers = rollout.spec?[path: ["template", "spec", "containers"]]?.arrayValue ?? []
+        for index in containers.indices where containers[index]["name"]?.stringValue == container {
+            containers[index]["image"] = .string(image)
+        }
+        return try await client.patch(
+            RolloutController.gvr, namespace: rollout.namespace, name: rollout.name, type: .json,
+            patch: [
+                ["op": "test", "path": "/metadata/resourceVersion", "value": .string(rollout.resourceVersion ?? "")],
+                ["op": "replace", "path": "/spec/template/spec/containers", "value": .array(containers)],
+            ])
+    }
+}
+
+extension RolloutActions.Action {
+    var isPause: Bool {
+        if case .pause = self { return true }
+        return false
     }
 }

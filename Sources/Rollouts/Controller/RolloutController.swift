@@ -72,8 +72,10 @@ public actor RolloutController {
         let plan = planner.plan()
         do {
             if let replicas = plan.newReplicaSet {
+                let revision = (states.map(\.revision).max() ?? 0) + 1
                 _ = try await client.create(
-                    RolloutReplicaSets.make(object, template: template, hash: hash, replicas: replicas),
+                    RolloutReplicaSets.make(
+                        object, template: template, hash: hash, replicas: replicas, revision: revision),
                     fieldManager: Self.manager)
                 await events.record(
                     object, type: .normal, reason: "NewReplicaSetCreated",
@@ -84,9 +86,14 @@ public actor RolloutController {
                     .replicaSets, namespace: object.namespace, name: name, type: .merge,
                     patch: ["spec": ["replicas": .int(Int64(replicas))]], fieldManager: Self.manager)
             }
+            for name in RevisionHistory.excess(planner.others, limit: spec.revisionHistoryLimit) {
+                try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
+            }
             try await writeStatus(object, plan: plan, hash: hash, replicaSets: states)
         } catch {
-            logger.warning("cannot reconcile rollout", metadata: ["rollout": "\(key)", "error": "\(error)"])
+            // A conflict only means the Rollout changed since it was read: the retry reads it again.
+            let level: Logger.Level = error.code == 409 ? .debug : .warning
+            logger.log(level: level, "cannot reconcile rollout", metadata: ["rollout": "\(key)", "error": "\(error)"])
             return .retry
         }
         return plan.requeueAfter.map { .requeue(after: $0) } ?? .done
@@ -102,7 +109,8 @@ public actor RolloutController {
         ReplicaSetState(
             name: rs.name, hash: rs.labels[PodTemplateHash.label] ?? "",
             replicas: Int(rs.spec?["replicas"]?.intValue ?? 0),
-            available: Int(rs.status?["availableReplicas"]?.intValue ?? 0))
+            available: Int(rs.status?["availableReplicas"]?.intValue ?? 0),
+            revision: Int(rs.annotations[RevisionHistory.annotation] ?? "") ?? 0)
     }
 
     func writeStatus(
@@ -113,13 +121,19 @@ public actor RolloutController {
         guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return }
         _ = try await client.patch(
             Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
-            patch: ["status": status], subresource: "status", fieldManager: Self.manager)
+            patch: Self.statusPatch(rollout, status), subresource: "status", fieldManager: Self.manager)
         let before = rollout.status?["phase"]?.stringValue
         if before != plan.phase {
             await events.record(
                 rollout, type: plan.phase == "Degraded" ? .warning : .normal, reason: "Rollout\(plan.phase)",
                 message: plan.message.isEmpty ? "Rollout is \(plan.phase)" : plan.message)
         }
+    }
+
+    /// A status patch that holds only if the Rollout is still the version the decision was made on: a user's
+    /// promote or abort written meanwhile makes it a conflict (and a retry on fresh state), never a lost update.
+    static func statusPatch(_ rollout: KubeObject, _ status: JSON) -> JSON {
+        ["metadata": ["resourceVersion": .string(rollout.resourceVersion ?? "")], "status": status]
     }
 
     func writeInvalid(_ rollout: KubeObject, problems: [SpecProblem]) async -> ReconcileResult {
@@ -129,9 +143,11 @@ public actor RolloutController {
         do {
             _ = try await client.patch(
                 Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
-                patch: ["status": status], subresource: "status", fieldManager: Self.manager)
+                patch: Self.statusPatch(rollout, status), subresource: "status", fieldManager: Self.manager)
         } catch {
-            logger.warning("cannot write status", metadata: ["rollout": "\(rollout.key)", "error": "\(error)"])
+            let level: Logger.Level = error.code == 409 ? .debug : .warning
+            logger.log(
+                level: level, "cannot write status", metadata: ["rollout": "\(rollout.key)", "error": "\(error)"])
             return .retry
         }
         logger.warning("invalid rollout", metadata: ["rollout": "\(rollout.key)", "problems": "\(message)"])

@@ -3,7 +3,9 @@ import Kube
 /// The ReplicaSets a Rollout owns: named `<rollout>-<hash>` and labelled with `rollouts-pod-template-hash`
 /// in their selector and pod template, as Argo Rollouts makes them.
 enum RolloutReplicaSets {
-    static func make(_ rollout: KubeObject, template: JSON, hash: String, replicas: Int) -> KubeObject {
+    static func make(
+        _ rollout: KubeObject, template: JSON, hash: String, replicas: Int, revision: Int
+    ) -> KubeObject {
         var podTemplate = template
         podTemplate[path: ["metadata", "labels", PodTemplateHash.label]] = .string(hash)
         var selector = rollout.spec?["selector"] ?? [:]
@@ -19,6 +21,7 @@ enum RolloutReplicaSets {
                 ]
             ])
         rs.labels = labels
+        rs.annotations = [RevisionHistory.annotation: String(revision)]
         rs.ownerReferences = [
             OwnerReference(
                 apiVersion: rollout.apiVersion, kind: "Rollout", name: rollout.name, uid: rollout.uid ?? "",

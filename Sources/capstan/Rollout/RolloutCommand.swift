@@ -4,11 +4,14 @@ import Kube
 import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
-/// drives them. So far: `lint`, `promote [--full]`, `abort`, `retry`.
+/// drives them. So far: `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`, `set image`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Check and drive Rollouts.",
-        subcommands: [RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self, RolloutRetry.self])
+        subcommands: [
+            RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self, RolloutRetry.self, RolloutPause.self,
+            RolloutResume.self, RolloutSet.self,
+        ])
 }
 
 /// `capstan rollout promote NAME [--full]`.
@@ -42,6 +45,47 @@ struct RolloutRetry: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws { try await RolloutActionRunner.run(.retry, name, kube, done: "retried") }
+}
+
+/// `capstan rollout pause NAME`.
+struct RolloutPause: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Hold the rollout where it is.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+
+    func run() async throws { try await RolloutActionRunner.run(.pause, name, kube, done: "paused") }
+}
+
+/// `capstan rollout resume NAME`.
+struct RolloutResume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Let a paused rollout go on.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+
+    func run() async throws { try await RolloutActionRunner.run(.resume, name, kube, done: "resumed") }
+}
+
+/// `capstan rollout set image NAME CONTAINER=IMAGE`.
+struct RolloutSet: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set", abstract: "Change a Rollout.", subcommands: [RolloutSetImage.self])
+}
+
+struct RolloutSetImage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image", abstract: "Set a container's image, which starts an update.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+    @Argument(help: "CONTAINER=IMAGE") var assignment: String
+
+    func run() async throws {
+        let parts = assignment.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ValidationError("expected CONTAINER=IMAGE, not \(assignment)")
+        }
+        try await RolloutActionRunner.run(
+            .setImage(container: parts[0], image: parts[1]), name, kube, done: "image updated")
+    }
 }
 
 enum RolloutActionRunner {
