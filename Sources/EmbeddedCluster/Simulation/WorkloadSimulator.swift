@@ -165,7 +165,9 @@ actor WorkloadSimulator {
             status["phase"] = "Succeeded"
         } else {
             let crashing = behaviour == .crashLoop
-            let ready = behaviour.isReady(runningFor: ContinuousClock.now - seen - podStartDelay)
+            // Readiness counts from the pod's recorded startTime, which is what `kubectl describe` shows.
+            let startedAt = status["startTime"]?.stringValue.flatMap(KubeTime.parse) ?? Date()
+            let ready = behaviour.isReady(runningFor: .seconds(max(0, Date().timeIntervalSince(startedAt))))
             let containers = pod.spec?["containers"]?.arrayValue ?? []
             let restarts = (pod.status?["containerStatuses"]?[0]?["restartCount"]?.intValue ?? 0) + (crashing ? 1 : 0)
             let containerStatuses: [JSON] = containers.map { c in

@@ -4,12 +4,14 @@ import Kube
 import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
-/// drives them. So far: `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`, `set image`.
+/// drives them. So far: `list`, `get`, `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`,
+/// `set image`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Check and drive Rollouts.",
         subcommands: [
-            RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self, RolloutRetry.self, RolloutPause.self,
+            RolloutList.self, RolloutGet.self, RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self,
+            RolloutRetry.self, RolloutPause.self,
             RolloutResume.self, RolloutSet.self,
         ])
 }
