@@ -69,3 +69,39 @@ import Testing
         }
     }
 }
+
+extension RolloutSafetyTests {
+    /// `progressDeadlineSeconds` with a canary that never becomes Ready: Degraded with
+    /// ProgressDeadlineExceeded, and with `progressDeadlineAbort` the update is aborted.
+    @Test(arguments: [false, true])
+    func aStuckUpdateExceedsItsProgressDeadline(abort: Bool) async throws {
+        try await helper.withController { cluster, ns in
+            _ = try await cluster.client.create(
+                KubeObject(
+                    apiVersion: "v1", kind: "ConfigMap", name: "capstan-simulation", namespace: "kube-system",
+                    body: ["data": ["images": "example/app:broken: never-ready"]]))
+            let manifest = Self.paused.replacingOccurrences(
+                of: "replicas: 10",
+                with: "replicas: 10\n  progressDeadlineSeconds: 2\n  progressDeadlineAbort: \(abort)")
+            try await helper.createHealthy(cluster, manifest)
+            try await helper.setImage(cluster, "timed", container: "app", image: "example/app:broken")
+            #expect(
+                try await cluster.eventually(timeout: .seconds(60)) {
+                    let status = try await helper.rollout(cluster, "timed").status
+                    let progressing = status?["conditions"]?.arrayValue?.first { $0["type"] == "Progressing" }
+                    // Aborted, the update reports RolloutAborted, as an abort by hand does.
+                    return status?["phase"] == "Degraded"
+                        && (abort
+                            ? status?["abort"] == true && progressing?["reason"] == "RolloutAborted"
+                            : progressing?["reason"] == "ProgressDeadlineExceeded")
+                })
+            let expected = abort ? ["example/app:1": 10] : ["example/app:broken": 5, "example/app:1": 10]
+            try await helper.waitFor(cluster, "timed", phase: "Degraded", replicas: expected)
+            // Degraded is stable: no write loop.
+            let version = try await helper.rollout(cluster, "timed").resourceVersion
+            try await Task.sleep(for: .seconds(1))
+            if !abort { #expect(try await helper.rollout(cluster, "timed").resourceVersion == version) }
+            _ = ns
+        }
+    }
+}

@@ -89,14 +89,15 @@ public actor RolloutController {
             for name in RevisionHistory.excess(planner.others, limit: spec.revisionHistoryLimit) {
                 try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
             }
-            try await writeStatus(object, plan: plan, hash: hash, replicaSets: states)
+            let checkAfter = try await writeStatus(object, spec: spec, plan: plan, hash: hash, replicaSets: states)
+            if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
         } catch {
             // A conflict only means the Rollout changed since it was read: the retry reads it again.
             let level: Logger.Level = error.code == 409 ? .debug : .warning
             logger.log(level: level, "cannot reconcile rollout", metadata: ["rollout": "\(key)", "error": "\(error)"])
             return .retry
         }
-        return plan.requeueAfter.map { .requeue(after: $0) } ?? .done
+        return .done
     }
 
     func ownedReplicaSets(_ rollout: KubeObject) async -> [KubeObject] {
@@ -113,21 +114,31 @@ public actor RolloutController {
             revision: Int(rs.annotations[RevisionHistory.annotation] ?? "") ?? 0)
     }
 
+    /// Writes the status the plan asks for; returns when the progress deadline must be checked again.
     func writeStatus(
-        _ rollout: KubeObject, plan: CanaryPlanner.Plan, hash: String, replicaSets: [ReplicaSetState]
-    ) async throws(KubeError) {
-        let status = RolloutStatusWriter.status(
-            rollout, plan: plan, hash: hash, replicaSets: replicaSets, now: Date())
-        guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return }
+        _ rollout: KubeObject, spec: RolloutSpec, plan: CanaryPlanner.Plan, hash: String,
+        replicaSets: [ReplicaSetState]
+    ) async throws(KubeError) -> Duration? {
+        let now = Date()
+        var status = RolloutStatusWriter.status(rollout, plan: plan, hash: hash, replicaSets: replicaSets, now: now)
+        let verdict = ProgressDeadline.judge(
+            previous: rollout.status, next: status, phase: plan.phase, deadlineSeconds: spec.progressDeadlineSeconds,
+            now: now)
+        RolloutStatusWriter.apply(
+            verdict, to: &status, previous: rollout.status, replicaSet: "\(rollout.name)-\(hash)",
+            abort: spec.progressDeadlineAbort)
+        guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return verdict.checkAfter }
         _ = try await client.patch(
             Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
             patch: Self.statusPatch(rollout, status), subresource: "status", fieldManager: Self.manager)
-        let before = rollout.status?["phase"]?.stringValue
-        if before != plan.phase {
+        let phase = status["phase"]?.stringValue ?? plan.phase
+        let message = status["message"]?.stringValue ?? ""
+        if rollout.status?["phase"]?.stringValue != phase {
             await events.record(
-                rollout, type: plan.phase == "Degraded" ? .warning : .normal, reason: "Rollout\(plan.phase)",
-                message: plan.message.isEmpty ? "Rollout is \(plan.phase)" : plan.message)
+                rollout, type: phase == "Degraded" ? .warning : .normal, reason: "Rollout\(phase)",
+                message: message.isEmpty ? "Rollout is \(phase)" : message)
         }
+        return verdict.checkAfter
     }
 
     /// A status patch that holds only if the Rollout is still the version the decision was made on: a user's

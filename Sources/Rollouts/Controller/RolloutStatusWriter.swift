@@ -44,6 +44,31 @@ enum RolloutStatusWriter {
         return .object(status)
     }
 
+    /// Records the last progress on the Progressing condition and, past the deadline, marks the update
+    /// Degraded with `ProgressDeadlineExceeded` (aborting it when `abort` is set).
+    static func apply(
+        _ verdict: ProgressDeadline.Verdict, to status: inout JSON, previous: JSON?, replicaSet: String, abort: Bool
+    ) {
+        guard case .array(var conditions) = status["conditions"] ?? .null,
+            let index = conditions.firstIndex(where: { $0["type"] == "Progressing" })
+        else { return }
+        conditions[index]["lastUpdateTime"] = .string(KubeTime.format(verdict.lastProgress))
+        if verdict.exceeded {
+            let before = (previous?["conditions"]?.arrayValue ?? []).first { $0["type"] == "Progressing" }
+            if before?["reason"] == "ProgressDeadlineExceeded", let since = before?["lastTransitionTime"] {
+                conditions[index]["lastTransitionTime"] = since  // already exceeded: nothing new to write
+            }
+            let message = "ProgressDeadlineExceeded: ReplicaSet \"\(replicaSet)\" has timed out progressing."
+            conditions[index]["status"] = "False"
+            conditions[index]["reason"] = "ProgressDeadlineExceeded"
+            conditions[index]["message"] = .string(message)
+            status["phase"] = "Degraded"
+            status["message"] = .string(message)
+            if abort { status["abort"] = true }
+        }
+        status["conditions"] = .array(conditions)
+    }
+
     static func invalid(_ rollout: KubeObject, message: String, now: Date) -> JSON {
         [
             "phase": "Degraded", "message": .string("InvalidSpec: \(message)"),
