@@ -231,3 +231,27 @@ extension RolloutControllerTests {
         }
     }
 }
+
+extension RolloutControllerTests {
+    /// `undo` puts the previous revision's template back; its ReplicaSet is reused (no new one is made) and
+    /// becomes the newest revision.
+    @Test func undoReusesThePreviousReplicaSet() async throws {
+        try await withController { cluster, ns in
+            try await createHealthy(cluster, Self.timed)
+            try await setImage(cluster, "timed", container: "app", image: "example/app:2")
+            try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:2": 10])
+            let before = Set(try await cluster.client.list(.replicaSets, namespace: ns).items.map(\.name))
+            let undo = try await capstan(cluster, "undo", "timed")
+            #expect(undo.status == 0 && undo.output.contains("rolled back"), "\(undo.output)")
+            try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:1": 10])
+            let after = try await cluster.client.list(.replicaSets, namespace: ns).items
+            #expect(Set(after.map(\.name)) == before)
+            let first = after.first {
+                $0.spec?[path: ["template", "spec", "containers"]]?[0]?["image"] == "example/app:1"
+            }
+            #expect(first?.annotations["rollout.argoproj.io/revision"] == "3")
+            let missing = try await capstan(cluster, "undo", "timed", "--to-revision", "9")
+            #expect(missing.status != 0 && missing.output.contains("has no revision 9"), "\(missing.output)")
+        }
+    }
+}

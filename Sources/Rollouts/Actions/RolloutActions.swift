@@ -16,6 +16,8 @@ public enum RolloutActions {
         case pause, resume
         /// Sets a container's image, which starts an update.
         case setImage(container: String, image: String)
+        /// Goes back to the pod template of an earlier revision (the one before the current, by default).
+        case undo(toRevision: Int?)
     }
 
     /// Applies `action` to the Rollout `name`; returns the patched Rollout.
@@ -32,6 +34,8 @@ public enum RolloutActions {
                 patch: ["spec": ["paused": .bool(action.isPause)]])
         case .setImage(let container, let image):
             return try await setImage(rollout, container: container, image: image, client: client)
+        case .undo(let revision):
+            return try await undo(rollout, toRevision: revision, client: client)
         default: break
         }
         if case .promote = action, rollout.spec?["paused"]?.boolValue == true {
@@ -53,7 +57,7 @@ public enum RolloutActions {
         case .promoteFull: status = ["promoteFull": true, "pauseConditions": .null]
         case .abort: status = ["abort": true]
         case .retry: status = ["abort": false]
-        case .pause, .resume, .setImage: return rollout
+        case .pause, .resume, .setImage, .undo: return rollout
         }
         return try await client.patch(
             gvr, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: "status")
@@ -82,6 +86,37 @@ public enum RolloutActions {
             patch: [
                 ["op": "test", "path": "/metadata/resourceVersion", "value": .string(rollout.resourceVersion ?? "")],
                 ["op": "replace", "path": "/spec/template/spec/containers", "value": .array(containers)],
+            ])
+    }
+}
+
+extension RolloutActions {
+    /// Copies the template of the ReplicaSet at `toRevision` (default: the newest before the current one)
+    /// back into the Rollout; the controller then reuses that ReplicaSet, as `kubectl argo rollouts undo` does.
+    static func undo(_ rollout: KubeObject, toRevision: Int?, client: KubeClient) async throws(KubeError) -> KubeObject
+    {
+        let owned = try await client.list(.replicaSets, namespace: rollout.namespace).items.filter { rs in
+            rs.ownerReferences.contains { $0.controller && $0.uid == rollout.uid }
+        }
+        let revisions = owned.compactMap { rs in
+            Int(rs.annotations[RevisionHistory.annotation] ?? "").map { (revision: $0, replicaSet: rs) }
+        }.sorted { $0.revision > $1.revision }
+        let current = RolloutStatus(rollout.status).currentPodHash
+        let target =
+            toRevision.map { wanted in revisions.first { $0.revision == wanted } }
+            ?? revisions.first { $0.replicaSet.labels[PodTemplateHash.label] != current }
+        guard let target, let template = RolloutReplicaSets.template(of: target.replicaSet) else {
+            throw KubeError(
+                code: 404, reason: .notFound,
+                message:
+                    "rollout \(rollout.name) has no revision \(toRevision.map(String.init) ?? "before the current one") "
+                    + "(it has \(revisions.map { String($0.revision) }.joined(separator: ", ")))")
+        }
+        return try await client.patch(
+            RolloutController.gvr, namespace: rollout.namespace, name: rollout.name, type: .json,
+            patch: [
+                ["op": "test", "path": "/metadata/resourceVersion", "value": .string(rollout.resourceVersion ?? "")],
+                ["op": "replace", "path": "/spec/template", "value": template],
             ])
     }
 }

@@ -61,7 +61,10 @@ public actor RolloutController {
             return await writeInvalid(object, problems: problems)
         }
         let owned = await ownedReplicaSets(object)
-        let hash = PodTemplateHash.of(template)
+        // A ReplicaSet already running this template is reused whatever its hash (an undo, or a cluster
+        // taken over from Argo Rollouts), so its pods are not restarted.
+        let reused = owned.first { RolloutReplicaSets.template(of: $0) == template }
+        let hash = reused?.labels[PodTemplateHash.label] ?? PodTemplateHash.of(template)
         let states = owned.map(Self.state)
         let status = RolloutStatus(object.status)
         let planner = CanaryPlanner(
@@ -80,6 +83,16 @@ public actor RolloutController {
                 await events.record(
                     object, type: .normal, reason: "NewReplicaSetCreated",
                     message: "Created ReplicaSet \(object.name)-\(hash) with \(replicas) replicas")
+            }
+            if let reused, let state = states.first(where: { $0.name == reused.name }),
+                state.revision < (states.map(\.revision).max() ?? 0)
+            {
+                // Reused, it becomes the newest revision, as a Deployment's reused ReplicaSet does.
+                let revision = String((states.map(\.revision).max() ?? 0) + 1)
+                _ = try await client.patch(
+                    .replicaSets, namespace: object.namespace, name: reused.name, type: .merge,
+                    patch: ["metadata": ["annotations": [RevisionHistory.annotation: .string(revision)]]],
+                    fieldManager: Self.manager)
             }
             for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
                 _ = try await client.patch(

@@ -3,6 +3,13 @@ import Kube
 /// The ReplicaSets a Rollout owns: named `<rollout>-<hash>` and labelled with `rollouts-pod-template-hash`
 /// in their selector and pod template, as Argo Rollouts makes them.
 enum RolloutReplicaSets {
+    /// The pod template a ReplicaSet runs, without the hash label the controller added: what it was made from.
+    static func template(of replicaSet: KubeObject) -> JSON? {
+        guard var template = replicaSet.spec?["template"] else { return nil }
+        template[path: ["metadata", "labels", PodTemplateHash.label]] = nil
+        return template
+    }
+
     static func make(
         _ rollout: KubeObject, template: JSON, hash: String, replicas: Int, revision: Int
     ) -> KubeObject {

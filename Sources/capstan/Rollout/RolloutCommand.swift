@@ -5,14 +5,14 @@ import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
 /// drives them. So far: `list`, `get`, `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`,
-/// `set image`.
+/// `set image`, `undo`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Check and drive Rollouts.",
         subcommands: [
             RolloutList.self, RolloutGet.self, RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self,
             RolloutRetry.self, RolloutPause.self,
-            RolloutResume.self, RolloutSet.self,
+            RolloutResume.self, RolloutSet.self, RolloutUndo.self,
         ])
 }
 
@@ -87,6 +87,19 @@ struct RolloutSetImage: AsyncParsableCommand {
         }
         try await RolloutActionRunner.run(
             .setImage(container: parts[0], image: parts[1]), name, kube, done: "image updated")
+    }
+}
+
+/// `capstan rollout undo NAME [--to-revision N]`.
+struct RolloutUndo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo", abstract: "Go back to an earlier revision's pod template (the previous by default).")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+    @Option(help: "The revision to go back to.") var toRevision: Int?
+
+    func run() async throws {
+        try await RolloutActionRunner.run(.undo(toRevision: toRevision), name, kube, done: "rolled back")
     }
 }
 
