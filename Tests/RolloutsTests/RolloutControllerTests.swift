@@ -255,3 +255,19 @@ extension RolloutControllerTests {
         }
     }
 }
+
+extension RolloutControllerTests {
+    @Test func statusWaitsUntilTheRolloutSettles() async throws {
+        try await withController { cluster, _ in
+            try await createHealthy(cluster, RolloutSafetyTests.paused)
+            try await setImage(cluster, "timed", container: "app", image: "example/app:2")
+            let paused = try await capstan(cluster, "status", "timed", "--watch", "--timeout", "120")
+            #expect(paused.status == 0 && paused.output.contains("Paused - CanaryPauseStep"), "\(paused.output)")
+            try await RolloutActions.perform(
+                .abort, name: "timed", namespace: cluster.namespace, client: cluster.client)
+            try await waitFor(cluster, "timed", phase: "Degraded", replicas: ["example/app:1": 10])
+            let degraded = try await capstan(cluster, "status", "timed", "--watch", "--timeout", "120")
+            #expect(degraded.status == 1 && degraded.output.contains("Degraded - RolloutAborted"), "\(degraded.output)")
+        }
+    }
+}

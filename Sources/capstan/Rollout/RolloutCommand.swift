@@ -4,13 +4,14 @@ import Kube
 import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
-/// drives them. So far: `list`, `get`, `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`,
+/// drives them. So far: `list`, `get`, `status`, `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`,
 /// `set image`, `undo`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Check and drive Rollouts.",
         subcommands: [
-            RolloutList.self, RolloutGet.self, RolloutLintCommand.self, RolloutPromote.self, RolloutAbort.self,
+            RolloutList.self, RolloutGet.self, RolloutStatusCommand.self, RolloutLintCommand.self, RolloutPromote.self,
+            RolloutAbort.self,
             RolloutRetry.self, RolloutPause.self,
             RolloutResume.self, RolloutSet.self, RolloutUndo.self,
         ])

@@ -59,3 +59,36 @@ struct RolloutGet: AsyncParsableCommand {
         }
     }
 }
+
+/// `capstan rollout status NAME [--watch] [--timeout SECONDS]`: the phase, and with `--watch` a wait until
+/// the rollout settles: Healthy or Paused ends it (exit 0), Degraded or the timeout fails it (exit 1).
+struct RolloutStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show a Rollout's phase; --watch waits until it is Healthy or Paused.")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+    @Flag(help: "Wait until the rollout is Healthy, Paused or Degraded.") var watch = false
+    @Option(help: "Seconds to wait with --watch (0: no limit).") var timeout: Int = 0
+
+    func run() async throws {
+        let settled = try await kube.withClient { client -> String in
+            let namespace = try kube.appNamespace()
+            let deadline = timeout > 0 ? ContinuousClock.now + .seconds(timeout) : nil
+            var last = ""
+            while true {
+                let rollout = try await client.get(RolloutController.gvr, namespace: namespace, name: name)
+                let phase = rollout.status?["phase"]?.stringValue ?? "Progressing"
+                let message = rollout.status?["message"]?.stringValue ?? ""
+                let line = message.isEmpty ? phase : "\(phase) - \(message)"
+                if line != last { print(line) }
+                last = line
+                let observed = rollout.status?["observedGeneration"]?.stringValue == String(rollout.generation)
+                if !watch || (observed && ["Healthy", "Paused", "Degraded"].contains(phase)) { return phase }
+                if let deadline, ContinuousClock.now >= deadline { return "timed out" }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        if settled == "timed out" { throw ValidationError("rollout \(name) did not settle in \(timeout) s") }
+        if settled == "Degraded" { throw ExitCode(1) }
+    }
+}
