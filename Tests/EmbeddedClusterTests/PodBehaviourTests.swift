@@ -18,9 +18,9 @@ import Testing
         #expect(PodBehaviour("crashloop") == nil)
         #expect(PodBehaviour.readyAfter(.seconds(3)).isReady(runningFor: .seconds(2)) == false)
         #expect(PodBehaviour.readyAfter(.seconds(3)).isReady(runningFor: .seconds(3)))
-        #expect(
-            PodBehaviour.imageMap("registry:5000/app:1: never-ready\n\n  app:2:  crash-loop \nnot a rule\n")
-                == ["registry:5000/app:1": "never-ready", "app:2": "crash-loop"])
+        let parsed = PodBehaviour.imageMap("registry:5000/app:1: never-ready\n\n  app:2:  crash-loop \nnot a rule\n")
+        #expect(parsed.map == ["registry:5000/app:1": "never-ready", "app:2": "crash-loop"])
+        #expect(parsed.invalid == ["not a rule"])
     }
 
     static func deployment(_ name: String, image: String, namespace: String, annotation: String? = nil) -> KubeObject {
@@ -43,7 +43,11 @@ import Testing
                 KubeObject(
                     apiVersion: "v1", kind: "ConfigMap", name: PodBehaviour.configMapName,
                     namespace: PodBehaviour.configMapNamespace,
-                    body: ["data": ["images": "example/app:bad: never-ready\n  example/app:slow: ready-after=3s\n"]]))
+                    body: [
+                        "data": [
+                            "images": "example/app:bad: never-ready\n  example/app:slow: ready-after=3s\nbad line\n"
+                        ]
+                    ]))
             for (name, image) in [("bad", "example/app:bad"), ("slow", "example/app:slow"), ("good", "example/app:1")] {
                 _ = try await cluster.client.create(Self.deployment(name, image: image, namespace: ns))
             }
@@ -64,6 +68,12 @@ import Testing
             #expect(try await cluster.eventually(timeout: .seconds(120)) { ready(try await pod("good")) })
             let bad = try #require(try await pod("bad"))
             #expect(bad.status?["phase"] == "Running" && !ready(bad))
+            let warnings = try await cluster.client.list(.events, namespace: PodBehaviour.configMapNamespace).items
+            #expect(
+                warnings.contains {
+                    $0.json["reason"] == "InvalidSimulatedBehaviour"
+                        && $0.json["message"]?.stringValue?.contains("\"bad line\"") == true
+                })
         }
     }
 

@@ -97,6 +97,11 @@ import Testing
             RolloutLint.check(text: mismatched).verdicts.flatMap(\.problems).map(\.description) == [
                 "spec.template.metadata.labels: do not match spec.selector"
             ])
+        let wrongType = Self.rollout("    canary: {}").replacingOccurrences(of: "replicas: 3", with: "replicas: three")
+        #expect(
+            RolloutLint.check(text: wrongType).verdicts.flatMap(\.problems).map(\.description) == [
+                "spec.replicas: must be an integer, not \"three\""
+            ])
     }
 
     @Test func theCommandExitsNonZeroForAnInvalidRollout() async throws {

@@ -31,15 +31,21 @@ enum PodBehaviour: Equatable, Sendable {
     static let configMapNamespace = "kube-system"
     static let configMapKey = "images"
 
-    /// The `images` text as a map: each line `image: behaviour`, split at its last `": "`.
-    static func imageMap(_ text: String) -> [String: String] {
+    /// The `images` text as a map: each line `image: behaviour`, split at its last `": "`; lines of
+    /// another shape are returned as `invalid` for the caller to report.
+    static func imageMap(_ text: String) -> (map: [String: String], invalid: [String]) {
         var map: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            guard let split = line.range(of: ": ", options: .backwards) else { continue }
-            let image = line[..<split.lowerBound].trimmingCharacters(in: .whitespaces)
-            if !image.isEmpty { map[image] = line[split.upperBound...].trimmingCharacters(in: .whitespaces) }
+        var invalid: [String] = []
+        for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let split = line.range(of: ": ", options: .backwards),
+                case let image = line[..<split.lowerBound].trimmingCharacters(in: .whitespaces), !image.isEmpty
+            else {
+                invalid.append(line.trimmingCharacters(in: .whitespaces))
+                continue
+            }
+            map[image] = line[split.upperBound...].trimmingCharacters(in: .whitespaces)
         }
-        return map
+        return (map, invalid)
     }
 
     /// Parses a behaviour; nil for text it does not know (the pod then stays healthy, and the simulator logs it).
@@ -89,6 +95,19 @@ struct UnknownBehaviour: Error, Equatable {
 extension WorkloadSimulator {
     /// An unknown behaviour (a typo in the annotation or the image map) is logged and recorded as a Warning
     /// Event on the pod once per text; the pod behaves as a healthy one meanwhile.
+    /// Lines of the image map that are not `image: behaviour`: logged and recorded as a Warning Event on the
+    /// ConfigMap once each; the other lines still apply.
+    func report(invalidLines: [String], in configMap: KubeObject) async {
+        for line in invalidLines where reportedBehaviours.insert("line: " + line).inserted {
+            let message =
+                "line \"\(line)\" of \(PodBehaviour.configMapKey) is not \"image: behaviour\" and is ignored"
+            logger.warning("\(message)", metadata: ["configmap": "\(configMap.namespace ?? "")/\(configMap.name)"])
+            await recordEvent(
+                about: configMap, reason: "InvalidSimulatedBehaviour", message: message, type: "Warning",
+                component: "kubelet")
+        }
+    }
+
     func report(_ unknown: UnknownBehaviour, pod: KubeObject) async {
         guard reportedBehaviours.insert(unknown.text).inserted else { return }
         let message =

@@ -60,7 +60,9 @@ actor WorkloadSimulator {
         await countPods()
         let map = try? await store.get(
             .configMaps, namespace: PodBehaviour.configMapNamespace, name: PodBehaviour.configMapName)
-        imageBehaviours = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
+        let parsed = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
+        imageBehaviours = parsed.map
+        if let map, !parsed.invalid.isEmpty { await report(invalidLines: parsed.invalid, in: map) }
         for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
         for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
         for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }

@@ -71,8 +71,14 @@ public actor ControllerRuntime {
         reconcile: @escaping @Sendable (String) async -> ReconcileResult
     ) async {
         for informer in informers {
-            // run() retries failures itself and ends only on cancellation.
-            tasks.append(Task { try? await informer.run() })
+            // run() retries failures itself; anything else that ends it is logged, since the cache then stops.
+            tasks.append(
+                Task { [logger, name] in
+                    do { try await informer.run() } catch  where !(error is CancellationError) && !Task.isCancelled {
+                        logger.error(
+                            "informer stopped", metadata: ["controller": "\(name)", "error": "\(error)"])
+                    } catch {}
+                })
         }
         for informer in informers { await informer.waitForSync() }
         for _ in 0..<max(options.workers, 1) {

@@ -17,6 +17,12 @@ public enum RolloutValidation {
             problems.append(SpecProblem(field: field, message: message))
         }
 
+        // A value of the wrong type would otherwise read as the default and be acted on.
+        for field in ["replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds"] {
+            if let value = raw[field], value != .null, value.intValue == nil {
+                problem("spec.\(field)", "must be an integer, not \(value.serialized())")
+            }
+        }
         if spec.replicas < 0 { problem("spec.replicas", "must be 0 or more, not \(spec.replicas)") }
         if spec.revisionHistoryLimit < 0 { problem("spec.revisionHistoryLimit", "must be 0 or more") }
         if spec.progressDeadlineSeconds <= spec.minReadySeconds {
