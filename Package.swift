@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Sync", targets: ["Sync"]),
         .library(name: "Operator", targets: ["Operator"]),
         .library(name: "Rollouts", targets: ["Rollouts"]),
+        .library(name: "Expr", targets: ["Expr"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -81,8 +83,20 @@ let package = Package(
             dependencies: ["Kube", "Git", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        .target(name: "Expr", swiftSettings: upcoming),
         .target(
-            name: "Rollouts", dependencies: ["Kube", .product(name: "Logging", package: "swift-log")],
+            name: "Analysis",
+            dependencies: [
+                "Kube", "Expr",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Rollouts", dependencies: ["Kube", "Analysis", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming),
         .target(
             name: "Operator",
@@ -100,6 +114,7 @@ let package = Package(
             dependencies: [
                 "Kube",
                 "Rollouts",
+                "Analysis",
                 "EmbeddedCluster",
                 "Git",
                 "Sync",
@@ -141,6 +156,14 @@ let package = Package(
             name: "RolloutsTests",
             dependencies: [
                 "Rollouts", "Kube", "EmbeddedCluster", "KubeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming),
+        .testTarget(name: "ExprTests", dependencies: ["Expr"], swiftSettings: upcoming),
+        .testTarget(
+            name: "AnalysisTests",
+            dependencies: [
+                "Analysis", "Expr", "Kube", "EmbeddedCluster", "KubeTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),

@@ -1,0 +1,2 @@
+import Expr
+import Kube
