@@ -1,2 +1,0 @@
-import Expr
-import Kube

@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Expr
+import Foundation
+import Kube
+import NIOCore
+import NIOHTTP1
+
+/// Measures with a PromQL instant query (`provider.prometheus`): `address`, `query`, `timeout` (seconds, 30 by
+/// default), `headers` (`- key: Authorization`, `value: Bearer ...`), `insecure`; user and password in the
+/// address (`http://user:pass@host:9090`) become basic auth.
+///
+/// A scalar answer is a number for the conditions; a vector is an array of its sample values (labels dropped);
+/// a matrix is every sample value of every series, in order, in one array; an empty answer is `[]`. NaN and
+/// ±Inf are kept. An answer that is not a Prometheus success is a measurement Error with the cause.
+public struct PrometheusProvider: MetricProvider {
+    public let name = "prometheus"
+    let http: ProviderHTTP
+    /// Used when a metric names no address (`capstan analysis run --prometheus URL`).
+    let defaultAddress: String?
+
+    public init(http: ProviderHTTP, defaultAddress: String? = nil) {
+        self.http = http
+        self.defaultAddress = defaultAddress
+    }
+
+    public func measure(_ metric: Metric, context: MeasurementContext) async -> ProviderOutcome {
+        let settings = metric.provider["prometheus"] ?? [:]
+        guard let address = settings["address"]?.stringValue ?? defaultAddress, !address.isEmpty else {
+            return .error("prometheus: address is required")
+        }
+        guard let query = settings["query"]?.stringValue, !query.isEmpty else {
+            return .error("prometheus: query is required")
+        }
+        if let auth = settings["authentication"]?.objectValue?.keys.sorted().first {
+            return .error("prometheus: authentication.\(auth) is not supported by Capstan; use headers")
+        }
+        let timeout = TimeAmount.seconds(Int64(Metric.integer(settings["timeout"]) ?? 30))
+        guard var request = Self.request(address: address, query: query) else {
+            return .error("prometheus: address \(address) is not a URL")
+        }
+        for header in settings["headers"]?.arrayValue ?? [] {
+            if let key = header["key"]?.stringValue { request.headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "") }
+        }
+        let insecure = settings["insecure"]?.boolValue ?? false
+        do {
+            let (status, body) = try await http.send(request, timeout: timeout, insecure: insecure)
+            return Self.outcome(status: status, body: body)
+        } catch {
+            return .error(ProviderHTTP.describe(error, url: address, timeout: timeout))
+        }
+    }
+
+    /// A POST to `/api/v1/query` (form-encoded, so long queries fit), with basic auth from the address.
+    static func request(address: String, query: String) -> HTTPClientRequest? {
+        guard var components = URLComponents(string: address), components.host != nil else { return nil }
+        let user = components.user
+        let password = components.password
+        components.user = nil
+        components.password = nil
+        components.path = components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
+        guard let url = components.string else { return nil }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let user {
+            let credentials = Data("\(user):\(password ?? "")".utf8).base64EncodedString()
+            request.headers.add(name: "Authorization", value: "Basic \(credentials)")
+        }
+        var form = URLComponents()
+        form.queryItems = [URLQueryItem(name: "query", value: query)]
+        let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        request.body = .bytes(ByteBuffer(string: body))
+        return request
+    }
+
+    /// Reads Prometheus's answer: the value for the conditions, or the error it reports.
+    static func outcome(status: HTTPResponseStatus, body: [UInt8]) -> ProviderOutcome {
+        let answer: JSON
+        do {
+            answer = try JSON.parse(body)
+        } catch {
+            let start = String(decoding: body.prefix(200), as: UTF8.self)
+            return .error("prometheus answered \(status.code) with a body that is not JSON: \(start)")
+        }
+        guard answer["status"]?.stringValue == "success", let data = answer["data"] else {
+            let reason = answer["error"]?.stringValue ?? "no status in the answer"
+            return .error("prometheus answered \(status.code): \(answer["errorType"]?.stringValue ?? "error"): \(reason)")
+        }
+        let result = data["result"] ?? .null
+        switch data["resultType"]?.stringValue {
+        case "scalar":
+            guard let value = sample(result) else { return .error("prometheus: malformed scalar \(result.serialized())") }
+            return .value(.float(value), text: ExprValue.format(value))
+        case "vector":
+            let values = (result.arrayValue ?? []).compactMap { sample($0["value"] ?? .null) }
+            return vector(values)
+        case "matrix":
+            let values = (result.arrayValue ?? []).flatMap { series in
+                (series["values"]?.arrayValue ?? []).compactMap(sample)
+            }
+            return vector(values)
+        case let other:
+            return .error("prometheus: result type \(other ?? "none") is not supported")
+        }
+    }
+
+    private static func vector(_ values: [Double]) -> ProviderOutcome {
+        .value(.array(values.map(ExprValue.float)), text: "[" + values.map(ExprValue.format).joined(separator: ",") + "]")
+    }
+
+    /// The number in a `[timestamp, "value"]` pair, reading Prometheus's `NaN`, `+Inf` and `-Inf`.
+    static func sample(_ pair: JSON) -> Double? {
+        guard let text = pair[1]?.stringValue else { return nil }
+        switch text {
+        case "NaN": return .nan
+        case "+Inf", "Inf": return .infinity
+        case "-Inf": return -.infinity
+        default: return Double(text)
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The HTTP clients providers share: one that verifies certificates and one for `insecure: true`.
+public final class ProviderHTTP: Sendable {
+    let verifying: HTTPClient
+    let insecure: HTTPClient
+
+    public init() {
+        verifying = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = .makeClientConfiguration()
+        configuration.tlsConfiguration?.certificateVerification = .none
+        insecure = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    public func shutdown() async throws {
+        try await verifying.shutdown()
+        try await insecure.shutdown()
+    }
+
+    /// Sends `request` and reads at most 16 MiB of the answer; throws on a transport failure or timeout.
+    func send(_ request: HTTPClientRequest, timeout: TimeAmount, insecure: Bool) async throws
+        -> (status: HTTPResponseStatus, body: [UInt8])
+    {
+        let client = insecure ? self.insecure : verifying
+        let response = try await client.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (response.status, Array(body.readableBytesView))
+    }
+
+    /// A short description of a failed request, without the noise of NIO's type names.
+    static func describe(_ error: any Error, url: String, timeout: TimeAmount) -> String {
+        if let error = error as? HTTPClientError, error == .deadlineExceeded {
+            return "request to \(url) timed out after \(timeout.nanoseconds / 1_000_000_000) s"
+        }
+        return "request to \(url) failed: \(error)"
+    }
+}
