@@ -140,8 +140,10 @@ let package = Package(
             dependencies: [
                 "Kube", "EmbeddedCluster",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/KubeTestSupport",
             swiftSettings: upcoming

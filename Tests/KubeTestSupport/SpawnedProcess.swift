@@ -44,6 +44,14 @@ public final class SpawnedProcess: Sendable {
         return waitpid(pid, &status, WNOHANG) == 0
     }
 
+    /// Waits for a short-lived child to end on its own: its exit status, or -1 when a signal ended it.
+    public func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        if outputDescriptor >= 0 { close(outputDescriptor) }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+    }
+
     /// Kills the child and waits for it; closes the output pipe.
     public func stop() {
         kill(pid, SIGKILL)

@@ -22,6 +22,14 @@ public struct RunAssessment: Sendable, Equatable {
         public var inconclusive = 0
         public var error = 0
 
+        public init(count: Int = 0, successful: Int = 0, failed: Int = 0, inconclusive: Int = 0, error: Int = 0) {
+            self.count = count
+            self.successful = successful
+            self.failed = failed
+            self.inconclusive = inconclusive
+            self.error = error
+        }
+
         public var json: JSON {
             [
                 "count": .int(Int64(count)), "successful": .int(Int64(successful)), "failed": .int(Int64(failed)),
