@@ -10,6 +10,11 @@ public enum MeasurementSchedule {
     public struct Task: Sendable {
         public var metric: Metric
         public var inFlight: Measurement?
+
+        public init(metric: Metric, inFlight: Measurement?) {
+            self.metric = metric
+            self.inFlight = inFlight
+        }
     }
 
     public static let errorRetryInterval: Duration = .seconds(10)
