@@ -19,11 +19,14 @@ public struct MeasurementContext: Sendable {
     public var namespace: String
     public var runName: String
     public var runUID: String?
+    /// Which measurement of the metric this is (1 for the first), counting errors: stable across restarts.
+    public var measurementIndex: Int
 
-    public init(namespace: String, runName: String, runUID: String? = nil) {
+    public init(namespace: String, runName: String, runUID: String? = nil, measurementIndex: Int = 1) {
         self.namespace = namespace
         self.runName = runName
         self.runUID = runUID
+        self.measurementIndex = measurementIndex
     }
 }
 

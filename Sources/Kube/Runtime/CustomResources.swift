@@ -1,11 +1,11 @@
 /// CustomResourceDefinitions a controller installs when the cluster lacks them, and the wait until the API
 /// server serves them.
 public enum CustomResources {
-    /// A namespaced, single-version CRD whose schema keeps every field (the controller validates specs itself
-    /// and reports problems as conditions).
+    /// A single-version CRD (namespaced unless `clusterScoped`) whose schema keeps every field (the controller
+    /// validates specs itself and reports problems as conditions).
     public static func definition(
         group: String, version: String = "v1alpha1", plural: String, kind: String, shortNames: [String],
-        printerColumns: [JSON] = [], subresources: JSON? = nil
+        printerColumns: [JSON] = [], subresources: JSON? = nil, clusterScoped: Bool = false
     ) -> KubeObject {
         var served: JSON = [
             "name": .string(version), "served": true, "storage": true,
@@ -17,7 +17,7 @@ public enum CustomResources {
             apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", name: "\(plural).\(group)",
             body: [
                 "spec": [
-                    "group": .string(group), "scope": "Namespaced",
+                    "group": .string(group), "scope": clusterScoped ? "Cluster" : "Namespaced",
                     "names": [
                         "plural": .string(plural), "singular": .string(kind.lowercased()), "kind": .string(kind),
                         "listKind": .string(kind + "List"), "shortNames": .array(shortNames.map(JSON.string)),

@@ -1,0 +1,148 @@
+import Foundation
+import Kube
+import Logging
+
+/// The AnalysisRun controller: a reconcile function on `Kube`'s `ControllerRuntime`, watching AnalysisRuns and
+/// the Jobs its job metrics start. Level-triggered: each reconcile reads the run's status, takes the
+/// measurements that are due (`MeasurementSchedule`), assesses the run (`RunAssessment`), writes the status,
+/// and asks to be woken when the next measurement is due. Everything it needs to resume is in the status, so a
+/// restarted controller neither repeats nor skips a measurement.
+public actor AnalysisRunController {
+    static let manager = "capstan-analysis-controller"
+
+    let client: KubeClient
+    let logger: Logger
+    let runtime: ControllerRuntime
+    let events: EventRecorder
+    let http = ProviderHTTP()
+    let providers: MetricProviders
+    let namespace: String?
+    var runs: Informer?
+    /// Compiled conditions, by their text: each condition is parsed once, not at every measurement.
+    var conditionCache: [String: MetricConditions] = [:]
+
+    public init(
+        client: KubeClient, namespace: String? = nil, workers: Int = 4, prometheusAddress: String? = nil,
+        logger: Logger
+    ) {
+        self.client = client
+        self.logger = logger
+        self.namespace = namespace
+        runtime = ControllerRuntime(
+            name: "analysisruns", options: .init(workers: workers, resync: .seconds(300)), logger: logger)
+        events = EventRecorder(client: client, component: "capstan-analysis-controller", logger: logger)
+        providers = MetricProviders([
+            PrometheusProvider(http: http, defaultAddress: prometheusAddress), WebProvider(http: http),
+            JobProvider(client: client),
+        ])
+    }
+
+    /// Installs the analysis CRDs if missing, starts watching and returns once the caches are synced.
+    public func start() async throws {
+        try await CustomResources.ensure(AnalysisCRDs.definitions, client: client, served: AnalysisCRDs.analysisRuns)
+        let runs = Informer(client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger)
+        let jobs = Informer(client: client, gvr: .jobs, namespace: namespace, logger: logger)
+        self.runs = runs
+        await runtime.watch(runs) { [$0.object.key] }
+        await runtime.watch(jobs) { event in
+            let owner = event.object.ownerReferences.first { $0.controller && $0.kind == "AnalysisRun" }
+            return owner.map { ["\(event.object.namespace ?? "")/\($0.name)"] } ?? []
+        }
+        await runtime.start(allKeys: { await runs.list().map(\.key) }) { [weak self] key in
+            await self?.reconcile(key) ?? .done
+        }
+    }
+
+    public func stop() async {
+        await runtime.stop()
+        do { try await http.shutdown() } catch { logger.debug("provider HTTP shutdown", metadata: ["error": "\(error)"]) }
+    }
+
+    func reconcile(_ key: String) async -> ReconcileResult {
+        guard let run = await runs?.get(key), run.deletionTimestamp == nil else { return .done }
+        let now = Date()
+        if let phase = run.status?["phase"]?.stringValue.flatMap(AnalysisPhase.init(rawValue:)), phase.isCompleted {
+            return await expire(run, now: now)
+        }
+        let spec = AnalysisRunSpec(run.spec ?? [:])
+        let plan: RunPlan
+        do {
+            plan = try prepare(spec)
+        } catch {
+            return await end(run, message: "Analysis spec invalid: \(error.message)", now: now)
+        }
+        var results = (run.status?["metricResults"]?.arrayValue ?? []).map(MetricResult.init)
+        let startedAt = run.status?["startedAt"]?.stringValue.flatMap(KubeTime.parse) ?? now
+        let terminating = RunAssessment.isTerminating(terminate: spec.terminate, results: results)
+        let tasks = MeasurementSchedule.tasks(
+            metrics: plan.metrics, results: results, startedAt: startedAt, terminating: terminating, now: now)
+        if !tasks.isEmpty {
+            let secrets: [String: String]
+            let measurable: [String: Metric]
+            do {
+                secrets = try await ArgumentSecrets.values(spec.args, namespace: run.namespace ?? "", client: client)
+                measurable = Dictionary(
+                    try spec.resolvedMetrics(secrets: secrets).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            } catch {
+                return await end(run, message: "Unable to resolve metric arguments: \(error)", now: now)
+            }
+            let taken = await measure(tasks, run: run, results: results, metrics: measurable, plan: plan, terminating: terminating)
+            for (task, measurement) in taken {
+                var measurement = measurement
+                measurement.message = AnalysisRunStatusWriter.redact(measurement.message, secrets: Array(secrets.values))
+                record(measurement, for: task, run: run.key, dryRun: plan.dryRun.contains(task.metric.name), in: &results)
+            }
+        }
+        var assessment = RunAssessment.assess(
+            metrics: plan.metrics, results: results, dryRun: plan.dryRun, terminate: spec.terminate)
+        for index in assessment.results.indices {
+            let limit = plan.retention[assessment.results[index].name] ?? AnalysisRunSpec.defaultMeasurementLimit
+            assessment.results[index].measurements = Array(assessment.results[index].measurements.suffix(limit))
+        }
+        let status = AnalysisRunStatusWriter.status(
+            assessment, startedAt: startedAt, completedAt: assessment.phase.isCompleted ? now : nil,
+            previous: run.status)
+        guard await write(run, status: status) else { return .retry }
+        await announce(run, assessment)
+        if assessment.phase.isCompleted { return await expire(run, now: now) }
+        let next = MeasurementSchedule.nextReconcile(
+            metrics: plan.metrics, results: assessment.results, startedAt: startedAt, now: now)
+        guard let next else { return .done }
+        return .requeue(after: .milliseconds(max(0, Int64(next.timeIntervalSince(Date()) * 1000))))
+    }
+
+    /// What a run's spec resolves to before any measurement: the metrics, their compiled conditions, the
+    /// dry-run metrics and the retention limits.
+    struct RunPlan {
+        var metrics: [Metric]
+        var conditions: [String: MetricConditions]
+        var dryRun: Set<String>
+        var retention: [String: Int]
+    }
+
+    func prepare(_ spec: AnalysisRunSpec) throws(AnalysisSpecError) -> RunPlan {
+        let metrics = try spec.resolvedMetrics()
+        var seen: Set<String> = []
+        var conditions: [String: MetricConditions] = [:]
+        for metric in metrics {
+            guard !metric.name.isEmpty else { throw AnalysisSpecError("a metric has no name") }
+            guard seen.insert(metric.name).inserted else {
+                throw AnalysisSpecError("two metrics have the same name '\(metric.name)'")
+            }
+            if case .failure(let error) = providers.provider(for: metric) { throw error }
+            conditions[metric.name] = try compiled(metric)
+        }
+        return RunPlan(
+            metrics: metrics, conditions: conditions, dryRun: try spec.dryRunMetrics(metrics),
+            retention: try spec.retentionLimits(metrics))
+    }
+
+    func compiled(_ metric: Metric) throws(AnalysisSpecError) -> MetricConditions {
+        let key = "\(metric.successCondition ?? "")\u{0}\(metric.failureCondition ?? "")"
+        if let cached = conditionCache[key] { return cached }
+        let conditions = try MetricConditions(metric)
+        if conditionCache.count > 10_000 { conditionCache.removeAll() }
+        conditionCache[key] = conditions
+        return conditions
+    }
+}
