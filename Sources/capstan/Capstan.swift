@@ -7,6 +7,7 @@ struct Capstan: AsyncParsableCommand {
         commandName: "capstan",
         abstract: "GitOps delivery for Kubernetes: sync from Git, progressive rollouts, analysis, image updates.",
         subcommands: [
-            ClusterCommand.self, ControllerCommand.self, AppCommand.self, RolloutCommand.self, BenchCommand.self,
+            ClusterCommand.self, ControllerCommand.self, AppCommand.self, RolloutCommand.self, AnalysisCommand.self,
+            BenchCommand.self,
         ])
 }

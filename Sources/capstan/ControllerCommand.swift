@@ -1,4 +1,5 @@
 import ArgumentParser
+import Analysis
 import Foundation
 import Kube
 import Logging
@@ -8,11 +9,11 @@ import Sync
 import UnixSignals
 
 /// `capstan controller`: runs the controllers against the kubeconfig's cluster in one process: the
-/// sync-and-health reconciler with the Git push webhook receiver, and the Rollout controller (each can be
-/// switched off).
+/// sync-and-health reconciler with the Git push webhook receiver, the Rollout controller and the AnalysisRun
+/// controller (each can be switched off).
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "controller", abstract: "Run the Application and Rollout controllers.")
+        commandName: "controller", abstract: "Run the Application, Rollout and AnalysisRun controllers.")
     @OptionGroup var kube: KubeOptions
     @Flag(help: "Watch Applications in every namespace (default: only --namespace, else the context's).")
     var allNamespaces = false
@@ -22,7 +23,8 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Concurrent reconciles.") var workers: Int = 4
     @Flag(help: "Do not run the Application controller.") var noApplications = false
     @Flag(help: "Do not run the Rollout controller.") var noRollouts = false
-    @Option(help: "Watch Rollouts only in this namespace (default: every namespace, as Argo Rollouts does).")
+    @Flag(help: "Do not run the AnalysisRun controller.") var noAnalysis = false
+    @Option(help: "Watch Rollouts and AnalysisRuns only in this namespace (default: every namespace, as Argo Rollouts does).")
     var rolloutNamespace: String?
 
     func run() async throws {
@@ -56,6 +58,13 @@ struct ControllerCommand: AsyncParsableCommand {
             try await rollouts.start()
             stops.append { await rollouts.stop() }
             print("capstan controller: watching Rollouts in \(rolloutNamespace ?? "all namespaces")")
+        }
+        if !noAnalysis {
+            let analysis = AnalysisRunController(
+                client: client, namespace: rolloutNamespace, workers: workers, logger: logger)
+            try await analysis.start()
+            stops.append { await analysis.stop() }
+            print("capstan controller: watching AnalysisRuns in \(rolloutNamespace ?? "all namespaces")")
         }
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }

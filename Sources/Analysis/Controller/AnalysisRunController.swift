@@ -22,8 +22,7 @@ public actor AnalysisRunController {
     var conditionCache: [String: MetricConditions] = [:]
 
     public init(
-        client: KubeClient, namespace: String? = nil, workers: Int = 4, prometheusAddress: String? = nil,
-        logger: Logger
+        client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger
     ) {
         self.client = client
         self.logger = logger
@@ -32,7 +31,7 @@ public actor AnalysisRunController {
             name: "analysisruns", options: .init(workers: workers, resync: .seconds(300)), logger: logger)
         events = EventRecorder(client: client, component: "capstan-analysis-controller", logger: logger)
         providers = MetricProviders([
-            PrometheusProvider(http: http, defaultAddress: prometheusAddress), WebProvider(http: http),
+            PrometheusProvider(http: http), WebProvider(http: http),
             JobProvider(client: client),
         ])
     }

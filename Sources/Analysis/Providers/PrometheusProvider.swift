@@ -15,17 +15,17 @@ import NIOHTTP1
 public struct PrometheusProvider: MetricProvider {
     public let name = "prometheus"
     let http: ProviderHTTP
-    /// Used when a metric names no address (`capstan analysis run --prometheus URL`).
-    let defaultAddress: String?
+    /// Used instead of every metric's address (`capstan analysis run --prometheus URL`).
+    let overrideAddress: String?
 
-    public init(http: ProviderHTTP, defaultAddress: String? = nil) {
+    public init(http: ProviderHTTP, overrideAddress: String? = nil) {
         self.http = http
-        self.defaultAddress = defaultAddress
+        self.overrideAddress = overrideAddress
     }
 
     public func measure(_ metric: Metric, context: MeasurementContext) async -> ProviderOutcome {
         let settings = metric.provider["prometheus"] ?? [:]
-        guard let address = settings["address"]?.stringValue ?? defaultAddress, !address.isEmpty else {
+        guard let address = overrideAddress ?? settings["address"]?.stringValue, !address.isEmpty else {
             return .error("prometheus: address is required")
         }
         guard let query = settings["query"]?.stringValue, !query.isEmpty else {
