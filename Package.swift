@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "RolloutsTests",
             dependencies: [
-                "Rollouts", "Kube", "EmbeddedCluster", "KubeTestSupport",
+                "Rollouts", "Analysis", "Kube", "EmbeddedCluster", "KubeTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),

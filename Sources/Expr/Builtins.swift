@@ -49,7 +49,9 @@ enum Builtins {
         }
     }
 
-    private static func extreme(_ arguments: [ExprValue], _ name: String, _ better: (Double, Double) -> Bool)
+    private static func extreme(
+        _ arguments: [ExprValue], _ name: String, _ better: (Double, Double) -> Bool
+    )
         throws(ExprError) -> ExprValue
     {
         let items = arguments.count == 1 ? try numbers(arguments[0], name) : arguments
@@ -94,7 +96,9 @@ enum Builtins {
         return s
     }
 
-    private static func rounding(_ arguments: [ExprValue], _ name: String, _ function: (Double) -> Double)
+    private static func rounding(
+        _ arguments: [ExprValue], _ name: String, _ function: (Double) -> Double
+    )
         throws(ExprError) -> ExprValue
     {
         guard let number = try one(arguments, name).number else {
@@ -123,12 +127,16 @@ enum Builtins {
     }
 
     private static func first(_ arguments: [ExprValue]) throws(ExprError) -> ExprValue {
-        guard case .array(let items) = try one(arguments, "first") else { throw ExprError.runtime("first needs an array") }
+        guard case .array(let items) = try one(arguments, "first") else {
+            throw ExprError.runtime("first needs an array")
+        }
         return items.first ?? .null
     }
 
     private static func last(_ arguments: [ExprValue]) throws(ExprError) -> ExprValue {
-        guard case .array(let items) = try one(arguments, "last") else { throw ExprError.runtime("last needs an array") }
+        guard case .array(let items) = try one(arguments, "last") else {
+            throw ExprError.runtime("last needs an array")
+        }
         return items.last ?? .null
     }
 

@@ -1,7 +1,9 @@
 /// The built-ins that take a closure (`all(result, # > 0.9)`, `filter(result, {# < 1})`), evaluated once per
 /// element of an array, or per value of a map, with `#` bound to it.
 enum Closures {
-    static func apply(_ name: String, to collection: ExprValue, body: Node, evaluator: Evaluator) throws(ExprError)
+    static func apply(
+        _ name: String, to collection: ExprValue, body: Node, evaluator: Evaluator
+    ) throws(ExprError)
         -> ExprValue
     {
         let items: [ExprValue]

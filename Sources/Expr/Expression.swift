@@ -15,7 +15,9 @@ public struct Expression: Sendable {
     }
 
     /// Evaluates the expression over `variables` and the extra `functions`.
-    public func evaluate(_ variables: [String: ExprValue], functions: [String: ExprFunction] = [:]) throws(ExprError)
+    public func evaluate(
+        _ variables: [String: ExprValue], functions: [String: ExprFunction] = [:]
+    ) throws(ExprError)
         -> ExprValue
     {
         try Evaluator(variables: variables, functions: functions).evaluate(root)

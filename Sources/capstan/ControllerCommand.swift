@@ -1,5 +1,5 @@
-import ArgumentParser
 import Analysis
+import ArgumentParser
 import Foundation
 import Kube
 import Logging
@@ -24,7 +24,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the Application controller.") var noApplications = false
     @Flag(help: "Do not run the Rollout controller.") var noRollouts = false
     @Flag(help: "Do not run the AnalysisRun controller.") var noAnalysis = false
-    @Option(help: "Watch Rollouts and AnalysisRuns only in this namespace (default: every namespace, as Argo Rollouts does).")
+    @Option(
+        help:
+            "Watch Rollouts and AnalysisRuns only in this namespace (default: every namespace, as Argo Rollouts does).")
     var rolloutNamespace: String?
 
     func run() async throws {

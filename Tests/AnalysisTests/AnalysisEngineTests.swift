@@ -36,15 +36,17 @@ import Testing
         Judgement(success: "result >= 0.95", failure: nil, result: .float(.infinity), phase: .successful),
         Judgement(success: nil, failure: "isInf(result)", result: .float(.infinity), phase: .failed),
         // Empty vectors and nil.
-        Judgement(success: "len(result) == 0 || result[0] >= 0.95", failure: nil, result: .array([]), phase: .successful),
+        Judgement(
+            success: "len(result) == 0 || result[0] >= 0.95", failure: nil, result: .array([]), phase: .successful),
         Judgement(success: "default(result, 0) < 0.05", failure: nil, result: .null, phase: .successful),
         Judgement(success: "isNil(result)", failure: nil, result: .null, phase: .successful),
         // Web results, typed as in the JSON answer.
         Judgement(success: "result == 'true'", failure: nil, result: .string("true"), phase: .successful),
         Judgement(success: "asFloat(result) >= 0.90", failure: nil, result: .string("0.95"), phase: .successful),
         Judgement(success: "asInt(result) >= 90", failure: nil, result: .float(95.5), phase: .successful),
-        Judgement(success: "result.ok && result.successPercent >= 0.90", failure: nil,
-                  result: .map(["ok": .bool(true), "successPercent": .float(0.95)]), phase: .successful),
+        Judgement(
+            success: "result.ok && result.successPercent >= 0.90", failure: nil,
+            result: .map(["ok": .bool(true), "successPercent": .float(0.95)]), phase: .successful),
         // Errors: out of range, not a bool.
         Judgement(success: "result[0] >= 0.95", failure: nil, result: .array([]), phase: .error),
         Judgement(success: "result", failure: nil, result: .float(1), phase: .error),
@@ -86,16 +88,22 @@ import Testing
         #expect(MetricAssessment.phase(once, Self.result([.inconclusive]), terminating: false) == .inconclusive)
         let tolerant = Self.metric(["interval": "1s", "count": 5, "failureLimit": 2])
         #expect(MetricAssessment.phase(tolerant, Self.result([.failed, .failed]), terminating: false) == .running)
-        #expect(MetricAssessment.phase(tolerant, Self.result([.failed, .failed, .failed]), terminating: false) == .failed)
         #expect(
-            MetricAssessment.phase(tolerant, Self.result([.failed, .successful, .failed, .successful, .successful]),
-                                   terminating: false) == .successful)
+            MetricAssessment.phase(tolerant, Self.result([.failed, .failed, .failed]), terminating: false) == .failed)
+        #expect(
+            MetricAssessment.phase(
+                tolerant, Self.result([.failed, .successful, .failed, .successful, .successful]),
+                terminating: false) == .successful)
         let unlimited = Self.metric(["interval": "1s", "failureLimit": -1])
-        #expect(MetricAssessment.phase(unlimited, Self.result([.failed, .failed, .failed]), terminating: false) == .running)
+        #expect(
+            MetricAssessment.phase(unlimited, Self.result([.failed, .failed, .failed]), terminating: false) == .running)
         #expect(MetricAssessment.phase(unlimited, Self.result([.failed]), terminating: true) == .successful)
         // Errors: four in a row are tolerated by default, the fifth is an Error; a success resets the run.
-        #expect(MetricAssessment.phase(once, Self.result(Array(repeating: .error, count: 4)), terminating: false) == .running)
-        #expect(MetricAssessment.phase(once, Self.result(Array(repeating: .error, count: 5)), terminating: false) == .error)
+        #expect(
+            MetricAssessment.phase(once, Self.result(Array(repeating: .error, count: 4)), terminating: false)
+                == .running)
+        #expect(
+            MetricAssessment.phase(once, Self.result(Array(repeating: .error, count: 5)), terminating: false) == .error)
         let reset = Self.result([.error, .error, .error, .error, .successful])
         #expect(reset.consecutiveError == 0 && reset.count == 1 && reset.error == 4)
         let strict = Self.metric(["consecutiveErrorLimit": 0])
@@ -126,47 +134,67 @@ import Testing
     @Test func measurementsAreScheduledFromWhatTheStatusRecords() {
         let start = Date(timeIntervalSince1970: 1_000)
         let metric = Self.metric(["interval": "30s", "count": 3, "initialDelay": "10s"])
-        #expect(MeasurementSchedule.tasks(metrics: [metric], results: [], startedAt: start, terminating: false,
-                                          now: start.addingTimeInterval(5)).isEmpty)
-        #expect(MeasurementSchedule.nextReconcile(metrics: [metric], results: [], startedAt: start, now: start)
+        #expect(
+            MeasurementSchedule.tasks(
+                metrics: [metric], results: [], startedAt: start, terminating: false,
+                now: start.addingTimeInterval(5)
+            ).isEmpty)
+        #expect(
+            MeasurementSchedule.nextReconcile(metrics: [metric], results: [], startedAt: start, now: start)
                 == start.addingTimeInterval(10))
-        #expect(MeasurementSchedule.tasks(metrics: [metric], results: [], startedAt: start, terminating: false,
-                                          now: start.addingTimeInterval(10)).count == 1)
+        #expect(
+            MeasurementSchedule.tasks(
+                metrics: [metric], results: [], startedAt: start, terminating: false,
+                now: start.addingTimeInterval(10)
+            ).count == 1)
         var result = MetricResult(name: "m")
         let finished = start.addingTimeInterval(11)
         let measurement = Measurement(phase: .successful, startedAt: finished, finishedAt: finished)
         result.record(measurement)
         result.measurements = [measurement]
-        #expect(MeasurementSchedule.tasks(metrics: [metric], results: [result], startedAt: start, terminating: false,
-                                          now: finished.addingTimeInterval(29)).isEmpty)
-        #expect(MeasurementSchedule.nextReconcile(metrics: [metric], results: [result], startedAt: start, now: finished)
+        #expect(
+            MeasurementSchedule.tasks(
+                metrics: [metric], results: [result], startedAt: start, terminating: false,
+                now: finished.addingTimeInterval(29)
+            ).isEmpty)
+        #expect(
+            MeasurementSchedule.nextReconcile(metrics: [metric], results: [result], startedAt: start, now: finished)
                 == finished.addingTimeInterval(30))
-        #expect(MeasurementSchedule.tasks(metrics: [metric], results: [result], startedAt: start, terminating: true,
-                                          now: finished.addingTimeInterval(60)).isEmpty)
+        #expect(
+            MeasurementSchedule.tasks(
+                metrics: [metric], results: [result], startedAt: start, terminating: true,
+                now: finished.addingTimeInterval(60)
+            ).isEmpty)
         // After an error the retry comes 10 s later, whatever the interval.
         var errored = MetricResult(name: "m")
         let error = Measurement(phase: .error, startedAt: finished, finishedAt: finished)
         errored.record(error)
         errored.measurements = [error]
-        #expect(MeasurementSchedule.nextReconcile(metrics: [metric], results: [errored], startedAt: start, now: finished)
+        #expect(
+            MeasurementSchedule.nextReconcile(metrics: [metric], results: [errored], startedAt: start, now: finished)
                 == finished.addingTimeInterval(10))
         // Count reached: nothing more.
         result.count = 3
-        #expect(MeasurementSchedule.nextReconcile(metrics: [metric], results: [result], startedAt: start, now: finished)
+        #expect(
+            MeasurementSchedule.nextReconcile(metrics: [metric], results: [result], startedAt: start, now: finished)
                 == nil)
     }
 
     @Test func argumentsAreSubstitutedAndRequired() throws {
         let spec = AnalysisRunSpec([
             "args": [["name": "service-name", "value": "web"], ["name": "missing"]],
-            "metrics": [["name": "rate", "provider": ["prometheus": ["query": "up{service=\"{{ args.service-name }}\"}"]]]],
+            "metrics": [
+                ["name": "rate", "provider": ["prometheus": ["query": "up{service=\"{{ args.service-name }}\"}"]]]
+            ],
         ])
         let metrics = try spec.resolvedMetrics()
         #expect(metrics[0].provider["prometheus"]?["query"] == "up{service=\"web\"}")
         let needsMissing = AnalysisRunSpec([
             "args": [["name": "missing"]], "metrics": [["name": "m", "interval": "{{args.missing}}"]],
         ])
-        #expect(throws: AnalysisSpecError("failed to resolve {{args.missing}}")) { _ = try needsMissing.resolvedMetrics() }
+        #expect(throws: AnalysisSpecError("failed to resolve {{args.missing}}")) {
+            _ = try needsMissing.resolvedMetrics()
+        }
         let dry = AnalysisRunSpec(["dryRun": [["metricName": "^nothing$"]], "metrics": [["name": "m"]]])
         #expect(throws: AnalysisSpecError.self) { _ = try dry.dryRunMetrics(try dry.resolvedMetrics()) }
     }

@@ -77,9 +77,16 @@ import Testing
             _ = try await cluster.client.create(
                 Self.run(
                     "typo", ns,
-                    ["metrics": [Self.prometheusMetric("m", query: "vector(1)", address, ["successCondition": "result[0] >="])]]))
+                    [
+                        "metrics": [
+                            Self.prometheusMetric(
+                                "m", query: "vector(1)", address, ["successCondition": "result[0] >="])
+                        ]
+                    ]))
             _ = try await cluster.client.create(
-                Self.run("forever", ns, ["metrics": [Self.prometheusMetric("m", query: "vector(1)", address, ["interval": "1s"])]]))
+                Self.run(
+                    "forever", ns,
+                    ["metrics": [Self.prometheusMetric("m", query: "vector(1)", address, ["interval": "1s"])]]))
 
             let passed = try await waitForPhase(cluster, "passes", "Successful")
             let result = try #require(passed.status?["metricResults"]?[0])
@@ -101,7 +108,8 @@ import Testing
             // An indefinite metric runs until terminated; then the run is Successful, "Run Terminated".
             try await Task.sleep(for: .seconds(2))
             _ = try await cluster.client.patch(
-                AnalysisCRDs.analysisRuns, namespace: ns, name: "forever", type: .merge, patch: ["spec": ["terminate": true]])
+                AnalysisCRDs.analysisRuns, namespace: ns, name: "forever", type: .merge,
+                patch: ["spec": ["terminate": true]])
             let terminated = try await waitForPhase(cluster, "forever", "Successful")
             #expect(terminated.status?["message"] == "Run Terminated")
 
@@ -121,8 +129,14 @@ import Testing
             _ = try await cluster.client.create(
                 Self.run(
                     "restarted", ns,
-                    ["metrics": [Self.prometheusMetric("m", query: "vector(1)", prometheus.url, ["interval": "2s", "count": 4])]]))
-            let first = AnalysisRunController(client: cluster.client, namespace: ns, logger: Logger(label: "test.first"))
+                    [
+                        "metrics": [
+                            Self.prometheusMetric(
+                                "m", query: "vector(1)", prometheus.url, ["interval": "2s", "count": 4])
+                        ]
+                    ]))
+            let first = AnalysisRunController(
+                client: cluster.client, namespace: ns, logger: Logger(label: "test.first"))
             try await first.start()
             _ = try await cluster.eventually(timeout: .seconds(60)) {
                 let run = try await cluster.client.get(AnalysisCRDs.analysisRuns, namespace: ns, name: "restarted")
@@ -130,7 +144,8 @@ import Testing
             }
             await first.stop()
             try await Task.sleep(for: .seconds(3))
-            let second = AnalysisRunController(client: cluster.client, namespace: ns, logger: Logger(label: "test.second"))
+            let second = AnalysisRunController(
+                client: cluster.client, namespace: ns, logger: Logger(label: "test.second"))
             try await second.start()
             try await withAwaitedTeardown(second, teardown: { await $0.stop() }) { _ in
                 let run = try await waitForPhase(cluster, "restarted", "Successful")
@@ -180,7 +195,8 @@ import Testing
             let failed = try await waitForPhase(cluster, "needs-secret", "Error")
             #expect((failed.status?["message"]?.stringValue ?? "").contains("absent"))
             let deleted = try await cluster.eventually(timeout: .seconds(30)) {
-                try await cluster.client.getIfExists(AnalysisCRDs.analysisRuns, namespace: ns, name: "needs-secret") == nil
+                try await cluster.client.getIfExists(AnalysisCRDs.analysisRuns, namespace: ns, name: "needs-secret")
+                    == nil
             }
             #expect(deleted)
         }

@@ -68,14 +68,16 @@ import Testing
         router.post("/auth/api/v1/query") { request, _ -> String in
             let header = request.headers[.authorization] ?? ""
             let custom = request.headers[HTTPField.Name("X-Scope-OrgID")!] ?? ""
-            return #"{"status":"success","data":{"resultType":"scalar","result":[1,"\#(header.count)"]},"x":"\#(custom)"}"#
+            return
+                #"{"status":"success","data":{"resultType":"scalar","result":[1,"\#(header.count)"]},"x":"\#(custom)"}"#
         }
         let server = try await LocalHTTPServer.start(router, label: "fake-prometheus")
         defer { Task { await server.stop() } }
         let provider = PrometheusProvider(http: Self.http)
         let base = "http://127.0.0.1:\(server.port)"
         func message(_ path: String, _ extra: JSON = [:]) async -> String {
-            let outcome = await provider.measure(Self.prometheus("up", address: base + path, extra), context: Self.context)
+            let outcome = await provider.measure(
+                Self.prometheus("up", address: base + path, extra), context: Self.context)
             guard case .error(let message) = outcome else { return "not an error: \(outcome)" }
             return message
         }
@@ -97,7 +99,8 @@ import Testing
         let router = Router()
         router.get("/measure") { request, _ -> Response in
             let service = request.uri.queryParameters["service"].map(String.init) ?? ""
-            let body = #"{"results": {"ok": "true", "successPercent": 0.95, "service": "\#(service)"}, "items": [1, 2]}"#
+            let body =
+                #"{"results": {"ok": "true", "successPercent": 0.95, "service": "\#(service)"}, "items": [1, 2]}"#
             return Response(status: .ok, body: .init(byteBuffer: .init(string: body)))
         }
         router.post("/echo") { request, _ -> Response in
@@ -112,15 +115,21 @@ import Testing
             await provider.measure(Metric(["name": "w", "provider": ["web": web]]), context: Self.context)
         }
         let url = "http://127.0.0.1:\(server.port)"
-        #expect(await measure(["url": .string(url + "/measure?service=web"), "jsonPath": "{$.results.ok}"])
+        #expect(
+            await measure(["url": .string(url + "/measure?service=web"), "jsonPath": "{$.results.ok}"])
                 == .value(.string("true"), text: "\"true\""))
-        #expect(await measure(["url": .string(url + "/measure"), "jsonPath": "{$.results.successPercent}"])
+        #expect(
+            await measure(["url": .string(url + "/measure"), "jsonPath": "{$.results.successPercent}"])
                 == .value(.float(0.95), text: "0.95"))
-        #expect(await measure(["url": .string(url + "/measure"), "jsonPath": "{$.items[-1]}"]) == .value(.int(2), text: "2"))
-        #expect(await measure(["url": .string(url + "/echo"), "method": "POST", "jsonBody": ["a": 1]])
+        #expect(
+            await measure(["url": .string(url + "/measure"), "jsonPath": "{$.items[-1]}"]) == .value(.int(2), text: "2")
+        )
+        #expect(
+            await measure(["url": .string(url + "/echo"), "method": "POST", "jsonBody": ["a": 1]])
                 == .value(.map(["a": .int(1)]), text: "{\"a\":1}"))
         #expect(await measure(["url": .string(url + "/missing")]) == .error("received non 2xx response code: 404"))
-        guard case .error(let notFound) = await measure(["url": .string(url + "/measure"), "jsonPath": "{$.nope}"]) else {
+        guard case .error(let notFound) = await measure(["url": .string(url + "/measure"), "jsonPath": "{$.nope}"])
+        else {
             Issue.record("a missing path is not an error")
             return
         }

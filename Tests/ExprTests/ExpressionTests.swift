@@ -46,8 +46,9 @@ import Testing
         Case("result.p99 < 0.5", .map(["p99": .float(0.3)]), .bool(true)),
         Case("result['p99']", .map(["p99": .float(0.3)]), .float(0.3)),
         Case("result.missing", .map([:]), .null), Case("result?.a?.b", .null, .null),
-        Case("result.data.items[1].ok", .map(["data": .map(["items": .array([.null, .map(["ok": .bool(true)])])])]),
-             .bool(true)),
+        Case(
+            "result.data.items[1].ok", .map(["data": .map(["items": .array([.null, .map(["ok": .bool(true)])])])]),
+            .bool(true)),
         // Closures and built-ins.
         Case("all(result, # > 0.4)", vector, .bool(true)), Case("all(result, {# > 0.9})", vector, .bool(false)),
         Case("any(result, # > 0.9)", vector, .bool(true)), Case("none(result, # > 0.99)", vector, .bool(true)),

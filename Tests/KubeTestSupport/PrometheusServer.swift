@@ -19,7 +19,8 @@ public final class PrometheusServer: Sendable {
         let server = try PrometheusServer(targets: targets, scrapeInterval: scrapeInterval, backfill: openMetrics)
         let client = HTTPClient.shared
         for _ in 0..<300 {
-            if let response = try? await client.execute(HTTPClientRequest(url: server.url + "/-/ready"), timeout: .seconds(2)),
+            if let response = try? await client.execute(
+                HTTPClientRequest(url: server.url + "/-/ready"), timeout: .seconds(2)),
                 response.status == .ok
             {
                 return server
@@ -32,9 +33,10 @@ public final class PrometheusServer: Sendable {
     }
 
     init(targets: [String], scrapeInterval: String, backfill openMetrics: String?) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "capstan-prometheus-\(UUID().uuidString.prefix(8))"
-        ).path
+        directory =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "capstan-prometheus-\(UUID().uuidString.prefix(8))"
+            ).path
         try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
         port = try LoopbackPort.free()
         let targetList = targets.map { "'\($0)'" }.joined(separator: ", ")

@@ -19,7 +19,9 @@ extension AnalysisRunController {
                 let conditions = plan.conditions[task.metric.name]
                 group.addTask {
                     guard let conditions else {
-                        return (task, Measurement(phase: .error, message: "conditions not compiled", finishedAt: Date()))
+                        return (
+                            task, Measurement(phase: .error, message: "conditions not compiled", finishedAt: Date())
+                        )
                     }
                     let measurement = await providers.measure(
                         task, conditions: conditions, terminating: terminating, context: context)
@@ -70,7 +72,9 @@ extension AnalysisRunController {
             return true
         } catch {
             let level: Logger.Level = error.code == 409 ? .debug : .warning
-            logger.log(level: level, "cannot write analysis run status", metadata: ["analysisrun": "\(run.key)", "error": "\(error)"])
+            logger.log(
+                level: level, "cannot write analysis run status",
+                metadata: ["analysisrun": "\(run.key)", "error": "\(error)"])
             return false
         }
     }
@@ -91,7 +95,10 @@ extension AnalysisRunController {
                 + (assessment.message.isEmpty ? "" : ": \(assessment.message)"))
         logger.info(
             "analysis run completed",
-            metadata: ["analysisrun": "\(run.key)", "phase": "\(assessment.phase.rawValue)", "message": "\(assessment.message)"])
+            metadata: [
+                "analysisrun": "\(run.key)", "phase": "\(assessment.phase.rawValue)",
+                "message": "\(assessment.message)",
+            ])
     }
 
     /// Ends a run that cannot measure (invalid spec, unresolvable arguments) in phase Error, with an event and a
@@ -107,13 +114,16 @@ extension AnalysisRunController {
     /// Deletes a completed run whose TTL has passed, or asks to be woken when it will.
     func expire(_ run: KubeObject, now: Date) async -> ReconcileResult {
         guard let expiry = AnalysisRunStatusWriter.expiry(run) else { return .done }
-        guard expiry <= now else { return .requeue(after: .milliseconds(Int64(expiry.timeIntervalSince(now) * 1000) + 1)) }
+        guard expiry <= now else {
+            return .requeue(after: .milliseconds(Int64(expiry.timeIntervalSince(now) * 1000) + 1))
+        }
         do {
             try await client.deleteIfExists(AnalysisCRDs.analysisRuns, namespace: run.namespace, name: run.name)
             logger.info("analysis run deleted after its TTL", metadata: ["analysisrun": "\(run.key)"])
             return .done
         } catch {
-            logger.warning("cannot delete expired analysis run", metadata: ["analysisrun": "\(run.key)", "error": "\(error)"])
+            logger.warning(
+                "cannot delete expired analysis run", metadata: ["analysisrun": "\(run.key)", "error": "\(error)"])
             return .retry
         }
     }

@@ -54,7 +54,9 @@ public actor AnalysisRunController {
 
     public func stop() async {
         await runtime.stop()
-        do { try await http.shutdown() } catch { logger.debug("provider HTTP shutdown", metadata: ["error": "\(error)"]) }
+        do { try await http.shutdown() } catch {
+            logger.debug("provider HTTP shutdown", metadata: ["error": "\(error)"])
+        }
     }
 
     func reconcile(_ key: String) async -> ReconcileResult {
@@ -85,11 +87,14 @@ public actor AnalysisRunController {
             } catch {
                 return await end(run, message: "Unable to resolve metric arguments: \(error)", now: now)
             }
-            let taken = await measure(tasks, run: run, results: results, metrics: measurable, plan: plan, terminating: terminating)
+            let taken = await measure(
+                tasks, run: run, results: results, metrics: measurable, plan: plan, terminating: terminating)
             for (task, measurement) in taken {
                 var measurement = measurement
-                measurement.message = AnalysisRunStatusWriter.redact(measurement.message, secrets: Array(secrets.values))
-                record(measurement, for: task, run: run.key, dryRun: plan.dryRun.contains(task.metric.name), in: &results)
+                measurement.message = AnalysisRunStatusWriter.redact(
+                    measurement.message, secrets: Array(secrets.values))
+                record(
+                    measurement, for: task, run: run.key, dryRun: plan.dryRun.contains(task.metric.name), in: &results)
             }
         }
         var assessment = RunAssessment.assess(

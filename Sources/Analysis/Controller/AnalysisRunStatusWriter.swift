@@ -45,14 +45,18 @@ enum AnalysisRunStatusWriter {
     /// Removes the secret argument values from a measurement message.
     static func redact(_ message: String?, secrets: [String]) -> String? {
         guard var message else { return nil }
-        for secret in secrets where !secret.isEmpty { message = message.replacingOccurrences(of: secret, with: "*****") }
+        for secret in secrets where !secret.isEmpty {
+            message = message.replacingOccurrences(of: secret, with: "*****")
+        }
         return message
     }
 }
 
 /// Reads the Secret keys that `valueFrom.secretKeyRef` arguments name, in the run's namespace.
 enum ArgumentSecrets {
-    static func values(_ args: [AnalysisArgument], namespace: String, client: KubeClient) async throws
+    static func values(
+        _ args: [AnalysisArgument], namespace: String, client: KubeClient
+    ) async throws
         -> [String: String]
     {
         var values: [String: String] = [:]

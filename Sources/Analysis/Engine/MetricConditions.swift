@@ -19,7 +19,9 @@ public struct MetricConditions: Sendable {
         failure = try Self.compile(metric.failureCondition, "failureCondition", metric.name)
     }
 
-    private static func compile(_ source: String?, _ field: String, _ metric: String) throws(AnalysisSpecError)
+    private static func compile(
+        _ source: String?, _ field: String, _ metric: String
+    ) throws(AnalysisSpecError)
         -> Expression?
     {
         guard let source else { return nil }
@@ -79,7 +81,9 @@ public struct MetricConditions: Sendable {
         return number
     }
 
-    private static func convert(_ arguments: [ExprValue], _ name: String, integral: Bool) throws(ExprError)
+    private static func convert(
+        _ arguments: [ExprValue], _ name: String, integral: Bool
+    ) throws(ExprError)
         -> ExprValue
     {
         guard arguments.count == 1 else { throw ExprError(.runtime, "\(name) takes one argument") }

@@ -14,7 +14,9 @@ public enum SingleEvaluation {
 
     /// Measures each metric of `spec` once. Throws for a spec that cannot run (a missing argument, a condition
     /// that does not parse); secret arguments must be given as values.
-    public static func evaluate(_ spec: AnalysisRunSpec, providers: MetricProviders, context: MeasurementContext)
+    public static func evaluate(
+        _ spec: AnalysisRunSpec, providers: MetricProviders, context: MeasurementContext
+    )
         async throws(AnalysisSpecError) -> [Verdict]
     {
         if let secret = spec.args.first(where: { $0.value == nil && $0.secretKeyRef != nil }) {
@@ -28,7 +30,8 @@ public enum SingleEvaluation {
             let measurement = await providers.measure(
                 MeasurementSchedule.Task(metric: metric, inFlight: nil), conditions: conditions, terminating: false,
                 context: context)
-            verdicts.append(Verdict(metric: metric.name, measurement: measurement, dryRun: dryRun.contains(metric.name)))
+            verdicts.append(
+                Verdict(metric: metric.name, measurement: measurement, dryRun: dryRun.contains(metric.name)))
         }
         return verdicts
     }

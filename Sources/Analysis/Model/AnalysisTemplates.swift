@@ -6,7 +6,9 @@ import Kube
 /// passed arguments override the templates' by name and arguments no template declares are ignored; every
 /// argument must end with a value or a `valueFrom`.
 public enum AnalysisTemplates {
-    public static func merge(_ templateSpecs: [JSON], args passed: [AnalysisArgument]) throws(AnalysisSpecError)
+    public static func merge(
+        _ templateSpecs: [JSON], args passed: [AnalysisArgument]
+    ) throws(AnalysisSpecError)
         -> JSON
     {
         var metrics: [JSON] = []
@@ -42,7 +44,9 @@ public enum AnalysisTemplates {
                 arg.value = given.value
                 arg.valueFrom = given.valueFrom
             }
-            guard arg.value != nil || arg.valueFrom != nil else { throw AnalysisSpecError("args.\(arg.name) was not resolved") }
+            guard arg.value != nil || arg.valueFrom != nil else {
+                throw AnalysisSpecError("args.\(arg.name) was not resolved")
+            }
             args.append(arg)
         }
         var spec: JSON = ["metrics": .array(metrics)]

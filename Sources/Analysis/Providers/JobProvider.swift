@@ -43,7 +43,7 @@ public struct JobProvider: MetricProvider {
         let job = KubeObject(["apiVersion": "batch/v1", "kind": "Job", "metadata": metadata, "spec": spec])
         do {
             _ = try await client.create(job, fieldManager: "capstan-analysis-controller")
-        } catch where error.isAlreadyExists {
+        } catch  where error.isAlreadyExists {
             // Created by an earlier attempt whose status write was lost: it is this measurement's Job.
         } catch {
             return .error("job: cannot create Job \(name): \(error)")
@@ -51,10 +51,14 @@ public struct JobProvider: MetricProvider {
         return .inFlight(resumeAt: Date().addingTimeInterval(pollInterval), metadata: [Self.jobNameKey: name])
     }
 
-    public func resume(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async
+    public func resume(
+        _ metric: Metric, _ measurement: Measurement, context: MeasurementContext
+    ) async
         -> ProviderOutcome
     {
-        guard let name = measurement.metadata[Self.jobNameKey] else { return .error("job: the measurement names no Job") }
+        guard let name = measurement.metadata[Self.jobNameKey] else {
+            return .error("job: the measurement names no Job")
+        }
         let job: KubeObject?
         do {
             job = try await client.getIfExists(.jobs, namespace: context.namespace, name: name)
@@ -74,12 +78,15 @@ public struct JobProvider: MetricProvider {
         return .inFlight(resumeAt: Date().addingTimeInterval(pollInterval), metadata: [:])
     }
 
-    public func terminate(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async
+    public func terminate(
+        _ metric: Metric, _ measurement: Measurement, context: MeasurementContext
+    ) async
         -> ProviderOutcome
     {
         if let name = measurement.metadata[Self.jobNameKey] {
             do {
-                try await client.deleteIfExists(.jobs, namespace: context.namespace, name: name, propagation: .background)
+                try await client.deleteIfExists(
+                    .jobs, namespace: context.namespace, name: name, propagation: .background)
             } catch {
                 return .error("job: cannot delete Job \(name): \(error)")
             }

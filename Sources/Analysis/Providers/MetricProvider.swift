@@ -40,18 +40,24 @@ public protocol MetricProvider: Sendable {
     /// Looks again at a measurement still in flight.
     func resume(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async -> ProviderOutcome
     /// Stops a measurement in flight because the run is terminating.
-    func terminate(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async
+    func terminate(
+        _ metric: Metric, _ measurement: Measurement, context: MeasurementContext
+    ) async
         -> ProviderOutcome
 }
 
 extension MetricProvider {
-    public func resume(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async
+    public func resume(
+        _ metric: Metric, _ measurement: Measurement, context: MeasurementContext
+    ) async
         -> ProviderOutcome
     {
         .error("the \(name) provider has no measurement in flight to resume")
     }
 
-    public func terminate(_ metric: Metric, _ measurement: Measurement, context: MeasurementContext) async
+    public func terminate(
+        _ metric: Metric, _ measurement: Measurement, context: MeasurementContext
+    ) async
         -> ProviderOutcome
     {
         .verdict(.successful, text: measurement.value, message: "Metric Terminated")
@@ -73,7 +79,8 @@ public struct MetricProviders: Sendable {
         }
         guard let provider = providers[name] else {
             let known = providers.keys.sorted().joined(separator: ", ")
-            return .failure(AnalysisSpecError("metric \"\(metric.name)\": provider \(name) is not supported (\(known))"))
+            return .failure(
+                AnalysisSpecError("metric \"\(metric.name)\": provider \(name) is not supported (\(known))"))
         }
         return .success(provider)
     }

@@ -39,7 +39,9 @@ public struct PrometheusProvider: MetricProvider {
             return .error("prometheus: address \(address) is not a URL")
         }
         for header in settings["headers"]?.arrayValue ?? [] {
-            if let key = header["key"]?.stringValue { request.headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "") }
+            if let key = header["key"]?.stringValue {
+                request.headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "")
+            }
         }
         let insecure = settings["insecure"]?.boolValue ?? false
         do {
@@ -57,7 +59,8 @@ public struct PrometheusProvider: MetricProvider {
         let password = components.password
         components.user = nil
         components.password = nil
-        components.path = components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
+        components.path =
+            components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
         guard let url = components.string else { return nil }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
@@ -85,12 +88,15 @@ public struct PrometheusProvider: MetricProvider {
         }
         guard answer["status"]?.stringValue == "success", let data = answer["data"] else {
             let reason = answer["error"]?.stringValue ?? "no status in the answer"
-            return .error("prometheus answered \(status.code): \(answer["errorType"]?.stringValue ?? "error"): \(reason)")
+            return .error(
+                "prometheus answered \(status.code): \(answer["errorType"]?.stringValue ?? "error"): \(reason)")
         }
         let result = data["result"] ?? .null
         switch data["resultType"]?.stringValue {
         case "scalar":
-            guard let value = sample(result) else { return .error("prometheus: malformed scalar \(result.serialized())") }
+            guard let value = sample(result) else {
+                return .error("prometheus: malformed scalar \(result.serialized())")
+            }
             return .value(.float(value), text: ExprValue.format(value))
         case "vector":
             let values = (result.arrayValue ?? []).compactMap { sample($0["value"] ?? .null) }
@@ -106,7 +112,8 @@ public struct PrometheusProvider: MetricProvider {
     }
 
     private static func vector(_ values: [Double]) -> ProviderOutcome {
-        .value(.array(values.map(ExprValue.float)), text: "[" + values.map(ExprValue.format).joined(separator: ",") + "]")
+        .value(
+            .array(values.map(ExprValue.float)), text: "[" + values.map(ExprValue.format).joined(separator: ",") + "]")
     }
 
     /// The number in a `[timestamp, "value"]` pair, reading Prometheus's `NaN`, `+Inf` and `-Inf`.

@@ -23,7 +23,9 @@ public final class ProviderHTTP: Sendable {
     }
 
     /// Sends `request` and reads at most 16 MiB of the answer; throws on a transport failure or timeout.
-    func send(_ request: HTTPClientRequest, timeout: TimeAmount, insecure: Bool) async throws
+    func send(
+        _ request: HTTPClientRequest, timeout: TimeAmount, insecure: Bool
+    ) async throws
         -> (status: HTTPResponseStatus, body: [UInt8])
     {
         let client = insecure ? self.insecure : verifying

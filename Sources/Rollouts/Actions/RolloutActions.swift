@@ -20,9 +20,25 @@ public enum RolloutActions {
         case undo(toRevision: Int?)
     }
 
-    /// Applies `action` to the Rollout `name`; returns the patched Rollout.
+    /// Applies `action` to the Rollout `name`; returns the patched Rollout. A patch guarded by the version it
+    /// read that meets a concurrent write (the controller's status) reads again and retries, a few times.
     @discardableResult
     public static func perform(
+        _ action: Action, name: String, namespace: String, client: KubeClient
+    ) async throws(KubeError) -> KubeObject {
+        var attempt = 0
+        while true {
+            do {
+                return try await performOnce(action, name: name, namespace: namespace, client: client)
+            } catch {
+                attempt += 1
+                let stale = error.isConflict || (error.isInvalid && error.message.contains("resourceVersion"))
+                guard stale, attempt < 5 else { throw error }
+            }
+        }
+    }
+
+    static func performOnce(
         _ action: Action, name: String, namespace: String, client: KubeClient
     ) async throws(KubeError) -> KubeObject {
         let gvr = RolloutController.gvr
@@ -56,7 +72,7 @@ public enum RolloutActions {
                 ? ["currentStepIndex": .int(Int64((state.currentStepIndex ?? 0) + 1))] : ["pauseConditions": .null]
         case .promoteFull: status = ["promoteFull": true, "pauseConditions": .null]
         case .abort: status = ["abort": true]
-        case .retry: status = ["abort": false]
+        case .retry: status = ["abort": false, "canary": .null]
         case .pause, .resume, .setImage, .undo: return rollout
         }
         return try await client.patch(

@@ -25,7 +25,7 @@ enum RolloutCRDs {
 
 /// What the engine does not do yet, refused with a condition instead of a half-done rollout.
 enum RolloutSupport {
-    static let supportedActions: Set<String> = ["setWeight", "pause"]
+    static let supportedActions: Set<String> = ["setWeight", "pause", "analysis"]
 
     static func unsupported(_ spec: RolloutSpec) -> [SpecProblem] {
         var problems: [SpecProblem] = []
@@ -40,10 +40,6 @@ enum RolloutSupport {
                 problems.append(
                     SpecProblem(
                         field: "spec.strategy.canary.trafficRouting", message: "is not supported by Capstan yet"))
-            }
-            if canary.analysis != nil {
-                problems.append(
-                    SpecProblem(field: "spec.strategy.canary.analysis", message: "is not supported by Capstan yet"))
             }
             for (index, step) in canary.steps.enumerated() {
                 for action in step.actions where !supportedActions.contains(action) {

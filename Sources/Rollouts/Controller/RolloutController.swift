@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Kube
 import Logging
@@ -7,9 +8,9 @@ import Logging
 /// nothing else changes), asks `CanaryPlanner` what to do, and writes it: ReplicaSets created or scaled,
 /// then the status.
 ///
-/// Built so far: canary Rollouts whose weight is carried by replica counts, with `setWeight` and `pause`
-/// steps, promotion, full promotion and abort. Blue-green, traffic routers, analysis, experiment and
-/// `workloadRef` are refused with a condition saying they are not supported yet.
+/// Built so far: canary Rollouts whose weight is carried by replica counts, with `setWeight`, `pause` and
+/// `analysis` steps, background analysis, promotion, full promotion and abort. Blue-green, traffic routers,
+/// experiment and `workloadRef` are refused with a condition saying they are not supported yet.
 public actor RolloutController {
     public static let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "rollouts")
     static let manager = "capstan-rollouts-controller"
@@ -20,6 +21,7 @@ public actor RolloutController {
     let events: EventRecorder
     var rollouts: Informer?
     var replicaSets: Informer?
+    var analysisRuns: Informer?
 
     public init(client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger) {
         self.client = client
@@ -35,15 +37,21 @@ public actor RolloutController {
     /// Installs the Rollout CRD if missing, starts watching and returns once the caches are synced.
     public func start() async throws {
         try await CustomResources.ensure(RolloutCRDs.definitions, client: client, served: Self.gvr)
+        try await CustomResources.ensure(AnalysisCRDs.definitions, client: client, served: AnalysisCRDs.analysisRuns)
         let rollouts = Informer(client: client, gvr: Self.gvr, namespace: namespace, logger: logger)
         let replicaSets = Informer(client: client, gvr: .replicaSets, namespace: namespace, logger: logger)
+        let analysisRuns = Informer(
+            client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger)
         self.rollouts = rollouts
         self.replicaSets = replicaSets
+        self.analysisRuns = analysisRuns
         await runtime.watch(rollouts) { [$0.object.key] }
-        await runtime.watch(replicaSets) { event in
+        let ownerKey: @Sendable (InformerEvent) async -> [String] = { event in
             let owner = event.object.ownerReferences.first { $0.controller && $0.kind == "Rollout" }
             return owner.map { ["\(event.object.namespace ?? "")/\($0.name)"] } ?? []
         }
+        await runtime.watch(replicaSets, keys: ownerKey)
+        await runtime.watch(analysisRuns, keys: ownerKey)
         await runtime.start(allKeys: { await rollouts.list().map(\.key) }) { [weak self] key in
             await self?.reconcile(key) ?? .done
         }
@@ -67,12 +75,15 @@ public actor RolloutController {
         let hash = reused?.labels[PodTemplateHash.label] ?? PodTemplateHash.of(template)
         let states = owned.map(Self.state)
         let status = RolloutStatus(object.status)
-        let planner = CanaryPlanner(
+        let runs = await ownedAnalysisRuns(object)
+        var planner = CanaryPlanner(
             spec: spec, canary: canary, status: status, currentHash: hash,
             newRS: states.first { $0.hash == hash },
             stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
             others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, now: Date())
-        let plan = planner.plan()
+        planner.stepRun = RolloutAnalysisRuns.state(status.stepRun, runs: runs, hash: hash)
+        planner.backgroundRun = RolloutAnalysisRuns.state(status.backgroundRun, runs: runs, hash: hash)
+        var plan = planner.plan()
         do {
             if let replicas = plan.newReplicaSet {
                 let revision = (states.map(\.revision).max() ?? 0) + 1
@@ -102,6 +113,13 @@ public actor RolloutController {
             for name in RevisionHistory.excess(planner.others, limit: spec.revisionHistoryLimit) {
                 try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
             }
+            let revision = states.first { $0.hash == hash }?.revision ?? (states.map(\.revision).max() ?? 0) + 1
+            if let problem = try await startAnalysis(
+                &plan, object, canary: canary, hash: hash, revision: revision, runs: runs)
+            {
+                _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
+                return .requeue(after: .seconds(15))
+            }
             let checkAfter = try await writeStatus(object, spec: spec, plan: plan, hash: hash, replicaSets: states)
             if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
         } catch {
@@ -111,6 +129,45 @@ public actor RolloutController {
             return .retry
         }
         return .done
+    }
+
+    func ownedAnalysisRuns(_ rollout: KubeObject) async -> [KubeObject] {
+        (await analysisRuns?.list(namespace: rollout.namespace) ?? []).filter { run in
+            run.ownerReferences.contains { $0.controller && $0.uid == rollout.uid }
+        }
+    }
+
+    /// Starts the AnalysisRuns the plan asks for and records them in its status; stops the ones it no longer
+    /// needs. A missing template is returned as a problem for the Rollout's status.
+    func startAnalysis(
+        _ plan: inout CanaryPlanner.Plan, _ rollout: KubeObject, canary: CanaryStrategy, hash: String,
+        revision: Int, runs: [KubeObject]
+    ) async throws(KubeError) -> AnalysisSpecError? {
+        let starter = RolloutAnalysisRuns(client: client, manager: Self.manager)
+        do {
+            if let index = plan.wantStepAnalysis, let raw = canary.steps[index].raw["analysis"] {
+                let name = try await starter.ensure(
+                    RolloutAnalysis(raw), rollout: rollout, hash: hash, stableHash: plan.status.stableRS,
+                    revision: revision, stepIndex: index)
+                plan.status.stepRun = AnalysisRunRef(name: name, status: "Pending")
+                plan.keepRuns.insert(name)
+            }
+            if plan.wantBackgroundAnalysis, let raw = canary.analysis {
+                let name = try await starter.ensure(
+                    RolloutAnalysis(raw), rollout: rollout, hash: hash, stableHash: plan.status.stableRS,
+                    revision: revision, stepIndex: nil)
+                plan.status.backgroundRun = AnalysisRunRef(name: name, status: "Pending")
+                plan.keepRuns.insert(name)
+            }
+            try await starter.terminate(runs, except: plan.keepRuns, rollout: rollout)
+        } catch let problem as AnalysisSpecError {
+            return problem
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw KubeError(code: 0, reason: KubeError.Reason(rawValue: "InternalError"), message: "\(error)")
+        }
+        return nil
     }
 
     func ownedReplicaSets(_ rollout: KubeObject) async -> [KubeObject] {

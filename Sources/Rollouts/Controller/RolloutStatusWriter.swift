@@ -24,6 +24,12 @@ enum RolloutStatusWriter {
             "readyReplicas": .int(Int64(available)), "availableReplicas": .int(Int64(available)),
             "selector": .string(selectorText(rollout.spec?["selector"])),
         ]
+        var canary: [String: JSON] = [:]
+        if let run = state.stepRun { canary["currentStepAnalysisRunStatus"] = run.json }
+        if let run = state.backgroundRun { canary["currentBackgroundAnalysisRunStatus"] = run.json }
+        // A merge patch keeps what it does not name: a run no longer waited on is removed explicitly.
+        for key in (rollout.status?["canary"]?.objectValue ?? [:]).keys where canary[key] == nil { canary[key] = .null }
+        status["canary"] = canary.isEmpty ? .null : .object(canary)
         if state.abort { status["abortedAt"] = rollout.status?["abortedAt"] ?? .string(KubeTime.format(now)) }
         let paused = plan.phase == "Paused"
         status["conditions"] = conditions(

@@ -43,6 +43,10 @@ public struct CanaryPlanner {
     public var stableRS: ReplicaSetState?
     public var others: [ReplicaSetState]
     public var now: Date
+    /// The AnalysisRun of the analysis step the status records, if it exists.
+    public var stepRun: AnalysisRunState?
+    /// The background AnalysisRun the status records, if it exists.
+    public var backgroundRun: AnalysisRunState?
 
     /// The planner's answer.
     public struct Plan: Sendable, Equatable {
@@ -53,6 +57,12 @@ public struct CanaryPlanner {
         public var phase = "Progressing"
         public var message = ""
         public var requeueAfter: Duration?
+        /// An analysis step reached whose AnalysisRun must be started.
+        public var wantStepAnalysis: Int?
+        /// Background analysis is due and its AnalysisRun must be started.
+        public var wantBackgroundAnalysis = false
+        /// The AnalysisRuns still needed; the controller terminates the Rollout's other running ones.
+        public var keepRuns: Set<String> = []
     }
 
     public init(
@@ -79,16 +89,24 @@ public struct CanaryPlanner {
             plan.status.controllerPause = false
             plan.status.abort = false
             plan.status.promoteFull = false
+            plan.status.stepRun = nil
+            plan.status.backgroundRun = nil
         }
         guard let stable = stableRS, stable.hash != currentHash else { return fullyPromoted(plan) }
         if plan.status.abort { return aborted(plan, stable: stable) }
         if spec.paused {
             plan.phase = "Paused"
             plan.message = "manually paused"
+            plan.keepRuns = Set([status.stepRun?.name, status.backgroundRun?.name].compactMap { $0 })
             return plan
         }
         var index = plan.status.currentStepIndex ?? 0
         while index < canary.steps.count && !plan.status.promoteFull {
+            switch backgroundGate(index: index, &plan) {
+            case .proceed: break
+            case .hold: return plan
+            case .abort: return aborted(plan, stable: stable)
+            }
             let weight = CanaryWeights.setWeight(steps: canary.steps, index: index, aborted: false)
             let reached = scaleTo(weight: weight, stable: stable, plan: &plan)
             let step = canary.steps[index]
@@ -96,6 +114,16 @@ public struct CanaryPlanner {
                 guard let next = paused(step, &plan) else { break }
                 index = next
                 continue
+            }
+            if step.raw["analysis"] != nil {
+                switch stepAnalysisGate(index: index, &plan) {
+                case .proceed:
+                    index = advance(from: index, &plan)
+                    continue
+                case .hold: break
+                case .abort: return aborted(plan, stable: stable)
+                }
+                break
             }
             guard reached else {
                 plan.message = "more replicas need to be updated"
@@ -183,6 +211,11 @@ public struct CanaryPlanner {
         plan.status.currentStepIndex = 0  // a retry starts the steps over
         plan.phase = "Degraded"
         plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
+        let failedRun = [plan.status.stepRun, plan.status.backgroundRun].compactMap { $0 }.first {
+            ["Failed", "Error"].contains($0.status)
+        }
+        if let failedRun, !failedRun.message.isEmpty { plan.message += ": \(failedRun.message)" }
+        plan.keepRuns = []
         return plan
     }
 

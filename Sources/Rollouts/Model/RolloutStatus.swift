@@ -12,6 +12,10 @@ public struct RolloutStatus: Sendable, Equatable {
     public var controllerPause: Bool
     public var abort: Bool
     public var promoteFull: Bool
+    /// The AnalysisRun of the current analysis step (`status.canary.currentStepAnalysisRunStatus`).
+    public var stepRun: AnalysisRunRef?
+    /// The background AnalysisRun (`status.canary.currentBackgroundAnalysisRunStatus`).
+    public var backgroundRun: AnalysisRunRef?
 
     public init(_ status: JSON?) {
         currentPodHash = status?["currentPodHash"]?.stringValue
@@ -21,10 +25,37 @@ public struct RolloutStatus: Sendable, Equatable {
         controllerPause = status?["controllerPause"]?.boolValue ?? false
         abort = status?["abort"]?.boolValue ?? false
         promoteFull = status?["promoteFull"]?.boolValue ?? false
+        stepRun = AnalysisRunRef(status?["canary"]?["currentStepAnalysisRunStatus"])
+        backgroundRun = AnalysisRunRef(status?["canary"]?["currentBackgroundAnalysisRunStatus"])
     }
 
     /// When the current pause step began, if the controller is holding one.
     public var pauseStart: String? {
         pauseConditions.first { $0["reason"] == "CanaryPauseStep" }?["startTime"]?.stringValue
+    }
+}
+
+/// An AnalysisRun a Rollout waits on, as its status records it: name, phase and message.
+public struct AnalysisRunRef: Sendable, Equatable {
+    public var name: String
+    public var status: String
+    public var message: String
+
+    public init(name: String, status: String, message: String = "") {
+        self.name = name
+        self.status = status
+        self.message = message
+    }
+
+    init?(_ json: JSON?) {
+        guard let name = json?["name"]?.stringValue, !name.isEmpty else { return nil }
+        self.init(
+            name: name, status: json?["status"]?.stringValue ?? "", message: json?["message"]?.stringValue ?? "")
+    }
+
+    var json: JSON {
+        var json: JSON = ["name": .string(name), "status": .string(status)]
+        if !message.isEmpty { json["message"] = .string(message) }
+        return json
     }
 }

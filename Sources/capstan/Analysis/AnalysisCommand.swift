@@ -64,7 +64,8 @@ struct AnalysisGet: AsyncParsableCommand {
                     m.finishedAt.map(KubeTime.format) ?? m.startedAt.map(KubeTime.format) ?? "-", m.message ?? "",
                 ]
             }
-            lines.append(Table.render(["  #", "PHASE", "VALUE", "AT", "MESSAGE"], rows.map { ["  " + $0[0]] + $0.dropFirst() }))
+            lines.append(
+                Table.render(["  #", "PHASE", "VALUE", "AT", "MESSAGE"], rows.map { ["  " + $0[0]] + $0.dropFirst() }))
         }
         return lines.joined(separator: "\n")
     }

@@ -26,7 +26,9 @@ struct AnalysisRunOnce: AsyncParsableCommand {
             } catch {
                 throw CommandError("\(file) is not YAML: \(error)")
             }
-            let templates = documents.filter { ["AnalysisTemplate", "ClusterAnalysisTemplate"].contains($0["kind"]?.stringValue ?? "") }
+            let templates = documents.filter {
+                ["AnalysisTemplate", "ClusterAnalysisTemplate"].contains($0["kind"]?.stringValue ?? "")
+            }
             guard !templates.isEmpty else { throw CommandError("\(file) holds no AnalysisTemplate") }
             specs += templates.map { $0["spec"] ?? [:] }
         }
@@ -43,14 +45,18 @@ struct AnalysisRunOnce: AsyncParsableCommand {
                 PrometheusProvider(http: http, overrideAddress: prometheus), WebProvider(http: http),
             ])
             verdicts = try await SingleEvaluation.evaluate(
-                spec, providers: providers, context: MeasurementContext(namespace: "default", runName: "capstan-analysis-run"))
+                spec, providers: providers,
+                context: MeasurementContext(namespace: "default", runName: "capstan-analysis-run"))
         } catch {
             try? await http.shutdown()
             throw CommandError("\(error)")
         }
         try? await http.shutdown()
         let rows = verdicts.map { v in
-            [v.metric + (v.dryRun ? " (dry run)" : ""), v.measurement.value ?? "-", v.measurement.phase.rawValue, v.measurement.message ?? ""]
+            [
+                v.metric + (v.dryRun ? " (dry run)" : ""), v.measurement.value ?? "-", v.measurement.phase.rawValue,
+                v.measurement.message ?? "",
+            ]
         }
         print(Table.render(["METRIC", "VALUE", "VERDICT", "MESSAGE"], rows))
         if verdicts.contains(where: { !$0.dryRun && $0.measurement.phase != .successful }) { throw ExitCode(1) }
