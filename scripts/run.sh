@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Capstan's main job on a fresh Debian machine: installs what it needs, builds, starts the embedded
 # cluster and, against it, every controller (Applications in the namespace argocd, Rollouts in every
-# namespace), so a Rollout or an Application can be applied at once. Extra arguments go to `capstan cluster`.
+# namespace, AnalysisRuns beside them), so a Rollout or an Application can be applied at once. Extra arguments
+# go to `capstan cluster`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -17,7 +18,10 @@ for ((i = 0; i < ${#args[@]}; i++)); do
   esac
 done
 
-"$capstan" cluster "$@" &
+# Simulated Service traffic metrics on 9464 for Prometheus (analysis), unless the caller chose a port.
+metrics=(--metrics-port 9464)
+for arg in "$@"; do [[ "$arg" == --metrics-port* ]] && metrics=(); done
+"$capstan" cluster "${metrics[@]}" "$@" &
 cluster=$!
 controller=""
 trap 'kill $cluster $controller 2>/dev/null || true' EXIT INT TERM

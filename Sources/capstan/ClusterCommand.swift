@@ -20,10 +20,18 @@ struct ClusterCommand: AsyncParsableCommand {
             "Serve plain HTTP without authentication instead of HTTPS with a token (kubectl sends no tokens over HTTP)."
     )
     var insecureHTTP = false
+    @Option(
+        help:
+            "Generate simulated traffic for Services and serve its per-pod metrics at http://127.0.0.1:PORT/metrics for Prometheus (0 picks a free port)."
+    )
+    var metricsPort: Int?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let token, token.isEmpty { throw ValidationError("--token must not be empty") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be between 0 and 65535")
+        }
     }
 
     func run() async throws {
@@ -36,6 +44,7 @@ struct ClusterCommand: AsyncParsableCommand {
             token: insecureHTTP ? nil : try token ?? Self.storedToken(in: dataDir),
             simulateWorkloads: !noSimulation)
         if !insecureHTTP { options.tlsDirectory = dataDir + "/pki" }
+        options.simulatedMetricsPort = metricsPort
         let cluster = try await EmbeddedCluster.start(options, logger: logger)
         let kubeconfig = URL(fileURLWithPath: dataDir + "/kubeconfig").standardizedFileURL.path
         try cluster.writeKubeconfig(to: kubeconfig)
@@ -47,6 +56,9 @@ struct ClusterCommand: AsyncParsableCommand {
                 kubectl get namespaces
             State is kept in \(inMemory ? "memory" : dataDir + "/cluster.sqlite"). Press Ctrl-C to stop.
             """)
+        if let target = cluster.metricsTarget {
+            print("Simulated traffic metrics for Prometheus: http://\(target)/metrics")
+        }
         // When stdout is a file or a pipe it is block-buffered; the banner must reach it now, not at exit
         // (fflush(nil) flushes every output stream).
         fflush(nil)

@@ -11,8 +11,10 @@ public final class TestCluster: Sendable {
     /// A namespace made for this test, deleted by `shutdown()`.
     public let namespace: String
 
+    /// With `metrics`, the embedded cluster also generates Service traffic and serves its metrics
+    /// (`embedded.metricsTarget`) for a Prometheus to scrape.
     public static func start(
-        token: String? = nil, simulate: Bool = true, dataPath: String? = nil
+        token: String? = nil, simulate: Bool = true, dataPath: String? = nil, metrics: Bool = false
     ) async throws
         -> TestCluster
     {
@@ -23,11 +25,11 @@ public final class TestCluster: Sendable {
         if let path = ProcessInfo.processInfo.environment["CAPSTAN_TEST_KUBECONFIG"], !path.isEmpty {
             config = try KubeConfig.load(environment: ["KUBECONFIG": path]).clusterConfig()
         } else {
-            let cluster = try await EmbeddedCluster.start(
-                EmbeddedCluster.Options(
-                    dataPath: dataPath, token: token, bookmarkInterval: .milliseconds(200),
-                    simulateWorkloads: simulate, podStartDelay: .milliseconds(100)),
-                logger: logger)
+            var options = EmbeddedCluster.Options(
+                dataPath: dataPath, token: token, bookmarkInterval: .milliseconds(200),
+                simulateWorkloads: simulate, podStartDelay: .milliseconds(100))
+            options.simulatedMetricsPort = metrics ? 0 : nil
+            let cluster = try await EmbeddedCluster.start(options, logger: logger)
             embedded = cluster
             config = cluster.clusterConfig
         }
@@ -39,10 +41,10 @@ public final class TestCluster: Sendable {
 
     /// Starts a cluster, runs `body` with it and always awaits `shutdown()`, also when `body` throws.
     public static func with<T>(
-        token: String? = nil, simulate: Bool = true, dataPath: String? = nil,
+        token: String? = nil, simulate: Bool = true, dataPath: String? = nil, metrics: Bool = false,
         _ body: (TestCluster) async throws -> T
     ) async throws -> T {
-        let cluster = try await start(token: token, simulate: simulate, dataPath: dataPath)
+        let cluster = try await start(token: token, simulate: simulate, dataPath: dataPath, metrics: metrics)
         return try await withAwaitedTeardown(cluster, teardown: { await $0.shutdown() }, body)
     }
 

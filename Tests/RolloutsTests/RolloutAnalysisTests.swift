@@ -1,4 +1,5 @@
 import Analysis
+import EmbeddedCluster
 import Foundation
 import Kube
 import KubeTestSupport
@@ -12,8 +13,8 @@ import Testing
 @Suite struct RolloutAnalysisTests {
     static let examples = RolloutLintTests.corpus
 
-    func withControllers(_ body: (TestCluster, String) async throws -> Void) async throws {
-        try await TestCluster.with { cluster in
+    func withControllers(metrics: Bool = false, _ body: (TestCluster, String) async throws -> Void) async throws {
+        try await TestCluster.with(metrics: metrics) { cluster in
             let rollouts = RolloutController(
                 client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.rollouts"))
             let analysis = AnalysisRunController(
@@ -46,6 +47,7 @@ import Testing
             switch object.kind {
             case "AnalysisTemplate": return AnalysisCRDs.analysisTemplates
             case "ClusterAnalysisTemplate": return AnalysisCRDs.clusterAnalysisTemplates
+            case "Service": return .services
             default: return RolloutController.gvr
             }
         }
@@ -205,6 +207,78 @@ import Testing
             _ = try await waitFor(
                 cluster, "rollout-analysis-step", phase: "Healthy", step: 2,
                 updatedFrom: paused.status?["stableRS"]?.stringValue)
+        }
+    }
+
+    static let web = """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        metadata: {name: web}
+        spec:
+          replicas: 4
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec: {containers: [{name: web, image: "example/web:1"}]}
+          strategy:
+            canary:
+              steps:
+              - setWeight: 50
+              - analysis:
+                  templates:
+                  - templateName: http-error-rate
+                  args:
+                  - {name: service-name, value: web}
+                  - name: namespace
+                    valueFrom: {fieldRef: {fieldPath: metadata.namespace}}
+                  - name: pod-hash
+                    valueFrom: {podTemplateHashValue: Latest}
+                  - {name: prometheus-address, value: "PROMETHEUS"}
+                  - {name: window, value: 10s}
+                  - {name: interval, value: 2s}
+                  - {name: count, value: "3"}
+                  - {name: initial-delay, value: 5s}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: web
+          annotations: {capstan.io/simulated-rps: "40"}
+        spec:
+          selector: {app: web}
+          ports: [{port: 80}]
+        """
+
+    @Test(.enabled(if: PrometheusServer.available)) func aBadImageFailsTheShippedTemplateAndAborts() async throws {
+        try await withControllers(metrics: true) { cluster, ns in
+            let target = try #require(cluster.embedded?.metricsTarget)
+            let prometheus = try await PrometheusServer.start(targets: [target])
+            defer { prometheus.stop() }
+            // The image a user pushes is bad: half its answers are 500s.
+            _ = try await cluster.client.create(
+                KubeObject([
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": ["name": "capstan-simulation", "namespace": "kube-system"],
+                    "data": ["images": "example/web:bad: healthy,errors=0.5"],
+                ]))
+            let template = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("analysis-templates/http-error-rate.yaml")
+            try await apply(cluster, try String(contentsOf: template, encoding: .utf8))
+            try await apply(cluster, Self.web.replacingOccurrences(of: "PROMETHEUS", with: prometheus.url))
+            let first = try await waitFor(cluster, "web", phase: "Healthy")
+            // A good new version passes the analysis and is promoted.
+            try await RolloutActions.perform(
+                .setImage(container: "web", image: "example/web:2"), name: "web", namespace: ns, client: cluster.client)
+            let good = try await waitFor(
+                cluster, "web", phase: "Healthy", step: 2, updatedFrom: first.status?["stableRS"]?.stringValue)
+            // The bad one fails it: the update is aborted and everything goes back to example/web:2.
+            try await RolloutActions.perform(
+                .setImage(container: "web", image: "example/web:bad"), name: "web", namespace: ns,
+                client: cluster.client)
+            let aborted = try await waitFor(cluster, "web", phase: "Degraded")
+            let message = aborted.status?["message"]?.stringValue ?? ""
+            #expect(message.contains("error-rate") && message.contains("failureLimit"), "\(message)")
+            #expect(aborted.status?["stableRS"] == good.status?["stableRS"])
         }
     }
 }

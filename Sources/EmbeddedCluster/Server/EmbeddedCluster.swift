@@ -39,6 +39,10 @@ public final class EmbeddedCluster: Sendable {
         /// Connections served at once; more wait in the listen backlog until one closes, so idle clients cannot
         /// use up the process's file descriptors.
         public var maximumConnections = ConnectionLimits.defaultMaximumConnections
+        /// Generate request traffic for Services and serve its per-pod metrics over plain HTTP on this port
+        /// (0 picks one) for Prometheus to scrape (`TrafficSimulator`); nil generates none. Needs
+        /// `simulateWorkloads`.
+        public var simulatedMetricsPort: Int?
 
         public init(
             dataPath: String? = nil, port: Int = 0, host: String = "127.0.0.1",
@@ -67,6 +71,7 @@ public final class EmbeddedCluster: Sendable {
     let server: ServiceRunner
     let simulation: Task<Void, Never>?
     let namespaceFinalizer: Task<Void, Never>
+    let metrics: SimulatedMetricsServer?
 
     /// Opens the store, starts serving and returns once the port is bound.
     public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
@@ -128,15 +133,22 @@ public final class EmbeddedCluster: Sendable {
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+        var metrics: SimulatedMetricsServer?
+        if options.simulateWorkloads, let metricsPort = options.simulatedMetricsPort {
+            metrics = try await SimulatedMetricsServer.start(
+                host: options.host, port: metricsPort, store: store, logger: logger)
+        }
         return EmbeddedCluster(
             store: store, options: options, port: port, certificates: certificates, server: server,
-            simulation: simulation, namespaceFinalizer: namespaceFinalizer)
+            simulation: simulation, namespaceFinalizer: namespaceFinalizer, metrics: metrics)
     }
 
     init(
         store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
-        server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>
+        server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>,
+        metrics: SimulatedMetricsServer?
     ) {
+        self.metrics = metrics
         self.store = store
         self.options = options
         self.port = port
@@ -147,6 +159,9 @@ public final class EmbeddedCluster: Sendable {
     }
 
     public var url: String { "\(certificates == nil ? "http" : "https")://\(options.host):\(port)" }
+
+    /// `host:port` of the simulated traffic's metrics endpoint (`/metrics`), when it is served.
+    public var metricsTarget: String? { metrics.map { "\(options.host):\($0.port)" } }
 
     /// How a `KubeClient` reaches this cluster.
     public var clusterConfig: ClusterConfig {
@@ -196,6 +211,7 @@ public final class EmbeddedCluster: Sendable {
 
     /// Stops serving and the simulation; the durable store keeps its data for the next start.
     public func stop() async {
+        await metrics?.stop()
         simulation?.cancel()
         namespaceFinalizer.cancel()
         await server.stop()

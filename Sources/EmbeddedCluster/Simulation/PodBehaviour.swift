@@ -18,7 +18,8 @@ import Logging
 /// so a manifest written for a real cluster needs no change: pushing the image a map names is enough.
 /// Behaviours: `healthy` (the default: Ready once started), `never-ready` (running, never Ready),
 /// `ready-after=<duration>` (running, Ready that long after it started; `30s`, `5m`, `1h30m`), `crash-loop`
-/// (restarting, `CrashLoopBackOff`, never Ready), `fail` (phase Failed).
+/// (restarting, `CrashLoopBackOff`, never Ready), `fail` (phase Failed). A behaviour may add how the pod
+/// serves the simulated traffic (`TrafficProfile`), comma-separated: `healthy,errors=0.3,latency=250ms`.
 enum PodBehaviour: Equatable, Sendable {
     case healthy
     case neverReady
@@ -50,7 +51,10 @@ enum PodBehaviour: Equatable, Sendable {
 
     /// Parses a behaviour; nil for text it does not know (the pod then stays healthy, and the simulator logs it).
     init?(_ text: String) {
-        switch text.trimmingCharacters(in: .whitespaces) {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let lifecycle = parts.filter { !TrafficProfile.isTrafficPart($0) }
+        guard TrafficProfile(text) != nil, lifecycle.count <= 1 else { return nil }
+        switch lifecycle.first ?? "" {
         case "", "healthy": self = .healthy
         case "never-ready": self = .neverReady
         case "crash-loop": self = .crashLoop
@@ -113,7 +117,7 @@ extension WorkloadSimulator {
         let message =
             "unknown simulated behaviour \"\(unknown.text)\" (from the \(PodBehaviour.annotation) annotation or the "
             + "\(PodBehaviour.configMapNamespace)/\(PodBehaviour.configMapName) ConfigMap); expected healthy, "
-            + "never-ready, ready-after=<duration>, crash-loop or fail"
+            + "never-ready, ready-after=<duration>, crash-loop or fail, optionally with ,errors=<0..1>,latency=<duration>"
         logger.warning("\(message)", metadata: ["pod": "\(pod.namespace ?? "")/\(pod.name)"])
         await recordEvent(
             about: pod, reason: "UnknownSimulatedBehaviour", message: message, type: "Warning", component: "kubelet")

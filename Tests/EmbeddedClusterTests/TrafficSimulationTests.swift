@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import Foundation
+import Kube
+import KubeTestSupport
+import NIOCore
+import Testing
+
+@testable import EmbeddedCluster
+
+/// The simulated Service traffic: behaviours with error rates and latencies parse, counts stay exact over
+/// ticks, and the metrics endpoint serves each Ready pod's series in Prometheus text format.
+@Suite struct TrafficSimulationTests {
+    @Test func trafficPartsParseBesideTheLifecycle() {
+        #expect(PodBehaviour("healthy,errors=0.3,latency=250ms") == .healthy)
+        #expect(PodBehaviour("errors=0.3") == .healthy)
+        #expect(PodBehaviour("ready-after=5s, errors=1") == .readyAfter(.seconds(5)))
+        #expect(PodBehaviour("errors=2") == nil && PodBehaviour("latency=soon") == nil)
+        #expect(PodBehaviour("crash-loop,fail") == nil)
+        #expect(TrafficProfile("healthy,errors=0.25,latency=1.5s") == TrafficProfile(errorRate: 0.25, latency: 1.5))
+    }
+
+    @Test func countsStayExactAcrossTicks() {
+        var entry = TrafficSimulator.Series(labels: "x")
+        for _ in 0..<30 {
+            TrafficSimulator.serve(3.4, profile: TrafficProfile(errorRate: 0.1, latency: 0.3), into: &entry)
+        }
+        #expect(entry.ok + entry.errors == 102 && entry.errors == 10)
+        let le = TrafficSimulator.buckets.firstIndex(of: 0.5) ?? 0
+        #expect(entry.bucketCounts[le] == 102 && entry.bucketCounts[le - 1] == 0)
+    }
+
+    @Test func theEndpointServesEveryReadyPodBehindAService() async throws {
+        try await TestCluster.with(metrics: true) { cluster in
+            let ns = cluster.namespace
+            let target = try #require(cluster.embedded?.metricsTarget)
+            for yaml in [
+                """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                      annotations: {capstan.io/simulate: "healthy,errors=0.5"}
+                    spec: {containers: [{name: web, image: example/web:1}]}
+                """,
+                "apiVersion: v1\nkind: Service\nmetadata: {name: web, annotations: {capstan.io/simulated-rps: \"100\"}}\nspec: {selector: {app: web}, ports: [{port: 80}]}",
+            ] {
+                var object = KubeObject(try YAML.parse(yaml))
+                object.namespace = ns
+                _ = try await cluster.client.create(object)
+            }
+            var text = ""
+            let served = try await cluster.eventually(timeout: .seconds(30)) {
+                let response = try await HTTPClient.shared.execute(
+                    HTTPClientRequest(url: "http://\(target)/metrics"), timeout: .seconds(5))
+                text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                let errorLines = text.split(separator: "\n").filter {
+                    $0.hasPrefix("http_requests_total{namespace=\"\(ns)\"") && $0.contains("code=\"500\"")
+                }
+                return errorLines.count == 2 && errorLines.allSatisfy { !$0.hasSuffix(" 0") }
+            }
+            #expect(served, "\(text)")
+            #expect(text.contains("# TYPE http_request_duration_seconds histogram"))
+            #expect(text.contains("service=\"web\"") && text.contains("le=\"+Inf\""))
+        }
+    }
+}
