@@ -20,10 +20,14 @@ public actor AnalysisRunController {
     var runs: Informer?
     /// Compiled conditions, by their text: each condition is parsed once, not at every measurement.
     var conditionCache: [String: MetricConditions] = [:]
+    /// Told, for each measurement taken after an earlier one, how many seconds after its due time it began.
+    let lateness: (@Sendable (TimeInterval) -> Void)?
 
     public init(
-        client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger
+        client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger,
+        lateness: (@Sendable (TimeInterval) -> Void)? = nil
     ) {
+        self.lateness = lateness
         self.client = client
         self.logger = logger
         self.namespace = namespace
@@ -77,6 +81,15 @@ public actor AnalysisRunController {
         let terminating = RunAssessment.isTerminating(terminate: spec.terminate, results: results)
         let tasks = MeasurementSchedule.tasks(
             metrics: plan.metrics, results: results, startedAt: startedAt, terminating: terminating, now: now)
+        if let lateness {
+            for task in tasks where task.inFlight == nil {
+                let result = results.first { $0.name == task.metric.name }
+                guard result?.measurements.isEmpty == false,
+                    let due = MeasurementSchedule.due(task.metric, result, startedAt: startedAt)
+                else { continue }
+                lateness(now.timeIntervalSince(due))
+            }
+        }
         if !tasks.isEmpty {
             let secrets: [String: String]
             let measurable: [String: Metric]

@@ -50,25 +50,20 @@ public enum MeasurementSchedule {
 
     /// When the run must be looked at again for its next measurement; nil when no metric has one due.
     public static func nextReconcile(metrics: [Metric], results: [MetricResult], startedAt: Date?, now: Date) -> Date? {
-        var earliest: Date?
-        func consider(_ date: Date) { earliest = min(earliest ?? date, date) }
-        for metric in metrics {
-            let result = results.first { $0.name == metric.name }
-            if result?.phase.isCompleted == true { continue }
-            guard let result, let last = result.measurements.last else {
-                if let delay = metric.initialDelay, let duration = GoDurationSeconds.of(delay) {
-                    consider((startedAt ?? now).addingTimeInterval(duration))
-                }
-                continue
-            }
-            guard let finishedAt = last.finishedAt else {
-                if let resumeAt = last.resumeAt { consider(resumeAt) }
-                continue
-            }
-            if let count = metric.effectiveCount, result.count >= count { continue }
-            if let interval = interval(metric, after: last) { consider(finishedAt.addingTimeInterval(interval)) }
+        metrics.compactMap { metric in
+            due(metric, results.first { $0.name == metric.name }, startedAt: startedAt ?? now)
+        }.min()
+    }
+
+    /// When `metric`'s next measurement (or the check of one in flight) is due; nil when none is coming.
+    public static func due(_ metric: Metric, _ result: MetricResult?, startedAt: Date) -> Date? {
+        if result?.phase.isCompleted == true { return nil }
+        guard let result, let last = result.measurements.last else {
+            return metric.initialDelay.flatMap(GoDurationSeconds.of).map { startedAt.addingTimeInterval($0) }
         }
-        return earliest
+        guard let finishedAt = last.finishedAt else { return last.resumeAt }
+        if let count = metric.effectiveCount, result.count >= count { return nil }
+        return interval(metric, after: last).map { finishedAt.addingTimeInterval($0) }
     }
 
     /// The wait after `last`: 10 s after an error, else the metric's interval; nil when it has none.

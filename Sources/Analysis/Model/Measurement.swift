@@ -1,7 +1,9 @@
 import Foundation
 import Kube
 
-/// One measurement of a metric, stored in the AnalysisRun's status under Argo's field names.
+/// One measurement of a metric, stored in the AnalysisRun's status under Argo's field names. Its times are
+/// kept to the millisecond (RFC 3339 with a fraction, which Kubernetes' `metav1.Time` reads too): Argo
+/// truncates them to the second, which makes every run with a 1 s interval measure at the same instant.
 public struct Measurement: Sendable, Equatable {
     public var phase: AnalysisPhase
     public var value: String?
@@ -39,9 +41,9 @@ public struct Measurement: Sendable, Equatable {
         var json: JSON = ["phase": .string(phase.rawValue)]
         if let value { json["value"] = .string(value) }
         if let message, !message.isEmpty { json["message"] = .string(message) }
-        if let startedAt { json["startedAt"] = .string(KubeTime.format(startedAt)) }
-        if let finishedAt { json["finishedAt"] = .string(KubeTime.format(finishedAt)) }
-        if let resumeAt { json["resumeAt"] = .string(KubeTime.format(resumeAt)) }
+        if let startedAt { json["startedAt"] = .string(KubeTime.formatMilliseconds(startedAt)) }
+        if let finishedAt { json["finishedAt"] = .string(KubeTime.formatMilliseconds(finishedAt)) }
+        if let resumeAt { json["resumeAt"] = .string(KubeTime.formatMilliseconds(resumeAt)) }
         if !metadata.isEmpty { json["metadata"] = .object(metadata.mapValues(JSON.string)) }
         return json
     }

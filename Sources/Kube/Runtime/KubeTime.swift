@@ -8,6 +8,12 @@ public enum KubeTime {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
     }
 
+    /// RFC 3339 in UTC to the millisecond (`2026-12-01T08:01:43.123Z`), which `metav1.Time` also reads.
+    public static func formatMilliseconds(_ date: Date) -> String {
+        date.formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+    }
+
     public static func microNow() -> String {
         let date = Date()
         let base = date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
