@@ -68,6 +68,7 @@ struct ControllerCommand: AsyncParsableCommand {
             stops.append { await analysis.stop() }
             print("capstan controller: watching AnalysisRuns in \(rolloutNamespace ?? "all namespaces")")
         }
+        fflush(nil)  // the lines above reach a file or pipe now, not at exit
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
         for stop in stops { await stop() }

@@ -136,7 +136,11 @@ import Testing
             let template = Self.prometheusTemplate(
                 "random-fail", query: "vector(0.5)",
                 "interval: 1s\n    failureLimit: 1\n    successCondition: result[0] >= 0.95"
-            ).replacingOccurrences(of: "  - name: canary-hash\n", with: "  - name: canary-hash\n  - name: address\n")
+            ).replacingOccurrences(
+                of: "  - name: canary-hash\n",
+                with:
+                    "  - name: canary-hash\n  - name: address\n  - name: rollout-name\n    valueFrom: {fieldRef: {fieldPath: metadata.name}}\n"
+            )
             try await apply(cluster, template)
             let args = [
                 "        - templateName: random-fail", "        args:", "        - name: canary-hash",
@@ -158,6 +162,10 @@ import Testing
             #expect(
                 runs.first?.spec?["args"]?.arrayValue?.first { $0["name"] == "canary-hash" }?["value"]?.stringValue
                     == hash)
+            // A template's own fieldRef argument is resolved from the Rollout.
+            #expect(
+                runs.first?.spec?["args"]?.arrayValue?.first { $0["name"] == "rollout-name" }?["value"]
+                    == "rollout-background-analysis")
             // Retry starts a fresh background run, which fails again.
             try await RolloutActions.perform(
                 .retry, name: "rollout-background-analysis", namespace: ns, client: cluster.client)

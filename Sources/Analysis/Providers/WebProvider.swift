@@ -58,7 +58,8 @@ public struct WebProvider: MetricProvider {
         do {
             document = try JSON.parse(answer.body)
         } catch {
-            return .error("Could not parse JSON body: \(error)")
+            let start = String(decoding: answer.body.prefix(80), as: UTF8.self)
+            return .error("Could not parse JSON body: \(error) (the body starts: \(start))")
         }
         do {
             let value = try path.find(in: document)

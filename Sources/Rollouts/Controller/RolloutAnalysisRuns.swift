@@ -110,6 +110,12 @@ struct RolloutAnalysisRuns {
             args.append(try Self.resolve(arg, rollout: rollout, hash: hash, stableHash: stableHash))
         }
         var spec = try AnalysisTemplates.merge(templateSpecs, args: args)
+        // A template's own `valueFrom.fieldRef` or `podTemplateHashValue` is resolved here too.
+        var merged: [JSON] = []
+        for arg in (spec["args"]?.arrayValue ?? []).map(AnalysisArgument.init) {
+            merged.append(try Self.resolve(arg, rollout: rollout, hash: hash, stableHash: stableHash).json)
+        }
+        if !merged.isEmpty { spec["args"] = .array(merged) }
         if !analysis.dryRun.isEmpty { spec["dryRun"] = .array((spec["dryRun"]?.arrayValue ?? []) + analysis.dryRun) }
         if !analysis.measurementRetention.isEmpty {
             spec["measurementRetention"] = .array(
