@@ -65,70 +65,92 @@ public actor RolloutController {
         let spec = RolloutSpec(raw)
         var problems = RolloutValidation.problems(spec, raw: raw)
         problems += RolloutSupport.unsupported(spec)
-        guard problems.isEmpty, case .canary(let canary) = spec.strategy, let template = spec.template else {
+        guard problems.isEmpty, let strategy = spec.strategy, let template = spec.template else {
             return await writeInvalid(object, problems: problems)
         }
         let owned = await ownedReplicaSets(object)
         // A ReplicaSet already running this template is reused whatever its hash (an undo, or a cluster
         // taken over from Argo Rollouts), so its pods are not restarted.
         let reused = owned.first { RolloutReplicaSets.template(of: $0) == template }
-        let hash = reused?.labels[PodTemplateHash.label] ?? PodTemplateHash.of(template)
-        let states = owned.map(Self.state)
-        let status = RolloutStatus(object.status)
-        let runs = await ownedAnalysisRuns(object)
-        var planner = CanaryPlanner(
-            spec: spec, canary: canary, status: status, currentHash: hash,
-            newRS: states.first { $0.hash == hash },
-            stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
-            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, now: Date())
-        planner.stepRun = RolloutAnalysisRuns.state(status.stepRun, runs: runs, hash: hash)
-        planner.backgroundRun = RolloutAnalysisRuns.state(status.backgroundRun, runs: runs, hash: hash)
-        var plan = planner.plan()
+        let context = RolloutContext(
+            object: object, spec: spec, template: template,
+            hash: reused?.labels[PodTemplateHash.label] ?? PodTemplateHash.of(template), reused: reused,
+            owned: owned, states: owned.map(Self.state), status: RolloutStatus(object.status))
         do {
-            if let replicas = plan.newReplicaSet {
-                let revision = (states.map(\.revision).max() ?? 0) + 1
-                _ = try await client.create(
-                    RolloutReplicaSets.make(
-                        object, template: template, hash: hash, replicas: replicas, revision: revision),
-                    fieldManager: Self.manager)
-                await events.record(
-                    object, type: .normal, reason: "NewReplicaSetCreated",
-                    message: "Created ReplicaSet \(object.name)-\(hash) with \(replicas) replicas")
+            switch strategy {
+            case .canary(let canary): return try await reconcileCanary(context, canary)
+            case .blueGreen(let blueGreen): return try await reconcileBlueGreen(context, blueGreen)
             }
-            if let reused, let state = states.first(where: { $0.name == reused.name }),
-                state.revision < (states.map(\.revision).max() ?? 0)
-            {
-                // Reused, it becomes the newest revision, as a Deployment's reused ReplicaSet does.
-                let revision = String((states.map(\.revision).max() ?? 0) + 1)
-                _ = try await client.patch(
-                    .replicaSets, namespace: object.namespace, name: reused.name, type: .merge,
-                    patch: ["metadata": ["annotations": [RevisionHistory.annotation: .string(revision)]]],
-                    fieldManager: Self.manager)
-            }
-            for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
-                _ = try await client.patch(
-                    .replicaSets, namespace: object.namespace, name: name, type: .merge,
-                    patch: ["spec": ["replicas": .int(Int64(replicas))]], fieldManager: Self.manager)
-            }
-            for name in RevisionHistory.excess(planner.others, limit: spec.revisionHistoryLimit) {
-                try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
-            }
-            let revision = states.first { $0.hash == hash }?.revision ?? (states.map(\.revision).max() ?? 0) + 1
-            if let problem = try await startAnalysis(
-                &plan, object, canary: canary, hash: hash, revision: revision, runs: runs)
-            {
-                _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
-                return .requeue(after: .seconds(15))
-            }
-            let checkAfter = try await writeStatus(object, spec: spec, plan: plan, hash: hash, replicaSets: states)
-            if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
         } catch {
             // A conflict only means the Rollout changed since it was read: the retry reads it again.
             let level: Logger.Level = error.code == 409 ? .debug : .warning
             logger.log(level: level, "cannot reconcile rollout", metadata: ["rollout": "\(key)", "error": "\(error)"])
             return .retry
         }
+    }
+
+    func reconcileCanary(
+        _ context: RolloutContext, _ canary: CanaryStrategy
+    ) async throws(KubeError)
+        -> ReconcileResult
+    {
+        let (object, hash, states, status) = (context.object, context.hash, context.states, context.status)
+        let runs = await ownedAnalysisRuns(object)
+        var planner = CanaryPlanner(
+            spec: context.spec, canary: canary, status: status, currentHash: hash,
+            newRS: states.first { $0.hash == hash },
+            stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
+            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, now: Date())
+        planner.stepRun = RolloutAnalysisRuns.state(status.stepRun, runs: runs, hash: hash)
+        planner.backgroundRun = RolloutAnalysisRuns.state(status.backgroundRun, runs: runs, hash: hash)
+        var plan = planner.plan()
+        try await applyReplicaSets(context, plan, others: planner.others)
+        if let problem = try await startAnalysis(
+            &plan, object, canary: canary, hash: hash, revision: context.revision, runs: runs)
+        {
+            _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
+            return .requeue(after: .seconds(15))
+        }
+        let checkAfter = try await writeStatus(object, spec: context.spec, plan: plan, hash: hash, replicaSets: states)
+        if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
         return .done
+    }
+
+    /// Creates the new ReplicaSet, marks a reused one as the newest revision, scales as `plan` says and deletes
+    /// idle ReplicaSets beyond the revision history limit.
+    func applyReplicaSets(
+        _ context: RolloutContext, _ plan: some RolloutPlan, others: [ReplicaSetState]
+    )
+        async throws(KubeError)
+    {
+        let (object, hash, states) = (context.object, context.hash, context.states)
+        let newest = states.map(\.revision).max() ?? 0
+        if let replicas = plan.newReplicaSet {
+            _ = try await client.create(
+                RolloutReplicaSets.make(
+                    object, template: context.template, hash: hash, replicas: replicas, revision: newest + 1),
+                fieldManager: Self.manager)
+            await events.record(
+                object, type: .normal, reason: "NewReplicaSetCreated",
+                message: "Created ReplicaSet \(object.name)-\(hash) with \(replicas) replicas")
+        }
+        if let reused = context.reused, let state = states.first(where: { $0.name == reused.name }),
+            state.revision < newest
+        {
+            // Reused, it becomes the newest revision, as a Deployment's reused ReplicaSet does.
+            _ = try await client.patch(
+                .replicaSets, namespace: object.namespace, name: reused.name, type: .merge,
+                patch: ["metadata": ["annotations": [RevisionHistory.annotation: .string(String(newest + 1))]]],
+                fieldManager: Self.manager)
+        }
+        for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
+            _ = try await client.patch(
+                .replicaSets, namespace: object.namespace, name: name, type: .merge,
+                patch: ["spec": ["replicas": .int(Int64(replicas))]], fieldManager: Self.manager)
+        }
+        for name in RevisionHistory.excess(others, limit: context.spec.revisionHistoryLimit) {
+            try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
+        }
     }
 
     func ownedAnalysisRuns(_ rollout: KubeObject) async -> [KubeObject] {
@@ -184,13 +206,15 @@ public actor RolloutController {
             revision: Int(rs.annotations[RevisionHistory.annotation] ?? "") ?? 0)
     }
 
-    /// Writes the status the plan asks for; returns when the progress deadline must be checked again.
+    /// Writes the status the plan asks for (with `extra` members); returns when the progress deadline must be
+    /// checked again.
     func writeStatus(
-        _ rollout: KubeObject, spec: RolloutSpec, plan: CanaryPlanner.Plan, hash: String,
-        replicaSets: [ReplicaSetState]
+        _ rollout: KubeObject, spec: RolloutSpec, plan: some RolloutPlan, hash: String,
+        replicaSets: [ReplicaSetState], extra: [String: JSON] = [:]
     ) async throws(KubeError) -> Duration? {
         let now = Date()
         var status = RolloutStatusWriter.status(rollout, plan: plan, hash: hash, replicaSets: replicaSets, now: now)
+        for (key, value) in extra { status[key] = value }
         let verdict = ProgressDeadline.judge(
             previous: rollout.status, next: status, phase: plan.phase, deadlineSeconds: spec.progressDeadlineSeconds,
             now: now)

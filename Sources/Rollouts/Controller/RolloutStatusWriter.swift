@@ -5,7 +5,7 @@ import Kube
 /// hashes, replica counts, the selector for the scale subresource, pause conditions and conditions.
 enum RolloutStatusWriter {
     static func status(
-        _ rollout: KubeObject, plan: CanaryPlanner.Plan, hash: String, replicaSets: [ReplicaSetState], now: Date
+        _ rollout: KubeObject, plan: some RolloutPlan, hash: String, replicaSets: [ReplicaSetState], now: Date
     ) -> JSON {
         let state = plan.status
         let newRS = replicaSets.first { $0.hash == hash }

@@ -1,0 +1,101 @@
+import Foundation
+import Kube
+import Logging
+
+/// What one reconcile of a Rollout read: the object, its spec and template, the pod template hash of the
+/// current version, the ReplicaSets it owns.
+struct RolloutContext {
+    var object: KubeObject
+    var spec: RolloutSpec
+    var template: JSON
+    var hash: String
+    /// A ReplicaSet already running the template, whatever its hash.
+    var reused: KubeObject?
+    var owned: [KubeObject]
+    var states: [ReplicaSetState]
+    var status: RolloutStatus
+
+    /// The revision of the current version's ReplicaSet (the next one when it does not exist yet).
+    var revision: Int {
+        states.first { $0.hash == hash }?.revision ?? (states.map(\.revision).max() ?? 0) + 1
+    }
+}
+
+extension RolloutController {
+    static let managedByAnnotation = "argo-rollouts.argoproj.io/managed-by-rollouts"
+
+    func reconcileBlueGreen(
+        _ context: RolloutContext, _ blueGreen: BlueGreenStrategy
+    ) async throws(KubeError)
+        -> ReconcileResult
+    {
+        let (object, hash, states, status) = (context.object, context.hash, context.states, context.status)
+        let services = [blueGreen.activeService, blueGreen.previewService].compactMap { $0 }
+        for name in services
+        where try await client.getIfExists(.services, namespace: object.namespace, name: name) == nil {
+            let problem = SpecProblem(field: "spec.strategy.blueGreen", message: "Service \"\(name)\" not found")
+            _ = await writeInvalid(object, problems: [problem])
+            return .requeue(after: .seconds(15))
+        }
+        let deadlines = context.owned.reduce(into: [String: Date]()) { result, rs in
+            if let text = rs.annotations[BlueGreenPlanner.deadlineAnnotation], let date = KubeTime.parse(text) {
+                result[rs.name] = date
+            }
+        }
+        let planner = BlueGreenPlanner(
+            spec: context.spec, blueGreen: blueGreen, status: status, currentHash: hash,
+            newRS: states.first { $0.hash == hash },
+            stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
+            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, deadlines: deadlines, now: Date())
+        let plan = planner.plan()
+        try await applyReplicaSets(context, plan, others: planner.others)
+        for (name, deadline) in plan.newDeadlines.sorted(by: { $0.key < $1.key }) {
+            _ = try await client.patch(
+                .replicaSets, namespace: object.namespace, name: name, type: .merge,
+                patch: [
+                    "metadata": [
+                        "annotations": [BlueGreenPlanner.deadlineAnnotation: .string(KubeTime.format(deadline))]
+                    ]
+                ], fieldManager: Self.manager)
+        }
+        // The preview Service moves first; the active one only once the new version is fully available.
+        if let preview = blueGreen.previewService, let selector = plan.previewSelector {
+            try await select(preview, hash: selector, rollout: object)
+        }
+        if let active = blueGreen.activeService, let selector = plan.activeSelector {
+            try await select(active, hash: selector, rollout: object)
+        }
+        var selectors: [String: JSON] = [:]
+        if let active = plan.activeSelector { selectors["activeSelector"] = .string(active) }
+        if let preview = plan.previewSelector, blueGreen.previewService != nil {
+            selectors["previewSelector"] = .string(preview)
+        }
+        let checkAfter = try await writeStatus(
+            object, spec: context.spec, plan: plan, hash: hash, replicaSets: states,
+            extra: ["blueGreen": .object(selectors)])
+        if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
+        return .done
+    }
+
+    /// Points a Service at one version: its selector gains `rollouts-pod-template-hash`, and it is marked as
+    /// managed by the Rollout, as Argo Rollouts marks it.
+    func select(_ service: String, hash: String, rollout: KubeObject) async throws(KubeError) {
+        let current = try await client.get(.services, namespace: rollout.namespace, name: service)
+        guard
+            current.spec?["selector"]?[PodTemplateHash.label]?.stringValue != hash
+                || current.annotations[Self.managedByAnnotation] != rollout.name
+        else { return }
+        _ = try await client.patch(
+            .services, namespace: rollout.namespace, name: service, type: .merge,
+            patch: [
+                "metadata": [
+                    "annotations": [Self.managedByAnnotation: .string(rollout.name)],
+                    "resourceVersion": .string(current.resourceVersion ?? ""),
+                ],
+                "spec": ["selector": [PodTemplateHash.label: .string(hash)]],
+            ], fieldManager: Self.manager)
+        await events.record(
+            rollout, type: .normal, reason: "SwitchService",
+            message: "Switched selector for service '\(service)' to '\(hash)'")
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Kube
+
+/// What a blue-green Rollout should do now, the pure decision beside `CanaryPlanner`: the new version comes up
+/// beside the old one (`previewReplicaCount` pods, all by default) behind the preview Service; once it is
+/// available the Rollout pauses for a promotion (`autoPromotionEnabled: false`), waits `autoPromotionSeconds`,
+/// or goes on at once; promotion scales the new version to full size, points the active Service at it, and
+/// leaves the old version running `scaleDownDelaySeconds` (30) before scaling it to zero. An abort points the
+/// preview Service back at the stable version and scales the new one away (after
+/// `abortScaleDownDelaySeconds`; 0 keeps it).
+public struct BlueGreenPlanner {
+    public var spec: RolloutSpec
+    public var blueGreen: BlueGreenStrategy
+    public var status: RolloutStatus
+    public var currentHash: String
+    public var newRS: ReplicaSetState?
+    public var stableRS: ReplicaSetState?
+    public var others: [ReplicaSetState]
+    /// When each ReplicaSet waiting to be scaled down may be (its `scale-down-deadline` annotation).
+    public var deadlines: [String: Date]
+    public var now: Date
+
+    public static let pauseReason = "BlueGreenPause"
+    public static let deadlineAnnotation = "argo-rollouts.argoproj.io/scale-down-deadline"
+
+    /// The planner's answer.
+    public struct Plan: RolloutPlan, Equatable {
+        public var scale: [String: Int] = [:]
+        public var newReplicaSet: Int?
+        public var status: RolloutStatus
+        public var phase = "Progressing"
+        public var message = ""
+        public var requeueAfter: Duration?
+        /// The pod template hash the active and preview Services should select.
+        public var activeSelector: String?
+        public var previewSelector: String?
+        /// ReplicaSet name → the scale-down deadline to record on it.
+        public var newDeadlines: [String: Date] = [:]
+    }
+
+    public init(
+        spec: RolloutSpec, blueGreen: BlueGreenStrategy, status: RolloutStatus, currentHash: String,
+        newRS: ReplicaSetState?, stableRS: ReplicaSetState?, others: [ReplicaSetState], deadlines: [String: Date],
+        now: Date
+    ) {
+        self.spec = spec
+        self.blueGreen = blueGreen
+        self.status = status
+        self.currentHash = currentHash
+        self.newRS = newRS
+        self.stableRS = stableRS
+        self.others = others
+        self.deadlines = deadlines
+        self.now = now
+    }
+
+    public func plan() -> Plan {
+        var plan = Plan(status: status)
+        if status.currentPodHash != currentHash {
+            plan.status.currentPodHash = currentHash
+            plan.status.pauseConditions = []
+            plan.status.controllerPause = false
+            plan.status.abort = false
+            plan.status.promoteFull = false
+        }
+        plan.status.currentStepIndex = nil
+        scaleDownOthers(&plan)
+        guard let stable = stableRS, stable.hash != currentHash else { return settled(plan) }
+        if plan.status.abort { return aborted(plan, stable: stable) }
+        plan.activeSelector = stable.hash
+        plan.previewSelector = currentHash
+        if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
+        if spec.paused {
+            setNew(blueGreen.previewReplicaCount ?? spec.replicas, &plan)
+            plan.phase = "Paused"
+            plan.message = "manually paused"
+            return plan
+        }
+        let preview = blueGreen.previewReplicaCount ?? spec.replicas
+        let promoting = plan.status.promoteFull || (plan.status.controllerPause && plan.status.pauseConditions.isEmpty)
+        setNew(promoting ? spec.replicas : preview, &plan)
+        guard (newRS?.available ?? 0) >= preview else {
+            plan.message = "waiting for the new ReplicaSet's preview pods to become available"
+            return plan
+        }
+        if !promoting, let held = holdForPromotion(&plan) { return held }
+        setNew(spec.replicas, &plan)
+        guard (newRS?.available ?? 0) >= spec.replicas else {
+            plan.message = "waiting for the new ReplicaSet's pods to become available before the switch"
+            return plan
+        }
+        // The switch: the active Service moves to the new version; the old one waits out its delay.
+        plan.newDeadlines[stable.name] = now.addingTimeInterval(TimeInterval(blueGreen.scaleDownDelaySeconds))
+        return settled(plan)
+    }
+
+    /// A pause before promotion, or nil to promote now.
+    func holdForPromotion(_ plan: inout Plan) -> Plan? {
+        let pauseStart = plan.status.pauseConditions.first { $0["reason"]?.stringValue == Self.pauseReason }?[
+            "startTime"]?.stringValue.flatMap(KubeTime.parse)
+        if blueGreen.autoPromotionEnabled && blueGreen.autoPromotionSeconds == nil { return nil }
+        if blueGreen.autoPromotionEnabled, let seconds = blueGreen.autoPromotionSeconds, let pauseStart {
+            let due = pauseStart.addingTimeInterval(TimeInterval(seconds))
+            if now >= due { return nil }
+            plan.requeueAfter = .milliseconds(Int64(due.timeIntervalSince(now) * 1000) + 50)
+        }
+        if pauseStart == nil {
+            plan.status.pauseConditions = [
+                ["reason": .string(Self.pauseReason), "startTime": .string(KubeTime.format(now))]
+            ]
+            plan.status.controllerPause = true
+            if let seconds = blueGreen.autoPromotionSeconds, blueGreen.autoPromotionEnabled {
+                plan.requeueAfter = .seconds(seconds) + .milliseconds(50)
+            }
+        }
+        plan.phase = "Paused"
+        plan.message = Self.pauseReason
+        return plan
+    }
+
+    /// Everything on the current version and both Services on it: Healthy once all of it is available.
+    func settled(_ plan: Plan) -> Plan {
+        var plan = plan
+        setNew(spec.replicas, &plan)
+        plan.activeSelector = currentHash
+        plan.previewSelector = currentHash
+        guard (newRS?.available ?? 0) >= spec.replicas else {
+            plan.message = "waiting for the new ReplicaSet's pods to become available"
+            return plan
+        }
+        plan.status.stableRS = currentHash
+        plan.status.pauseConditions = []
+        plan.status.controllerPause = false
+        plan.status.promoteFull = false
+        plan.phase = "Healthy"
+        plan.message = ""
+        return plan
+    }
+
+    func aborted(_ plan: Plan, stable: ReplicaSetState) -> Plan {
+        var plan = plan
+        plan.activeSelector = stable.hash
+        plan.previewSelector = stable.hash
+        if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
+        if blueGreen.abortScaleDownDelaySeconds > 0, let newRS {
+            let deadline =
+                deadlines[newRS.name] ?? now.addingTimeInterval(TimeInterval(blueGreen.abortScaleDownDelaySeconds))
+            if deadlines[newRS.name] == nil { plan.newDeadlines[newRS.name] = deadline }
+            if now >= deadline {
+                if newRS.replicas != 0 { plan.scale[newRS.name] = 0 }
+            } else {
+                plan.requeueAfter = .milliseconds(Int64(deadline.timeIntervalSince(now) * 1000) + 50)
+            }
+        }
+        plan.status.pauseConditions = []
+        plan.status.controllerPause = false
+        plan.phase = "Degraded"
+        plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
+        return plan
+    }
+
+    /// ReplicaSets of neither the current nor the stable version go to zero, after their deadline if they
+    /// have one.
+    func scaleDownOthers(_ plan: inout Plan) {
+        for other in others where other.replicas > 0 {
+            if let deadline = deadlines[other.name], deadline > now {
+                let wait = Duration.milliseconds(Int64(deadline.timeIntervalSince(now) * 1000) + 50)
+                plan.requeueAfter = min(plan.requeueAfter ?? wait, wait)
+                continue
+            }
+            plan.scale[other.name] = 0
+        }
+    }
+
+    func setNew(_ replicas: Int, _ plan: inout Plan) {
+        if let newRS {
+            // Set twice in one plan (preview size, then full size), the last call decides.
+            plan.scale[newRS.name] = newRS.replicas != replicas ? replicas : nil
+        } else {
+            plan.newReplicaSet = replicas
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Kube
+import KubeTestSupport
+import Logging
+import Rollouts
+import Testing
+
+/// Blue-green Rollouts on the embedded cluster, with Argo's own `rollout-bluegreen.yaml`: the new version comes
+/// up behind the preview Service, waits for a promotion, takes over the active Service, and the old version
+/// is scaled away after its delay; an abort points the preview back at the stable version.
+@Suite struct RolloutBlueGreenTests {
+    static let file = RolloutLintTests.corpus.appendingPathComponent("rollout-bluegreen.yaml")
+
+    func withController(_ body: (TestCluster, String) async throws -> Void) async throws {
+        try await TestCluster.with { cluster in
+            let controller = RolloutController(
+                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.bluegreen"))
+            try await controller.start()
+            try await withAwaitedTeardown(controller, teardown: { await $0.stop() }) { _ in
+                try await body(cluster, cluster.namespace)
+            }
+        }
+    }
+
+    func create(_ cluster: TestCluster, _ yaml: String) async throws {
+        for document in try YAML.parseAll(yaml) where document != .null {
+            var object = KubeObject(document)
+            object.namespace = cluster.namespace
+            _ = try await cluster.client.create(object)
+        }
+    }
+
+    /// The hash a Service selects, and the Rollout's phase, once both are as wanted.
+    func waitFor(
+        _ cluster: TestCluster, phase: String, active: String? = nil, preview: String? = nil,
+        replicas: [String: Int]? = nil, rollout: String = "rollout-bluegreen"
+    ) async throws -> KubeObject {
+        var last = ""
+        var object: KubeObject?
+        let reached = try await cluster.eventually(timeout: .seconds(90)) {
+            object = try await cluster.client.get(RolloutController.gvr, namespace: cluster.namespace, name: rollout)
+            let activeHash = try await selected(cluster, "\(rollout)-active")
+            let previewHash = try await selected(cluster, "\(rollout)-preview")
+            var counts: [String: Int] = [:]
+            for rs in try await cluster.client.list(.replicaSets, namespace: cluster.namespace).items {
+                counts[rs.labels["rollouts-pod-template-hash"] ?? "", default: 0] += Int(
+                    rs.spec?["replicas"]?.intValue ?? 0)
+            }
+            counts = counts.filter { $0.value > 0 }
+            last =
+                "\(object?.status?["phase"] ?? .null) active \(activeHash ?? "-") preview \(previewHash ?? "-") \(counts)"
+            return object?.status?["phase"]?.stringValue == phase && (active == nil || activeHash == active)
+                && (preview == nil || previewHash == preview) && (replicas == nil || counts == replicas)
+        }
+        #expect(reached, "wanted \(phase) active \(active ?? "-") preview \(preview ?? "-"); last \(last)")
+        return try #require(object)
+    }
+
+    func selected(_ cluster: TestCluster, _ service: String) async throws -> String? {
+        try await cluster.client.getIfExists(.services, namespace: cluster.namespace, name: service)?
+            .spec?["selector"]?["rollouts-pod-template-hash"]?.stringValue
+    }
+
+    func setImage(_ cluster: TestCluster, _ image: String, rollout: String = "rollout-bluegreen") async throws {
+        try await RolloutActions.perform(
+            .setImage(container: "rollouts-demo", image: image), name: rollout, namespace: cluster.namespace,
+            client: cluster.client)
+    }
+
+    @Test func argosBlueGreenExamplePreviewsPromotesAndAborts() async throws {
+        try await withController { cluster, ns in
+            let manifest = try String(contentsOf: Self.file, encoding: .utf8).replacingOccurrences(
+                of: "      autoPromotionEnabled: false",
+                with:
+                    "      autoPromotionEnabled: false\n      scaleDownDelaySeconds: 3\n      abortScaleDownDelaySeconds: 2"
+            )
+            try await create(cluster, manifest)
+            let first = try await waitFor(cluster, phase: "Healthy")
+            let blue = try #require(first.status?["stableRS"]?.stringValue)
+            _ = try await waitFor(cluster, phase: "Healthy", active: blue, preview: blue, replicas: [blue: 2])
+            let service = try await cluster.client.get(.services, namespace: ns, name: "rollout-bluegreen-active")
+            #expect(service.annotations["argo-rollouts.argoproj.io/managed-by-rollouts"] == "rollout-bluegreen")
+
+            // The new version comes up behind the preview Service and waits for a promotion.
+            try await setImage(cluster, "argoproj/rollouts-demo:yellow")
+            let paused = try await waitFor(cluster, phase: "Paused", active: blue)
+            let yellow = try #require(paused.status?["currentPodHash"]?.stringValue)
+            _ = try await waitFor(
+                cluster, phase: "Paused", active: blue, preview: yellow, replicas: [blue: 2, yellow: 2])
+            #expect(paused.status?["pauseConditions"]?[0]?["reason"] == "BlueGreenPause")
+            #expect(paused.status?["blueGreen"]?["activeSelector"]?.stringValue == blue)
+
+            // Promoted: the active Service switches; the old version stays up for its delay, then goes.
+            try await RolloutActions.perform(.promote, name: "rollout-bluegreen", namespace: ns, client: cluster.client)
+            let promoted = try await waitFor(cluster, phase: "Healthy", active: yellow, preview: yellow)
+            #expect(promoted.status?["stableRS"]?.stringValue == yellow)
+            _ = try await waitFor(cluster, phase: "Healthy", active: yellow, replicas: [yellow: 2])
+
+            // Aborted: the preview goes back to the stable version and the new one is scaled away after 2 s.
+            try await setImage(cluster, "argoproj/rollouts-demo:green")
+            let again = try await waitFor(cluster, phase: "Paused", active: yellow)
+            let green = try #require(again.status?["currentPodHash"]?.stringValue)
+            try await RolloutActions.perform(.abort, name: "rollout-bluegreen", namespace: ns, client: cluster.client)
+            _ = try await waitFor(cluster, phase: "Degraded", active: yellow, preview: yellow, replicas: [yellow: 2])
+            #expect(green != yellow)
+        }
+    }
+
+    @Test func autoPromotionSecondsPromotesWithoutAHand() async throws {
+        try await withController { cluster, _ in
+            let manifest = try String(contentsOf: Self.file, encoding: .utf8).replacingOccurrences(
+                of: "      autoPromotionEnabled: false",
+                with: "      autoPromotionSeconds: 2\n      previewReplicaCount: 1\n      scaleDownDelaySeconds: 1")
+            try await create(cluster, manifest)
+            let first = try await waitFor(cluster, phase: "Healthy")
+            let blue = try #require(first.status?["stableRS"]?.stringValue)
+            try await setImage(cluster, "argoproj/rollouts-demo:yellow")
+            // It pauses with one preview pod, then switches by itself (the pause is only observed through its
+            // Event: a loaded machine may not poll within the two seconds).
+            let promoted = try await cluster.eventually(timeout: .seconds(90)) {
+                let rollout = try await cluster.client.get(
+                    RolloutController.gvr, namespace: cluster.namespace, name: "rollout-bluegreen")
+                let hash = rollout.status?["stableRS"]?.stringValue
+                let active = try await selected(cluster, "rollout-bluegreen-active")
+                return hash != blue && rollout.status?["phase"] == "Healthy" && active == hash
+            }
+            #expect(promoted)
+            let reasons = try await cluster.client.list(.events, namespace: cluster.namespace).items.compactMap {
+                $0.json["reason"]?.stringValue
+            }
+            #expect(reasons.contains("RolloutPaused"), "\(reasons)")
+        }
+    }
+}
