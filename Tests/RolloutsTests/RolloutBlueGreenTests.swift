@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Kube
 import KubeTestSupport
@@ -129,6 +130,61 @@ import Testing
                 $0.json["reason"]?.stringValue
             }
             #expect(reasons.contains("RolloutPaused"), "\(reasons)")
+        }
+    }
+
+    static func template(_ name: String, value: String, prometheus: String) -> String {
+        """
+        apiVersion: argoproj.io/v1alpha1
+        kind: AnalysisTemplate
+        metadata: {name: \(name)}
+        spec:
+          metrics:
+          - name: \(name)
+            successCondition: result[0] >= 0.95
+            provider:
+              prometheus: {address: "\(prometheus)", query: "vector(\(value))"}
+        """
+    }
+
+    @Test(.enabled(if: PrometheusServer.available)) func prePromotionGatesAndFailedPostPromotionSwitchesBack()
+        async throws
+    {
+        let prometheus = try await PrometheusServer.start()
+        defer { prometheus.stop() }
+        try await withController { cluster, ns in
+            let analysis = AnalysisRunController(
+                client: cluster.client, namespace: ns, logger: Logger(label: "test.bluegreen.analysis"))
+            try await analysis.start()
+            try await withAwaitedTeardown(analysis, teardown: { await $0.stop() }) { _ in
+                try await create(cluster, Self.template("smoke", value: "0.99", prometheus: prometheus.url))
+                try await create(cluster, Self.template("soak", value: "0.5", prometheus: prometheus.url))
+                let manifest = try String(contentsOf: Self.file, encoding: .utf8).replacingOccurrences(
+                    of: "      autoPromotionEnabled: false",
+                    with: [
+                        "      scaleDownDelaySeconds: 1", "      prePromotionAnalysis:",
+                        "        templates: [{templateName: smoke}]", "      postPromotionAnalysis:",
+                        "        templates: [{templateName: soak}]",
+                    ].joined(separator: "\n"))
+                try await create(cluster, manifest)
+                let first = try await waitFor(cluster, phase: "Healthy")
+                let blue = try #require(first.status?["stableRS"]?.stringValue)
+                try await setImage(cluster, "argoproj/rollouts-demo:yellow")
+                // smoke passes, the active Service switches, soak fails: back to blue, aborted.
+                let aborted = try await waitFor(cluster, phase: "Degraded", active: blue, preview: blue)
+                let message = aborted.status?["message"]?.stringValue ?? ""
+                #expect(message.contains("RolloutAborted") && message.contains("soak"), "\(message)")
+                #expect(aborted.status?["blueGreen"]?["prePromotionAnalysisRunStatus"]?["status"] == "Successful")
+                #expect(aborted.status?["blueGreen"]?["postPromotionAnalysisRunStatus"]?["status"] == "Failed")
+                // The active Service did move to the new version before the post-promotion analysis failed.
+                let yellow = aborted.status?["currentPodHash"]?.stringValue ?? ""
+                let messages = try await cluster.client.list(.events, namespace: ns).items.compactMap {
+                    $0.json["message"]?.stringValue
+                }
+                #expect(messages.contains("Switched selector for service 'rollout-bluegreen-active' to '\(yellow)'"))
+                let runs = try await cluster.client.list(AnalysisCRDs.analysisRuns, namespace: ns).items
+                #expect(Set(runs.compactMap { $0.labels["rollout-type"] }) == ["PrePromotion", "PostPromotion"])
+            }
         }
     }
 }

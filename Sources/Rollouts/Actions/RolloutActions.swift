@@ -72,7 +72,7 @@ public enum RolloutActions {
                 ? ["currentStepIndex": .int(Int64((state.currentStepIndex ?? 0) + 1))] : ["pauseConditions": .null]
         case .promoteFull: status = ["promoteFull": true, "pauseConditions": .null]
         case .abort: status = ["abort": true]
-        case .retry: status = ["abort": false, "canary": .null]
+        case .retry: status = ["abort": false, "canary": .null, "blueGreen": .null]
         case .pause, .resume, .setImage, .undo: return rollout
         }
         return try await client.patch(

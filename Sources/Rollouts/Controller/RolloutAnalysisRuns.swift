@@ -2,7 +2,8 @@ import Analysis
 import Foundation
 import Kube
 
-/// The AnalysisRuns a Rollout starts and stops. A run is named `<rollout>-<hash>-<revision>[-<step>]`, with
+/// The AnalysisRuns a Rollout starts and stops. A run is named `<rollout>-<hash>-<revision>[-<step>|-pre|-post]`,
+/// with
 /// `-2`, `-3`... for later attempts (after a retry), owned by the Rollout and labelled as Argo labels it
 /// (`rollouts-pod-template-hash`, `rollout-type: Step|Background`, `step-index`). A run that exists, is the
 /// Rollout's and is still going is adopted rather than started again, so a controller that stopped between
@@ -24,12 +25,38 @@ struct RolloutAnalysisRuns {
             message: run.status?["message"]?.stringValue ?? "", stepIndex: run.labels[stepLabel].flatMap { Int($0) })
     }
 
+    /// What a run is for: a canary step, background analysis, or blue-green's pre- or post-promotion analysis.
+    enum Purpose {
+        case step(Int)
+        case background
+        case prePromotion
+        case postPromotion
+
+        var label: String {
+            switch self {
+            case .step: return "Step"
+            case .background: return "Background"
+            case .prePromotion: return "PrePromotion"
+            case .postPromotion: return "PostPromotion"
+            }
+        }
+
+        var suffix: String {
+            switch self {
+            case .step(let index): return "-\(index)"
+            case .background: return ""
+            case .prePromotion: return "-pre"
+            case .postPromotion: return "-post"
+            }
+        }
+    }
+
     /// Starts (or adopts) the run for `analysis` and returns its name.
     func ensure(
         _ analysis: RolloutAnalysis, rollout: KubeObject, hash: String, stableHash: String?, revision: Int,
-        stepIndex: Int?
+        purpose: Purpose
     ) async throws -> String {
-        let base = "\(rollout.name)-\(hash)-\(revision)" + (stepIndex.map { "-\($0)" } ?? "")
+        let base = "\(rollout.name)-\(hash)-\(revision)" + purpose.suffix
         for attempt in 1...50 {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
             if let existing = try await client.getIfExists(
@@ -43,9 +70,9 @@ struct RolloutAnalysisRuns {
             }
             let spec = try await runSpec(analysis, rollout: rollout, hash: hash, stableHash: stableHash)
             var labels: [String: JSON] = [
-                PodTemplateHash.label: .string(hash), Self.typeLabel: .string(stepIndex == nil ? "Background" : "Step"),
+                PodTemplateHash.label: .string(hash), Self.typeLabel: .string(purpose.label),
             ]
-            if let stepIndex { labels[Self.stepLabel] = .string(String(stepIndex)) }
+            if case .step(let index) = purpose { labels[Self.stepLabel] = .string(String(index)) }
             let run = KubeObject([
                 "apiVersion": "argoproj.io/v1alpha1", "kind": "AnalysisRun",
                 "metadata": [

@@ -33,14 +33,7 @@ enum RolloutSupport {
             problems.append(SpecProblem(field: "spec.workloadRef", message: "is not supported by Capstan yet"))
         }
         switch spec.strategy {
-        case .blueGreen(let blueGreen):
-            for (field, value) in [
-                ("prePromotionAnalysis", blueGreen.prePromotionAnalysis),
-                ("postPromotionAnalysis", blueGreen.postPromotionAnalysis),
-            ] where value != nil && value != .null {
-                problems.append(
-                    SpecProblem(field: "spec.strategy.blueGreen.\(field)", message: "is not supported by Capstan yet"))
-            }
+        case .blueGreen: break
         case .canary(let canary):
             if canary.trafficRouting != nil {
                 problems.append(

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Kube
 import Logging
@@ -42,13 +43,20 @@ extension RolloutController {
                 result[rs.name] = date
             }
         }
-        let planner = BlueGreenPlanner(
+        let runs = await ownedAnalysisRuns(object)
+        var planner = BlueGreenPlanner(
             spec: context.spec, blueGreen: blueGreen, status: status, currentHash: hash,
             newRS: states.first { $0.hash == hash },
             stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
             others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, deadlines: deadlines, now: Date())
-        let plan = planner.plan()
+        planner.preRun = RolloutAnalysisRuns.state(status.prePromotionRun, runs: runs, hash: hash)
+        planner.postRun = RolloutAnalysisRuns.state(status.postPromotionRun, runs: runs, hash: hash)
+        var plan = planner.plan()
         try await applyReplicaSets(context, plan, others: planner.others)
+        if let problem = try await startPromotionAnalysis(&plan, context, blueGreen, runs: runs) {
+            _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
+            return .requeue(after: .seconds(15))
+        }
         for (name, deadline) in plan.newDeadlines.sorted(by: { $0.key < $1.key }) {
             _ = try await client.patch(
                 .replicaSets, namespace: object.namespace, name: name, type: .merge,
@@ -70,11 +78,51 @@ extension RolloutController {
         if let preview = plan.previewSelector, blueGreen.previewService != nil {
             selectors["previewSelector"] = .string(preview)
         }
+        if let run = plan.status.prePromotionRun { selectors["prePromotionAnalysisRunStatus"] = run.json }
+        if let run = plan.status.postPromotionRun { selectors["postPromotionAnalysisRunStatus"] = run.json }
+        // A merge patch keeps what it does not name: a run no longer recorded is removed explicitly.
+        for key in (object.status?["blueGreen"]?.objectValue ?? [:]).keys where selectors[key] == nil {
+            selectors[key] = .null
+        }
         let checkAfter = try await writeStatus(
             object, spec: context.spec, plan: plan, hash: hash, replicaSets: states,
             extra: ["blueGreen": .object(selectors)])
         if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
         return .done
+    }
+
+    /// Starts the pre- or post-promotion AnalysisRun the plan asks for; stops the runs it no longer needs.
+    func startPromotionAnalysis(
+        _ plan: inout BlueGreenPlanner.Plan, _ context: RolloutContext, _ blueGreen: BlueGreenStrategy,
+        runs: [KubeObject]
+    ) async throws(KubeError) -> AnalysisSpecError? {
+        let starter = RolloutAnalysisRuns(client: client, manager: Self.manager)
+        do {
+            for (wanted, raw, purpose) in [
+                (plan.wantPrePromotion, blueGreen.prePromotionAnalysis, RolloutAnalysisRuns.Purpose.prePromotion),
+                (plan.wantPostPromotion, blueGreen.postPromotionAnalysis, .postPromotion),
+            ] where wanted {
+                guard let raw else { continue }
+                let name = try await starter.ensure(
+                    RolloutAnalysis(raw), rollout: context.object, hash: context.hash,
+                    stableHash: plan.status.stableRS, revision: context.revision, purpose: purpose)
+                let ref = AnalysisRunRef(name: name, status: "Pending")
+                if case .prePromotion = purpose {
+                    plan.status.prePromotionRun = ref
+                } else {
+                    plan.status.postPromotionRun = ref
+                }
+                plan.keepRuns.insert(name)
+            }
+            try await starter.terminate(runs, except: plan.keepRuns, rollout: context.object)
+        } catch let problem as AnalysisSpecError {
+            return problem
+        } catch let error as KubeError {
+            throw error
+        } catch {
+            throw KubeError(code: 0, reason: KubeError.Reason(rawValue: "InternalError"), message: "\(error)")
+        }
+        return nil
     }
 
     /// Points a Service at one version: its selector gains `rollouts-pod-template-hash`, and it is marked as

@@ -170,14 +170,14 @@ public actor RolloutController {
             if let index = plan.wantStepAnalysis, let raw = canary.steps[index].raw["analysis"] {
                 let name = try await starter.ensure(
                     RolloutAnalysis(raw), rollout: rollout, hash: hash, stableHash: plan.status.stableRS,
-                    revision: revision, stepIndex: index)
+                    revision: revision, purpose: .step(index))
                 plan.status.stepRun = AnalysisRunRef(name: name, status: "Pending")
                 plan.keepRuns.insert(name)
             }
             if plan.wantBackgroundAnalysis, let raw = canary.analysis {
                 let name = try await starter.ensure(
                     RolloutAnalysis(raw), rollout: rollout, hash: hash, stableHash: plan.status.stableRS,
-                    revision: revision, stepIndex: nil)
+                    revision: revision, purpose: .background)
                 plan.status.backgroundRun = AnalysisRunRef(name: name, status: "Pending")
                 plan.keepRuns.insert(name)
             }

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Kube
 
@@ -19,6 +20,9 @@ public struct BlueGreenPlanner {
     /// When each ReplicaSet waiting to be scaled down may be (its `scale-down-deadline` annotation).
     public var deadlines: [String: Date]
     public var now: Date
+    /// The pre- and post-promotion AnalysisRuns the status records, if they exist.
+    public var preRun: AnalysisRunState?
+    public var postRun: AnalysisRunState?
 
     public static let pauseReason = "BlueGreenPause"
     public static let deadlineAnnotation = "argo-rollouts.argoproj.io/scale-down-deadline"
@@ -36,6 +40,11 @@ public struct BlueGreenPlanner {
         public var previewSelector: String?
         /// ReplicaSet name → the scale-down deadline to record on it.
         public var newDeadlines: [String: Date] = [:]
+        /// Pre- or post-promotion analysis is due and its AnalysisRun must be started.
+        public var wantPrePromotion = false
+        public var wantPostPromotion = false
+        /// The AnalysisRuns still needed; the controller terminates the Rollout's other running ones.
+        public var keepRuns: Set<String> = []
     }
 
     public init(
@@ -62,6 +71,8 @@ public struct BlueGreenPlanner {
             plan.status.controllerPause = false
             plan.status.abort = false
             plan.status.promoteFull = false
+            plan.status.prePromotionRun = nil
+            plan.status.postPromotionRun = nil
         }
         plan.status.currentStepIndex = nil
         scaleDownOthers(&plan)
@@ -83,15 +94,65 @@ public struct BlueGreenPlanner {
             plan.message = "waiting for the new ReplicaSet's preview pods to become available"
             return plan
         }
+        switch gate(preRun, configured: blueGreen.prePromotionAnalysis, isPre: true, promoting: promoting, &plan) {
+        case .proceed: break
+        case .hold:
+            if plan.wantPrePromotion { plan.message = "starting the pre-promotion analysis" }
+            return plan
+        case .abort: return aborted(plan, stable: stable)
+        }
         if !promoting, let held = holdForPromotion(&plan) { return held }
         setNew(spec.replicas, &plan)
         guard (newRS?.available ?? 0) >= spec.replicas else {
             plan.message = "waiting for the new ReplicaSet's pods to become available before the switch"
             return plan
         }
-        // The switch: the active Service moves to the new version; the old one waits out its delay.
+        // The switch: the active Service moves to the new version; it becomes stable once the post-promotion
+        // analysis (if any) passes, and the old version then waits out its delay.
+        plan.activeSelector = currentHash
+        switch gate(postRun, configured: blueGreen.postPromotionAnalysis, isPre: false, promoting: true, &plan) {
+        case .proceed: break
+        case .hold:
+            if plan.wantPostPromotion { plan.message = "starting the post-promotion analysis" }
+            return plan
+        case .abort: return aborted(plan, stable: stable)
+        }
         plan.newDeadlines[stable.name] = now.addingTimeInterval(TimeInterval(blueGreen.scaleDownDelaySeconds))
         return settled(plan)
+    }
+
+    enum Gate {
+        case proceed
+        case hold
+        case abort
+    }
+
+    /// Pre- or post-promotion analysis: Successful goes on, Failed or Error aborts, Inconclusive holds until a
+    /// promotion, anything else waits.
+    func gate(_ run: AnalysisRunState?, configured: JSON?, isPre: Bool, promoting: Bool, _ plan: inout Plan) -> Gate {
+        guard let configured, configured != .null else { return .proceed }
+        guard let run else {
+            if isPre { plan.wantPrePromotion = true } else { plan.wantPostPromotion = true }
+            return .hold
+        }
+        if isPre { plan.status.prePromotionRun = run.ref } else { plan.status.postPromotionRun = run.ref }
+        plan.keepRuns.insert(run.name)
+        switch run.phase {
+        case .successful?:
+            plan.keepRuns.remove(run.name)
+            return .proceed
+        case .failed?, .error?:
+            plan.status.abort = true
+            return .abort
+        case .inconclusive? where promoting: return .proceed
+        case .inconclusive?:
+            plan.phase = "Paused"
+            plan.message = "InconclusiveAnalysisRun"
+            return .hold
+        default:
+            plan.message = "waiting for AnalysisRun \(run.name)"
+            return .hold
+        }
     }
 
     /// A pause before promotion, or nil to promote now.
@@ -156,6 +217,11 @@ public struct BlueGreenPlanner {
         plan.status.controllerPause = false
         plan.phase = "Degraded"
         plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
+        let failedRun = [plan.status.prePromotionRun, plan.status.postPromotionRun].compactMap { $0 }.first {
+            ["Failed", "Error"].contains($0.status)
+        }
+        if let failedRun, !failedRun.message.isEmpty { plan.message += ": \(failedRun.message)" }
+        plan.keepRuns = []
         return plan
     }
 

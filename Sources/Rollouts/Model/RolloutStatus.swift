@@ -16,6 +16,9 @@ public struct RolloutStatus: Sendable, Equatable {
     public var stepRun: AnalysisRunRef?
     /// The background AnalysisRun (`status.canary.currentBackgroundAnalysisRunStatus`).
     public var backgroundRun: AnalysisRunRef?
+    /// Blue-green's AnalysisRuns (`status.blueGreen.prePromotionAnalysisRunStatus`, `postPromotion...`).
+    public var prePromotionRun: AnalysisRunRef?
+    public var postPromotionRun: AnalysisRunRef?
 
     public init(_ status: JSON?) {
         currentPodHash = status?["currentPodHash"]?.stringValue
@@ -27,6 +30,8 @@ public struct RolloutStatus: Sendable, Equatable {
         promoteFull = status?["promoteFull"]?.boolValue ?? false
         stepRun = AnalysisRunRef(status?["canary"]?["currentStepAnalysisRunStatus"])
         backgroundRun = AnalysisRunRef(status?["canary"]?["currentBackgroundAnalysisRunStatus"])
+        prePromotionRun = AnalysisRunRef(status?["blueGreen"]?["prePromotionAnalysisRunStatus"])
+        postPromotionRun = AnalysisRunRef(status?["blueGreen"]?["postPromotionAnalysisRunStatus"])
     }
 
     /// When the current pause step began, if the controller is holding one.
