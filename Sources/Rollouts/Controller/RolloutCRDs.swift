@@ -35,11 +35,7 @@ enum RolloutSupport {
         switch spec.strategy {
         case .blueGreen: break
         case .canary(let canary):
-            if canary.trafficRouting != nil {
-                problems.append(
-                    SpecProblem(
-                        field: "spec.strategy.canary.trafficRouting", message: "is not supported by Capstan yet"))
-            }
+            problems += TrafficRouters.problems(canary.trafficRouting, canary: canary)
             for (index, step) in canary.steps.enumerated() {
                 for action in step.actions where !supportedActions.contains(action) {
                     problems.append(

@@ -32,9 +32,8 @@ extension RolloutController {
     {
         let (object, hash, states, status) = (context.object, context.hash, context.states, context.status)
         let services = [blueGreen.activeService, blueGreen.previewService].compactMap { $0 }
-        for name in services
-        where try await client.getIfExists(.services, namespace: object.namespace, name: name) == nil {
-            let problem = SpecProblem(field: "spec.strategy.blueGreen", message: "Service \"\(name)\" not found")
+        if let missing = try await missingService(services, in: object) {
+            let problem = SpecProblem(field: "spec.strategy.blueGreen", message: "Service \"\(missing)\" not found")
             _ = await writeInvalid(object, problems: [problem])
             return .requeue(after: .seconds(15))
         }
@@ -123,6 +122,35 @@ extension RolloutController {
             throw KubeError(code: 0, reason: KubeError.Reason(rawValue: "InternalError"), message: "\(error)")
         }
         return nil
+    }
+
+    /// The first of `names` that is not a Service in the Rollout's namespace.
+    func missingService(_ names: [String], in rollout: KubeObject) async throws(KubeError) -> String? {
+        for name in names where try await client.getIfExists(.services, namespace: rollout.namespace, name: name) == nil
+        {
+            return name
+        }
+        return nil
+    }
+
+    /// A canary's Services select the current and the stable version, and its traffic routers get the weight.
+    func route(_ plan: CanaryPlanner.Plan, canary: CanaryStrategy, context: RolloutContext) async throws(KubeError) {
+        let stableHash = plan.status.stableRS ?? context.hash
+        if let service = canary.canaryService { try await select(service, hash: context.hash, rollout: context.object) }
+        if let service = canary.stableService { try await select(service, hash: stableHash, rollout: context.object) }
+        guard let weight = plan.routerWeight, let canaryService = canary.canaryService,
+            let stableService = canary.stableService
+        else { return }
+        let route = TrafficRoute(
+            rollout: context.object, canaryService: canaryService, stableService: stableService, manager: Self.manager)
+        for router in TrafficRouters.routers(canary.trafficRouting) {
+            try await router.setWeight(weight, route, client: client)
+        }
+        if weight != plan.status.routedWeight ?? -1 {
+            await events.record(
+                context.object, type: .normal, reason: "TrafficWeightUpdated",
+                message: "Traffic weight updated to \(weight)% for the canary")
+        }
     }
 
     /// Points a Service at one version: its selector gains `rollouts-pod-template-hash`, and it is marked as

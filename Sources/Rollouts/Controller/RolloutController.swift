@@ -104,7 +104,15 @@ public actor RolloutController {
         planner.stepRun = RolloutAnalysisRuns.state(status.stepRun, runs: runs, hash: hash)
         planner.backgroundRun = RolloutAnalysisRuns.state(status.backgroundRun, runs: runs, hash: hash)
         var plan = planner.plan()
+        let services = [canary.canaryService, canary.stableService].compactMap { $0 }
+        if let missing = try await missingService(services, in: object) {
+            let problem = SpecProblem(field: "spec.strategy.canary", message: "Service \"\(missing)\" not found")
+            _ = await writeInvalid(object, problems: [problem])
+            return .requeue(after: .seconds(15))
+        }
         try await applyReplicaSets(context, plan, others: planner.others)
+        try await route(plan, canary: canary, context: context)
+        plan.status.routedWeight = plan.routerWeight
         if let problem = try await startAnalysis(
             &plan, object, canary: canary, hash: hash, revision: context.revision, runs: runs)
         {

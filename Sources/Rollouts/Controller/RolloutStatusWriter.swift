@@ -27,6 +27,19 @@ enum RolloutStatusWriter {
         var canary: [String: JSON] = [:]
         if let run = state.stepRun { canary["currentStepAnalysisRunStatus"] = run.json }
         if let run = state.backgroundRun { canary["currentBackgroundAnalysisRunStatus"] = run.json }
+        if let weight = state.routedWeight {
+            let services = rollout.spec?["strategy"]?["canary"]
+            canary["weights"] = [
+                "canary": [
+                    "weight": .int(Int64(weight)), "podTemplateHash": .string(hash),
+                    "serviceName": services?["canaryService"] ?? .null,
+                ],
+                "stable": [
+                    "weight": .int(Int64(100 - weight)), "podTemplateHash": state.stableRS.map(JSON.string) ?? .null,
+                    "serviceName": services?["stableService"] ?? .null,
+                ],
+            ]
+        }
         // A merge patch keeps what it does not name: a run no longer waited on is removed explicitly.
         for key in (rollout.status?["canary"]?.objectValue ?? [:]).keys where canary[key] == nil { canary[key] = .null }
         status["canary"] = canary.isEmpty ? .null : .object(canary)

@@ -63,7 +63,12 @@ public struct CanaryPlanner {
         public var wantBackgroundAnalysis = false
         /// The AnalysisRuns still needed; the controller terminates the Rollout's other running ones.
         public var keepRuns: Set<String> = []
+        /// With a traffic router: the weight it should give the canary now.
+        public var routerWeight: Int?
     }
+
+    /// True when a traffic router carries the weight and replica counts only make room for it.
+    var trafficRouted: Bool { canary.trafficRouting != nil && canary.trafficRouting != .null }
 
     public init(
         spec: RolloutSpec, canary: CanaryStrategy, status: RolloutStatus, currentHash: String,
@@ -81,6 +86,7 @@ public struct CanaryPlanner {
 
     public func plan() -> Plan {
         var plan = Plan(status: status)
+        if trafficRouted { plan.routerWeight = status.routedWeight ?? 0 }
         for other in others where other.replicas > 0 { plan.scale[other.name] = 0 }
         if status.currentPodHash != currentHash {
             plan.status.currentPodHash = currentHash
@@ -143,9 +149,11 @@ public struct CanaryPlanner {
     /// the stable side is down to its share.
     func scaleTo(weight: Int, stable: ReplicaSetState, plan: inout Plan) -> Bool {
         let desired = CanaryWeights.desiredReplicas(
-            replicas: spec.replicas, weight: weight, trafficRouted: false, stableExists: true)
+            replicas: spec.replicas, weight: weight, trafficRouted: trafficRouted, stableExists: true)
         setNew(desired.canary, &plan)
         let canaryAvailable = (newRS?.available ?? 0) >= desired.canary
+        // The router moves traffic only to pods that can take it.
+        if trafficRouted && canaryAvailable { plan.routerWeight = weight }
         let stableTarget = canaryAvailable ? desired.stable : max(stable.replicas, desired.stable)
         if stable.replicas != stableTarget { plan.scale[stable.name] = stableTarget }
         return canaryAvailable && stableTarget == desired.stable && stable.available >= desired.stable
@@ -192,6 +200,8 @@ public struct CanaryPlanner {
         }
         if let stable = stableRS, stable.hash != currentHash, stable.replicas > 0 { plan.scale[stable.name] = 0 }
         plan.status.stableRS = currentHash
+        // Both Services now select the new version: the router sends nothing to "canary" any more.
+        if trafficRouted { plan.routerWeight = 0 }
         plan.status.currentStepIndex = canary.steps.count
         plan.status.pauseConditions = []
         plan.status.controllerPause = false
@@ -206,6 +216,7 @@ public struct CanaryPlanner {
         var plan = plan
         setNew(0, &plan)
         if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
+        if trafficRouted { plan.routerWeight = 0 }
         plan.status.pauseConditions = []
         plan.status.controllerPause = false
         plan.status.currentStepIndex = 0  // a retry starts the steps over

@@ -19,6 +19,8 @@ public struct RolloutStatus: Sendable, Equatable {
     /// Blue-green's AnalysisRuns (`status.blueGreen.prePromotionAnalysisRunStatus`, `postPromotion...`).
     public var prePromotionRun: AnalysisRunRef?
     public var postPromotionRun: AnalysisRunRef?
+    /// The weight the traffic routers give the canary (`status.canary.weights.canary.weight`).
+    public var routedWeight: Int?
 
     public init(_ status: JSON?) {
         currentPodHash = status?["currentPodHash"]?.stringValue
@@ -30,6 +32,7 @@ public struct RolloutStatus: Sendable, Equatable {
         promoteFull = status?["promoteFull"]?.boolValue ?? false
         stepRun = AnalysisRunRef(status?["canary"]?["currentStepAnalysisRunStatus"])
         backgroundRun = AnalysisRunRef(status?["canary"]?["currentBackgroundAnalysisRunStatus"])
+        routedWeight = status?["canary"]?["weights"]?["canary"]?["weight"]?.intValue.map(Int.init)
         prePromotionRun = AnalysisRunRef(status?["blueGreen"]?["prePromotionAnalysisRunStatus"])
         postPromotionRun = AnalysisRunRef(status?["blueGreen"]?["postPromotionAnalysisRunStatus"])
     }
