@@ -68,4 +68,31 @@ import Testing
             #expect(text.contains("service=\"web\"") && text.contains("le=\"+Inf\""))
         }
     }
+
+    @Test func trafficObjectsSplitTheRequests() throws {
+        func object(_ yaml: String) throws -> KubeObject { KubeObject(try YAML.parse(yaml)) }
+        let services = try ["root", "stable", "canary", "plain"].map {
+            try object("kind: Service\nmetadata: {name: \($0), namespace: n}\nspec: {selector: {app: \($0)}}")
+        }
+        let split = try object(
+            "kind: TrafficSplit\nmetadata: {name: s, namespace: n}\nspec: {service: root, backends: [{service: canary, weight: 20}, {service: stable, weight: 80}]}"
+        )
+        let flows = TrafficFlow.flows(
+            services: services, splits: [split], virtualServices: [], httpRoutes: [], ingresses: [])
+        #expect(flows.count == 2)
+        #expect(flows.first { $0.backends.count == 2 }?.backends.map(\.weight) == [20, 80])
+        #expect(flows.contains { $0.backends.map(\.service) == ["plain"] })
+        let stableIngress = try object(
+            "kind: Ingress\nmetadata: {name: web, namespace: n}\nspec: {rules: [{http: {paths: [{backend: {service: {name: stable}}}]}}]}"
+        )
+        let canaryIngress = try object(
+            "kind: Ingress\nmetadata: {name: ro-web-canary, namespace: n, annotations: {nginx.ingress.kubernetes.io/canary: \"true\", nginx.ingress.kubernetes.io/canary-weight: \"30\"}}\nspec: {rules: [{http: {paths: [{backend: {service: {name: canary}}}]}}]}"
+        )
+        let nginx = TrafficFlow.flows(
+            services: services, splits: [], virtualServices: [], httpRoutes: [],
+            ingresses: [stableIngress, canaryIngress])
+        let routed = try #require(nginx.first { $0.backends.count == 2 })
+        #expect(routed.backends.map(\.service) == ["stable", "canary"] && routed.backends.map(\.weight) == [70, 30])
+        #expect(nginx.count == 3)  // root and plain still get their own traffic
+    }
 }

@@ -5,7 +5,8 @@ import Logging
 /// Request traffic for the embedded cluster's Services, and the per-pod metrics it leaves, so analysis has
 /// something real to measure on one machine. Every tick each Service with a selector receives its rate of
 /// requests (annotation `capstan.io/simulated-rps`, 10 by default), split evenly between its Ready pods (so
-/// by replica counts); each pod answers as its `TrafficProfile` says. `metricsText()` is the Prometheus text a
+/// by replica counts), or as traffic objects route it (`TrafficFlow`); each pod answers as its `TrafficProfile`
+/// says. `metricsText()` is the Prometheus text a
 /// scrape of `/metrics` returns: `http_requests_total{code}` and the `http_request_duration_seconds`
 /// histogram, labelled with `namespace`, `pod`, `service` and `rollouts_pod_template_hash`.
 actor TrafficSimulator {
@@ -45,25 +46,37 @@ actor TrafficSimulator {
 
     /// One tick's traffic: `seconds` worth of requests for every Service.
     func step(seconds: Double) async {
-        let pods = ((try? await store.list(.pods)) ?? []).filter(WorkloadSimulator.isReady)
+        let ready = ((try? await store.list(.pods)) ?? []).filter(WorkloadSimulator.isReady)
         let services = (try? await store.list(.services)) ?? []
         let mapText = try? await store.get(
             .configMaps, namespace: PodBehaviour.configMapNamespace, name: PodBehaviour.configMapName)
         let imageMap = PodBehaviour.imageMap(mapText?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "").map
         var live: Set<String> = []
-        for service in services {
-            guard let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty else { continue }
-            let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
-            let backends = pods.filter { $0.namespace == service.namespace && wanted.matches($0.labels) }
-            guard !backends.isEmpty else { continue }
-            let rate = service.annotations[Self.rateAnnotation].flatMap(Double.init) ?? Self.defaultRate
-            let share = rate * seconds / Double(backends.count)
-            for pod in backends {
-                let key = "\(service.namespace ?? "")/\(service.name)/\(pod.name)"
-                live.insert(key)
-                var entry = series[key] ?? Series(labels: Self.labels(service: service, pod: pod))
-                Self.serve(share, profile: TrafficProfile.of(pod, imageMap: imageMap), into: &entry)
-                series[key] = entry
+        let flows = TrafficFlow.flows(
+            services: services, splits: (try? await store.list(TrafficFlow.trafficSplits)) ?? [],
+            virtualServices: (try? await store.list(TrafficFlow.virtualServices)) ?? [],
+            httpRoutes: (try? await store.list(TrafficFlow.httpRoutes)) ?? [],
+            ingresses: (try? await store.list(TrafficFlow.ingresses)) ?? [])
+        let byKey = Dictionary(
+            services.map { ("\($0.namespace ?? "")/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
+        for flow in flows {
+            let total = flow.backends.reduce(0) { $0 + max($1.weight, 0) }
+            guard total > 0 else { continue }
+            for backend in flow.backends where backend.weight > 0 {
+                guard let service = byKey["\(flow.namespace)/\(backend.service)"],
+                    let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty
+                else { continue }
+                let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
+                let pods = ready.filter { $0.namespace == service.namespace && wanted.matches($0.labels) }
+                guard !pods.isEmpty else { continue }
+                let share = flow.rate * seconds * backend.weight / total / Double(pods.count)
+                for pod in pods {
+                    let key = "\(service.namespace ?? "")/\(service.name)/\(pod.name)"
+                    live.insert(key)
+                    var entry = series[key] ?? Series(labels: Self.labels(service: service, pod: pod))
+                    Self.serve(share, profile: TrafficProfile.of(pod, imageMap: imageMap), into: &entry)
+                    series[key] = entry
+                }
             }
         }
         series = series.filter { live.contains($0.key) }
