@@ -270,4 +270,27 @@ extension RolloutControllerTests {
             #expect(degraded.status == 1 && degraded.output.contains("Degraded - RolloutAborted"), "\(degraded.output)")
         }
     }
+
+    @Test func restartReplacesEveryPodOneAtATime() async throws {
+        try await withController { cluster, ns in
+            try await createHealthy(cluster, Self.timed)
+            let before = Set(try await cluster.client.list(.pods, namespace: ns).items.map(\.name))
+            try await Task.sleep(for: .seconds(1))  // restartAt has second precision: pods must be older
+            try await RolloutActions.perform(.restart, name: "timed", namespace: ns, client: cluster.client)
+            let restartAt = try await rollout(cluster, "timed").spec?["restartAt"]?.stringValue
+            #expect(restartAt != nil)
+            var pods: [KubeObject] = []
+            let done = try await cluster.eventually(timeout: .seconds(120)) {
+                pods = try await cluster.client.list(.pods, namespace: ns).items.filter { $0.deletionTimestamp == nil }
+                let status = try await rollout(cluster, "timed").status
+                return status?["restartedAt"]?.stringValue == restartAt && pods.count == 10
+                    && Set(pods.map(\.name)).isDisjoint(with: before)
+            }
+            #expect(done, "pods \(pods.map(\.name))")
+            let reasons = try await cluster.client.list(.events, namespace: ns).items.compactMap {
+                $0.json["reason"]?.stringValue
+            }
+            #expect(reasons.filter { $0 == "RestartingPods" }.count >= 1)
+        }
+    }
 }

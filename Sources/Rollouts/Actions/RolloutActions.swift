@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 
 /// What a person does to a Rollout, as the same patches Argo Rollouts' kubectl plugin makes, so either tool
@@ -18,6 +19,8 @@ public enum RolloutActions {
         case setImage(container: String, image: String)
         /// Goes back to the pod template of an earlier revision (the one before the current, by default).
         case undo(toRevision: Int?)
+        /// Restarts every pod, one at a time (`spec.restartAt`).
+        case restart
     }
 
     /// Applies `action` to the Rollout `name`; returns the patched Rollout. A patch guarded by the version it
@@ -52,6 +55,10 @@ public enum RolloutActions {
             return try await setImage(rollout, container: container, image: image, client: client)
         case .undo(let revision):
             return try await undo(rollout, toRevision: revision, client: client)
+        case .restart:
+            return try await client.patch(
+                gvr, namespace: namespace, name: name, type: .merge,
+                patch: ["spec": ["restartAt": .string(KubeTime.format(Date()))]])
         default: break
         }
         if case .promote = action, rollout.spec?["paused"]?.boolValue == true {
@@ -73,7 +80,7 @@ public enum RolloutActions {
         case .promoteFull: status = ["promoteFull": true, "pauseConditions": .null]
         case .abort: status = ["abort": true]
         case .retry: status = ["abort": false, "canary": .null, "blueGreen": .null]
-        case .pause, .resume, .setImage, .undo: return rollout
+        case .pause, .resume, .setImage, .undo, .restart: return rollout
         }
         return try await client.patch(
             gvr, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: "status")

@@ -83,10 +83,13 @@ extension RolloutController {
         for key in (object.status?["blueGreen"]?.objectValue ?? [:]).keys where selectors[key] == nil {
             selectors[key] = .null
         }
+        let restart = try await restartPods(context)
         let checkAfter = try await writeStatus(
             object, spec: context.spec, plan: plan, hash: hash, replicaSets: states,
-            extra: ["blueGreen": .object(selectors)])
-        if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
+            extra: restart.status.merging(["blueGreen": .object(selectors)]) { _, new in new })
+        if let later = [plan.requeueAfter, checkAfter, restart.after].compactMap({ $0 }).min() {
+            return .requeue(after: later)
+        }
         return .done
     }
 

@@ -119,8 +119,12 @@ public actor RolloutController {
             _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
             return .requeue(after: .seconds(15))
         }
-        let checkAfter = try await writeStatus(object, spec: context.spec, plan: plan, hash: hash, replicaSets: states)
-        if let later = [plan.requeueAfter, checkAfter].compactMap({ $0 }).min() { return .requeue(after: later) }
+        let restart = try await restartPods(context)
+        let checkAfter = try await writeStatus(
+            object, spec: context.spec, plan: plan, hash: hash, replicaSets: states, extra: restart.status)
+        if let later = [plan.requeueAfter, checkAfter, restart.after].compactMap({ $0 }).min() {
+            return .requeue(after: later)
+        }
         return .done
     }
 

@@ -59,6 +59,7 @@ enum RolloutStatusWriter {
                 ),
                 ("Paused", paused ? "True" : "False", paused ? "RolloutPaused" : "RolloutResumed"),
                 ("Healthy", plan.phase == "Healthy" ? "True" : "False", "RolloutHealthy"),
+                ("Completed", plan.phase == "Healthy" ? "True" : "False", "RolloutCompleted"),
             ], message: plan.message, now: now)
         return .object(status)
     }

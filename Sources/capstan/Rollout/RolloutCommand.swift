@@ -5,7 +5,7 @@ import Rollouts
 
 /// `capstan rollout ...` (also `kubectl capstan rollout ...`): Rollouts as Argo Rollouts' kubectl plugin
 /// drives them. So far: `list`, `get`, `status`, `lint`, `promote [--full]`, `abort`, `retry`, `pause`, `resume`,
-/// `set image`, `undo`.
+/// `set image`, `undo`, `restart`.
 struct RolloutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout", abstract: "Check and drive Rollouts.",
@@ -13,7 +13,7 @@ struct RolloutCommand: AsyncParsableCommand {
             RolloutList.self, RolloutGet.self, RolloutStatusCommand.self, RolloutLintCommand.self, RolloutPromote.self,
             RolloutAbort.self,
             RolloutRetry.self, RolloutPause.self,
-            RolloutResume.self, RolloutSet.self, RolloutUndo.self,
+            RolloutResume.self, RolloutSet.self, RolloutUndo.self, RolloutRestart.self,
         ])
 }
 
@@ -66,6 +66,16 @@ struct RolloutResume: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws { try await RolloutActionRunner.run(.resume, name, kube, done: "resumed") }
+}
+
+/// `capstan rollout restart NAME`.
+struct RolloutRestart: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart", abstract: "Replace every pod, one at a time (sets spec.restartAt).")
+    @OptionGroup var kube: KubeOptions
+    @Argument var name: String
+
+    func run() async throws { try await RolloutActionRunner.run(.restart, name, kube, done: "restarts") }
 }
 
 /// `capstan rollout set image NAME CONTAINER=IMAGE`.
