@@ -293,4 +293,23 @@ extension RolloutControllerTests {
             #expect(reasons.filter { $0 == "RestartingPods" }.count >= 1)
         }
     }
+
+    @Test func aNewVersionPushedMidRolloutScalesTheInFlightCanaryAway() async throws {
+        try await withController { cluster, ns in
+            var object = KubeObject(try YAML.parse(try String(contentsOf: Self.canaryFile, encoding: .utf8)))
+            object.namespace = ns
+            _ = try await cluster.client.create(object)
+            let (blue, yellow, green) = (
+                "argoproj/rollouts-demo:blue", "argoproj/rollouts-demo:yellow", "argoproj/rollouts-demo:green"
+            )
+            try await waitFor(cluster, "rollout-canary", phase: "Healthy", step: 8, replicas: [blue: 5])
+            try await setImage(cluster, "rollout-canary", container: "rollouts-demo", image: yellow)
+            try await waitFor(cluster, "rollout-canary", phase: "Paused", step: 1, replicas: [yellow: 1, blue: 4])
+            // Green replaces yellow: its canary starts the steps over, yellow is scaled to zero, blue stays stable.
+            try await setImage(cluster, "rollout-canary", container: "rollouts-demo", image: green)
+            try await waitFor(cluster, "rollout-canary", phase: "Paused", step: 1, replicas: [green: 1, blue: 4])
+            let sets = try await cluster.client.list(.replicaSets, namespace: ns).items
+            #expect(sets.count == 3)
+        }
+    }
 }
