@@ -23,7 +23,14 @@ public actor RolloutController {
     var replicaSets: Informer?
     var analysisRuns: Informer?
 
-    public init(client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger) {
+    /// Told, each time a timed pause ends, how many seconds after its end the next step's objects were written.
+    let pauseLateness: (@Sendable (TimeInterval) -> Void)?
+
+    public init(
+        client: KubeClient, namespace: String? = nil, workers: Int = 4, logger: Logger,
+        pauseLateness: (@Sendable (TimeInterval) -> Void)? = nil
+    ) {
+        self.pauseLateness = pauseLateness
         self.client = client
         self.logger = logger
         self.namespace = namespace
@@ -112,6 +119,7 @@ public actor RolloutController {
         }
         try await applyReplicaSets(context, plan, others: planner.others)
         try await route(plan, canary: canary, context: context)
+        if let ended = plan.pauseEnded { pauseLateness?(Date().timeIntervalSince(ended)) }
         plan.status.routedWeight = plan.routerWeight
         if let problem = try await startAnalysis(
             &plan, object, canary: canary, hash: hash, revision: context.revision, runs: runs)

@@ -65,6 +65,8 @@ public struct CanaryPlanner {
         public var keepRuns: Set<String> = []
         /// With a traffic router: the weight it should give the canary now.
         public var routerWeight: Int?
+        /// When the timed pause this plan moves past ended (for `capstan bench rollouts`).
+        public var pauseEnded: Date?
     }
 
     /// True when a traffic router carries the weight and replica counts only make room for it.
@@ -165,7 +167,10 @@ public struct CanaryPlanner {
         if let start = plan.status.pauseStart.flatMap(KubeTime.parse) {
             if let duration = step.pause.duration {
                 let ends = start.addingTimeInterval(duration.timeInterval)
-                if now >= ends { return advance(from: index, &plan) }
+                if now >= ends {
+                    plan.pauseEnded = ends
+                    return advance(from: index, &plan)
+                }
                 plan.requeueAfter = .milliseconds(Int64(ends.timeIntervalSince(now) * 1000) + 50)
             }
             plan.phase = "Paused"

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import Kube
+import Logging
+import Rollouts
+
+/// `capstan bench rollouts`: many canary Rollouts stepping at once, with the embedded API server (and its pod
+/// simulation) in a child process and the Rollout controller in this one. Prints how long after a timed
+/// pause ended the next step's objects were written, and the controller's resident memory.
+struct RolloutBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollouts", abstract: "Step latency and memory of the Rollout controller.")
+
+    @Option(help: "Rollouts stepping at once.") var rollouts: Int = 1_000
+    @Option(help: "Concurrent reconciles of the controller.") var workers: Int = 16
+    @Option(help: "Seconds of each timed pause.") var pauseSeconds: Int = 10
+
+    func run() async throws {
+        var logger = Logger(label: "capstan.bench")
+        logger.logLevel = .error
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-bench-rollouts-\(getpid())").path
+        let server = try ServerProcess(dataDir: dir, inMemory: true, simulate: true)
+        defer { server.stop() }
+        let client = try KubeClient(config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0)
+        var node = try await client.get(.nodes, name: "capstan-node-1")
+        node.json[path: ["status", "capacity", "pods"]] = .string(String(rollouts * 4))
+        _ = try await client.updateStatus(node)
+        let recorder = LatenessRecorder()
+        let controller = RolloutController(
+            client: client, namespace: "default", workers: workers, logger: logger,
+            pauseLateness: { recorder.add($0) })
+        try await controller.start()
+        let started = ContinuousClock.now
+        for index in 0..<rollouts { _ = try await client.create(Self.rollout(index, pause: pauseSeconds)) }
+        try await waitUntil(client, phase: "Healthy", count: rollouts, timeout: .seconds(600))
+        print("\(rollouts) Rollouts Healthy after \(ContinuousClock.now - started); updating them all")
+        for index in 0..<rollouts {
+            try await RolloutActions.perform(
+                .setImage(container: "app", image: "example/app:2"), name: "bench-\(index)", namespace: "default",
+                client: client)
+        }
+        try await waitUntil(client, phase: "Healthy", count: rollouts, timeout: .seconds(900), image: "example/app:2")
+        let samples = recorder.take().sorted()
+        let memory = InformerMemory.residentMB()
+        await controller.stop()
+        try? await client.shutdown()
+        func percentile(_ p: Double) -> Double {
+            samples.isEmpty ? .nan : samples[min(samples.count - 1, Int(Double(samples.count) * p))] * 1000
+        }
+        print("timed pauses ended:         \(samples.count) (2 per Rollout)")
+        print(String(format: "pause end to next step p50: %8.1f ms", percentile(0.5)))
+        print(String(format: "pause end to next step p99: %8.1f ms (target < 250)", percentile(0.99)))
+        print(String(format: "controller resident memory: %7.1f MB (target < 150)", memory))
+    }
+
+    /// Waits until `count` Rollouts are in `phase` (on `image`, when given).
+    func waitUntil(_ client: KubeClient, phase: String, count: Int, timeout: Duration, image: String? = nil)
+        async throws
+    {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let items = try await client.listAll(RolloutController.gvr, namespace: "default").items
+            let done = items.filter { rollout in
+                let onImage =
+                    image == nil
+                    || rollout.spec?[path: ["template", "spec", "containers"]]?[0]?["image"]?.stringValue == image
+                return onImage && rollout.status?["phase"]?.stringValue == phase
+                    && rollout.status?["stableRS"] == rollout.status?["currentPodHash"]
+            }
+            if done.count >= count { return }
+            try await Task.sleep(for: .seconds(1))
+        }
+        throw CommandError("the Rollouts did not all become \(phase) within \(timeout)")
+    }
+
+    static func rollout(_ index: Int, pause: Int) -> KubeObject {
+        KubeObject([
+            "apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+            "metadata": ["name": .string("bench-\(index)"), "namespace": "default"],
+            "spec": [
+                "replicas": 2, "selector": ["matchLabels": ["app": .string("bench-\(index)")]],
+                "template": [
+                    "metadata": ["labels": ["app": .string("bench-\(index)")]],
+                    "spec": ["containers": [["name": "app", "image": "example/app:1"]]],
+                ],
+                "strategy": [
+                    "canary": [
+                        "steps": [
+                            ["setWeight": 50], ["pause": ["duration": .int(Int64(pause))]], ["setWeight": 100],
+                            ["pause": ["duration": .int(Int64(pause))]],
+                        ]
+                    ]
+                ],
+            ],
+        ])
+    }
+}
