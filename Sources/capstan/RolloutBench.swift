@@ -18,7 +18,8 @@ struct RolloutBench: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "capstan.bench")
         logger.logLevel = .error
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-bench-rollouts-\(getpid())").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-bench-rollouts-\(getpid())")
+            .path
         let server = try ServerProcess(dataDir: dir, inMemory: true, simulate: true)
         defer { server.stop() }
         let client = try KubeClient(config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0)
@@ -54,7 +55,9 @@ struct RolloutBench: AsyncParsableCommand {
     }
 
     /// Waits until `count` Rollouts are in `phase` (on `image`, when given).
-    func waitUntil(_ client: KubeClient, phase: String, count: Int, timeout: Duration, image: String? = nil)
+    func waitUntil(
+        _ client: KubeClient, phase: String, count: Int, timeout: Duration, image: String? = nil
+    )
         async throws
     {
         let deadline = ContinuousClock.now + timeout
