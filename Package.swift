@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Rollouts", targets: ["Rollouts"]),
         .library(name: "Expr", targets: ["Expr"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "ImageUpdater", targets: ["ImageUpdater"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -84,6 +85,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Expr", swiftSettings: upcoming),
+        .target(name: "ImageUpdater", swiftSettings: upcoming),
         .target(
             name: "Analysis",
             dependencies: [
@@ -163,6 +165,7 @@ let package = Package(
             ],
             swiftSettings: upcoming),
         .testTarget(name: "ExprTests", dependencies: ["Expr"], swiftSettings: upcoming),
+        .testTarget(name: "ImageUpdaterTests", dependencies: ["ImageUpdater"], swiftSettings: upcoming),
         .testTarget(
             name: "AnalysisTests",
             dependencies: [
