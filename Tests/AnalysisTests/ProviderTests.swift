@@ -72,27 +72,28 @@ import Testing
                 #"{"status":"success","data":{"resultType":"scalar","result":[1,"\#(header.count)"]},"x":"\#(custom)"}"#
         }
         let server = try await LocalHTTPServer.start(router, label: "fake-prometheus")
-        defer { Task { await server.stop() } }
-        let provider = PrometheusProvider(http: Self.http)
-        let base = "http://127.0.0.1:\(server.port)"
-        func message(_ path: String, _ extra: JSON = [:]) async -> String {
-            let outcome = await provider.measure(
-                Self.prometheus("up", address: base + path, extra), context: Self.context)
-            guard case .error(let message) = outcome else { return "not an error: \(outcome)" }
-            return message
+        try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
+            let provider = PrometheusProvider(http: Self.http)
+            let base = "http://127.0.0.1:\(server.port)"
+            func message(_ path: String, _ extra: JSON = [:]) async -> String {
+                let outcome = await provider.measure(
+                    Self.prometheus("up", address: base + path, extra), context: Self.context)
+                guard case .error(let message) = outcome else { return "not an error: \(outcome)" }
+                return message
+            }
+            #expect(await message("/slow", ["timeout": 1]).contains("timed out after 1 s"))
+            #expect(await message("/broken").contains("503"))
+            #expect(await message("/html").contains("not JSON"))
+            let closed = try LoopbackPort.free()
+            #expect(await message("", ["address": .string("http://127.0.0.1:\(closed)")]).contains("failed"))
+            // Basic auth from the address and custom headers reach the server.
+            let auth = await provider.measure(
+                Self.prometheus(
+                    "up", address: "http://user:secret@127.0.0.1:\(server.port)/auth",
+                    ["headers": [["key": "X-Scope-OrgID", "value": "team"]]]), context: Self.context)
+            let expected = LocalHTTPServer.basicAuthorization("user", "secret")?.count ?? 0
+            #expect(auth == .value(.float(Double(expected)), text: "\(expected)"))
         }
-        #expect(await message("/slow", ["timeout": 1]).contains("timed out after 1 s"))
-        #expect(await message("/broken").contains("503"))
-        #expect(await message("/html").contains("not JSON"))
-        let closed = try LoopbackPort.free()
-        #expect(await message("", ["address": .string("http://127.0.0.1:\(closed)")]).contains("failed"))
-        // Basic auth from the address and custom headers reach the server.
-        let auth = await provider.measure(
-            Self.prometheus(
-                "up", address: "http://user:secret@127.0.0.1:\(server.port)/auth",
-                ["headers": [["key": "X-Scope-OrgID", "value": "team"]]]), context: Self.context)
-        let expected = LocalHTTPServer.basicAuthorization("user", "secret")?.count ?? 0
-        #expect(auth == .value(.float(Double(expected)), text: "\(expected)"))
     }
 
     @Test func webMetricsReadTheValueAtTheJSONPath() async throws {
@@ -109,30 +110,32 @@ import Testing
         }
         router.get("/missing") { _, _ -> Response in Response(status: .notFound) }
         let server = try await LocalHTTPServer.start(router, label: "web-metric")
-        defer { Task { await server.stop() } }
-        let provider = WebProvider(http: Self.http)
-        func measure(_ web: JSON) async -> ProviderOutcome {
-            await provider.measure(Metric(["name": "w", "provider": ["web": web]]), context: Self.context)
+        try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
+            let provider = WebProvider(http: Self.http)
+            func measure(_ web: JSON) async -> ProviderOutcome {
+                await provider.measure(Metric(["name": "w", "provider": ["web": web]]), context: Self.context)
+            }
+            let url = "http://127.0.0.1:\(server.port)"
+            #expect(
+                await measure(["url": .string(url + "/measure?service=web"), "jsonPath": "{$.results.ok}"])
+                    == .value(.string("true"), text: "\"true\""))
+            #expect(
+                await measure(["url": .string(url + "/measure"), "jsonPath": "{$.results.successPercent}"])
+                    == .value(.float(0.95), text: "0.95"))
+            #expect(
+                await measure(["url": .string(url + "/measure"), "jsonPath": "{$.items[-1]}"])
+                    == .value(.int(2), text: "2")
+            )
+            #expect(
+                await measure(["url": .string(url + "/echo"), "method": "POST", "jsonBody": ["a": 1]])
+                    == .value(.map(["a": .int(1)]), text: "{\"a\":1}"))
+            #expect(await measure(["url": .string(url + "/missing")]) == .error("received non 2xx response code: 404"))
+            guard case .error(let notFound) = await measure(["url": .string(url + "/measure"), "jsonPath": "{$.nope}"])
+            else {
+                Issue.record("a missing path is not an error")
+                return
+            }
+            #expect(notFound.contains("Could not find JSONPath"))
         }
-        let url = "http://127.0.0.1:\(server.port)"
-        #expect(
-            await measure(["url": .string(url + "/measure?service=web"), "jsonPath": "{$.results.ok}"])
-                == .value(.string("true"), text: "\"true\""))
-        #expect(
-            await measure(["url": .string(url + "/measure"), "jsonPath": "{$.results.successPercent}"])
-                == .value(.float(0.95), text: "0.95"))
-        #expect(
-            await measure(["url": .string(url + "/measure"), "jsonPath": "{$.items[-1]}"]) == .value(.int(2), text: "2")
-        )
-        #expect(
-            await measure(["url": .string(url + "/echo"), "method": "POST", "jsonBody": ["a": 1]])
-                == .value(.map(["a": .int(1)]), text: "{\"a\":1}"))
-        #expect(await measure(["url": .string(url + "/missing")]) == .error("received non 2xx response code: 404"))
-        guard case .error(let notFound) = await measure(["url": .string(url + "/measure"), "jsonPath": "{$.nope}"])
-        else {
-            Issue.record("a missing path is not an error")
-            return
-        }
-        #expect(notFound.contains("Could not find JSONPath"))
     }
 }

@@ -44,11 +44,17 @@ import Testing
             [try YAML.parse(text)["spec"] ?? [:]],
             args: args.map { AnalysisArgument(name: $0.key, value: $0.value) })
         let http = ProviderHTTP()
-        defer { Task { try await http.shutdown() } }
-        let verdicts = try await SingleEvaluation.evaluate(
-            AnalysisRunSpec(spec),
-            providers: MetricProviders([PrometheusProvider(http: http, overrideAddress: prometheus)]),
-            context: MeasurementContext(namespace: "default", runName: "template-test"))
+        let verdicts: [SingleEvaluation.Verdict]
+        do {
+            verdicts = try await SingleEvaluation.evaluate(
+                AnalysisRunSpec(spec),
+                providers: MetricProviders([PrometheusProvider(http: http, overrideAddress: prometheus)]),
+                context: MeasurementContext(namespace: "default", runName: "template-test"))
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
         let measurement = try #require(verdicts.first?.measurement)
         return measurement.phase
     }

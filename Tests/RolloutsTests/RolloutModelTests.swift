@@ -1,3 +1,4 @@
+import Foundation
 import Kube
 import Rollouts
 import Testing
@@ -55,5 +56,27 @@ import Testing
         #expect(desired(10, 41, routed: true) == [5, 10])
         #expect(desired(10, 41, stable: false) == [10, 0])
         #expect(desired(4, 0) == [0, 4] && desired(4, 100) == [4, 0])
+    }
+
+    @Test func aLaterStepsSizeReplacesAnEarlierOneInTheSamePlan() {
+        let spec = RolloutSpec([
+            "replicas": 5, "strategy": ["canary": ["steps": [["setWeight": 20], ["setWeight": 40], ["pause": [:]]]]],
+        ])
+        guard case .canary(let canary) = spec.strategy else {
+            Issue.record("not a canary")
+            return
+        }
+        var status = RolloutStatus(nil)
+        status.currentPodHash = "new"
+        status.stableRS = "old"
+        status.currentStepIndex = 0
+        // The canary already has step 2's two pods: passing step 1 (one pod) must not scale it down to one.
+        let planner = CanaryPlanner(
+            spec: spec, canary: canary, status: status, currentHash: "new",
+            newRS: ReplicaSetState(name: "n", hash: "new", replicas: 2, available: 2),
+            stableRS: ReplicaSetState(name: "o", hash: "old", replicas: 4, available: 4), others: [], now: Date())
+        let plan = planner.plan()
+        #expect(plan.scale["n"] == nil, "\(plan.scale)")
+        #expect(plan.status.currentStepIndex == 2 && plan.phase == "Paused")
     }
 }

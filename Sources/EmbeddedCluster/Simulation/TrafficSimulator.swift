@@ -53,10 +53,10 @@ actor TrafficSimulator {
         let imageMap = PodBehaviour.imageMap(mapText?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "").map
         var live: Set<String> = []
         let flows = TrafficFlow.flows(
-            services: services, splits: (try? await store.list(TrafficFlow.trafficSplits)) ?? [],
-            virtualServices: (try? await store.list(TrafficFlow.virtualServices)) ?? [],
-            httpRoutes: (try? await store.list(TrafficFlow.httpRoutes)) ?? [],
-            ingresses: (try? await store.list(TrafficFlow.ingresses)) ?? [])
+            services: services, splits: await listIfServed(TrafficFlow.trafficSplits),
+            virtualServices: await listIfServed(TrafficFlow.virtualServices),
+            httpRoutes: await listIfServed(TrafficFlow.httpRoutes), ingresses: await listIfServed(TrafficFlow.ingresses)
+        )
         let byKey = Dictionary(
             services.map { ("\($0.namespace ?? "")/\($0.name)", $0) }, uniquingKeysWith: { first, _ in first })
         for flow in flows {
@@ -80,6 +80,19 @@ actor TrafficSimulator {
             }
         }
         series = series.filter { live.contains($0.key) }
+    }
+
+    /// The objects of a traffic kind; none when its CRD is not installed (the usual case), and none, with a
+    /// log line, when the store fails otherwise.
+    func listIfServed(_ gvr: GroupVersionResource) async -> [KubeObject] {
+        do {
+            return try await store.list(gvr)
+        } catch {
+            if !error.isNotFound {
+                logger.warning("simulated traffic cannot read \(gvr.resource)", metadata: ["error": "\(error)"])
+            }
+            return []
+        }
     }
 
     static func serve(_ requests: Double, profile: TrafficProfile, into entry: inout Series) {

@@ -82,14 +82,14 @@ public struct BlueGreenPlanner {
         plan.previewSelector = currentHash
         if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
         if spec.paused {
-            setNew(blueGreen.previewReplicaCount ?? spec.replicas, &plan)
+            plan.setNew(blueGreen.previewReplicaCount ?? spec.replicas, newRS: newRS)
             plan.phase = "Paused"
             plan.message = "manually paused"
             return plan
         }
         let preview = blueGreen.previewReplicaCount ?? spec.replicas
         let promoting = plan.status.promoteFull || (plan.status.controllerPause && plan.status.pauseConditions.isEmpty)
-        setNew(promoting ? spec.replicas : preview, &plan)
+        plan.setNew(promoting ? spec.replicas : preview, newRS: newRS)
         guard (newRS?.available ?? 0) >= preview else {
             plan.message = "waiting for the new ReplicaSet's preview pods to become available"
             return plan
@@ -102,7 +102,7 @@ public struct BlueGreenPlanner {
         case .abort: return aborted(plan, stable: stable)
         }
         if !promoting, let held = holdForPromotion(&plan) { return held }
-        setNew(spec.replicas, &plan)
+        plan.setNew(spec.replicas, newRS: newRS)
         guard (newRS?.available ?? 0) >= spec.replicas else {
             plan.message = "waiting for the new ReplicaSet's pods to become available before the switch"
             return plan
@@ -182,7 +182,7 @@ public struct BlueGreenPlanner {
     /// Everything on the current version and both Services on it: Healthy once all of it is available.
     func settled(_ plan: Plan) -> Plan {
         var plan = plan
-        setNew(spec.replicas, &plan)
+        plan.setNew(spec.replicas, newRS: newRS)
         plan.activeSelector = currentHash
         plan.previewSelector = currentHash
         guard (newRS?.available ?? 0) >= spec.replicas else {
@@ -238,12 +238,4 @@ public struct BlueGreenPlanner {
         }
     }
 
-    func setNew(_ replicas: Int, _ plan: inout Plan) {
-        if let newRS {
-            // Set twice in one plan (preview size, then full size), the last call decides.
-            plan.scale[newRS.name] = newRS.replicas != replicas ? replicas : nil
-        } else {
-            plan.newReplicaSet = replicas
-        }
-    }
 }

@@ -152,7 +152,7 @@ public struct CanaryPlanner {
     func scaleTo(weight: Int, stable: ReplicaSetState, plan: inout Plan) -> Bool {
         let desired = CanaryWeights.desiredReplicas(
             replicas: spec.replicas, weight: weight, trafficRouted: trafficRouted, stableExists: true)
-        setNew(desired.canary, &plan)
+        plan.setNew(desired.canary, newRS: newRS)
         let canaryAvailable = (newRS?.available ?? 0) >= desired.canary
         // The router moves traffic only to pods that can take it.
         if trafficRouted && canaryAvailable { plan.routerWeight = weight }
@@ -198,7 +198,7 @@ public struct CanaryPlanner {
     /// Everything on the new ReplicaSet; once it is all available it becomes the stable one.
     func fullyPromoted(_ plan: Plan) -> Plan {
         var plan = plan
-        setNew(spec.replicas, &plan)
+        plan.setNew(spec.replicas, newRS: newRS)
         guard (newRS?.available ?? 0) >= spec.replicas else {
             plan.message = "waiting for the new ReplicaSet's pods to become available"
             return plan
@@ -219,7 +219,7 @@ public struct CanaryPlanner {
     /// An aborted update: the stable side back to full size, the canary scaled away.
     func aborted(_ plan: Plan, stable: ReplicaSetState) -> Plan {
         var plan = plan
-        setNew(0, &plan)
+        plan.setNew(0, newRS: newRS)
         if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
         if trafficRouted { plan.routerWeight = 0 }
         plan.status.pauseConditions = []
@@ -235,13 +235,6 @@ public struct CanaryPlanner {
         return plan
     }
 
-    func setNew(_ replicas: Int, _ plan: inout Plan) {
-        if let newRS {
-            if newRS.replicas != replicas { plan.scale[newRS.name] = replicas }
-        } else {
-            plan.newReplicaSet = replicas
-        }
-    }
 }
 
 extension Duration {

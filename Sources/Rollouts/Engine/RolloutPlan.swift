@@ -4,9 +4,9 @@ import Foundation
 /// the status to write, and when to look again.
 public protocol RolloutPlan: Sendable {
     /// ReplicaSet name → replicas.
-    var scale: [String: Int] { get }
+    var scale: [String: Int] { get set }
     /// Replicas for the new ReplicaSet, when it does not exist yet.
-    var newReplicaSet: Int? { get }
+    var newReplicaSet: Int? { get set }
     var status: RolloutStatus { get }
     /// Healthy, Progressing, Paused or Degraded.
     var phase: String { get }
@@ -15,3 +15,16 @@ public protocol RolloutPlan: Sendable {
 }
 
 extension CanaryPlanner.Plan: RolloutPlan {}
+
+extension RolloutPlan {
+    /// Asks for `replicas` on the new ReplicaSet (`newRS`, or one to create). A plan may ask several times
+    /// (one step's size, then the next step's): the last ask decides, and one that matches what the
+    /// ReplicaSet already has cancels an earlier one.
+    mutating func setNew(_ replicas: Int, newRS: ReplicaSetState?) {
+        if let newRS {
+            scale[newRS.name] = newRS.replicas != replicas ? replicas : nil
+        } else {
+            newReplicaSet = replicas
+        }
+    }
+}
