@@ -80,7 +80,6 @@ public final class EmbeddedCluster: Sendable {
         let responder = APIResponder(
             store: store, token: certificateAuth ? nil : options.token, maximumBodyBytes: options.maximumBodyBytes,
             bookmarkInterval: options.bookmarkInterval, logger: logger)
-        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let certificates = try options.tlsDirectory.map(SelfSignedCertificates.load(directory:))
         await store.setRootCA(certificates.map { String(decoding: $0.caPEM, as: UTF8.self) })
         let http1 = HTTP1Channel.Configuration(
@@ -99,28 +98,17 @@ public final class EmbeddedCluster: Sendable {
             }
             builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
         }
-        let app = Application(
-            responder: responder,
-            server: builder,
-            configuration: ApplicationConfiguration(
-                address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
-                availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: logger)
-        let server = ServiceRunner(app, logger: logger)
-        let serverTask = server.task
-        Task {
-            _ = try? await serverTask.value
-            portContinuation.finish()
-        }
-        var port = 0
-        for await p in portStream { port = p }
-        guard port != 0 else {
-            let cause = await serverTask.result.failureDescription
-            throw ConfigError("the embedded API server could not listen on \(options.host):\(options.port): \(cause)")
+        let (port, server) = try await ListeningServer.start(
+            "the embedded API server", host: options.host, port: options.port, logger: logger
+        ) { onServerRunning in
+            Application(
+                responder: responder,
+                server: builder,
+                configuration: ApplicationConfiguration(
+                    address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
+                    availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
+                onServerRunning: onServerRunning,
+                logger: logger)
         }
         let simulation =
             options.simulateWorkloads

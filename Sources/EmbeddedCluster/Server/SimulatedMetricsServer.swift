@@ -23,23 +23,13 @@ final class SimulatedMetricsServer: Sendable {
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "capstan-metrics"),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let runner = ServiceRunner(app, logger: logger)
-        let task = runner.task
-        Task {
-            _ = try? await task.value
-            continuation.finish()
-        }
-        var bound = 0
-        for await p in stream { bound = p }
-        guard bound != 0 else {
-            throw ConfigError("the simulated metrics endpoint could not listen on \(host):\(port)")
+        let (bound, runner) = try await ListeningServer.start(
+            "the simulated metrics endpoint", host: host, port: port, logger: logger
+        ) { onServerRunning in
+            Application(
+                router: router,
+                configuration: .init(address: .hostname(host, port: port), serverName: "capstan-metrics"),
+                onServerRunning: onServerRunning, logger: logger)
         }
         return SimulatedMetricsServer(port: bound, runner: runner, traffic: Task { await simulator.run() })
     }
