@@ -101,6 +101,14 @@ import Testing
                     == "Metric \"error-rate\" assessed Failed due to failed (2) > failureLimit (1)")
             #expect(failed.status?["metricResults"]?.arrayValue?.count == 2)
 
+            _ = try await cluster.client.create(
+                Self.run(
+                    "bad-interval", ns,
+                    ["metrics": [Self.prometheusMetric("m", query: "vector(1)", address, ["interval": "soon"])]]))
+            let badInterval = try await waitForPhase(cluster, "bad-interval", "Error")
+            #expect(
+                badInterval.status?["message"]
+                    == "Analysis spec invalid: metric \"m\" interval \"soon\" is not a duration")
             let typo = try await waitForPhase(cluster, "typo", "Error")
             let message = typo.status?["message"]?.stringValue ?? ""
             #expect(message.hasPrefix("Analysis spec invalid") && message.contains("column 13"), "\(message)")

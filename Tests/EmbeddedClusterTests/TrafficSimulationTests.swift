@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Kube
 import KubeTestSupport
+import Logging
 import NIOCore
 import Testing
 
@@ -94,5 +95,20 @@ import Testing
         let routed = try #require(nginx.first { $0.backends.count == 2 })
         #expect(routed.backends.map(\.service) == ["stable", "canary"] && routed.backends.map(\.weight) == [70, 30])
         #expect(nginx.count == 3)  // root and plain still get their own traffic
+    }
+
+    @Test func aMetricsPortInUseIsAClearErrorAndStopsWhatStarted() async throws {
+        try await TestCluster.with(metrics: true) { cluster in
+            let taken = try #require(cluster.embedded?.metricsTarget?.split(separator: ":").last.flatMap { Int($0) })
+            var options = EmbeddedCluster.Options(token: nil)
+            options.simulatedMetricsPort = taken
+            var logger = Logger(label: "test.metrics-port")
+            logger.logLevel = .critical
+            await #expect {
+                _ = try await EmbeddedCluster.start(options, logger: logger)
+            } throws: { error in
+                "\(error)".contains("the simulated metrics endpoint could not listen on 127.0.0.1:\(taken)")
+            }
+        }
     }
 }

@@ -147,6 +147,14 @@ public actor AnalysisRunController {
                 throw AnalysisSpecError("two metrics have the same name '\(metric.name)'")
             }
             if case .failure(let error) = providers.provider(for: metric) { throw error }
+            for (field, value) in [("interval", metric.interval), ("initialDelay", metric.initialDelay)] {
+                if let value, GoDuration.parse(value) == nil {
+                    throw AnalysisSpecError("metric \"\(metric.name)\" \(field) \"\(value)\" is not a duration")
+                }
+            }
+            if let count = metric.count, count < 0 {
+                throw AnalysisSpecError("metric \"\(metric.name)\" count must be 0 or more, not \(count)")
+            }
             conditions[metric.name] = try compiled(metric)
         }
         return RunPlan(

@@ -123,8 +123,16 @@ public final class EmbeddedCluster: Sendable {
         }
         var metrics: SimulatedMetricsServer?
         if options.simulateWorkloads, let metricsPort = options.simulatedMetricsPort {
-            metrics = try await SimulatedMetricsServer.start(
-                host: options.host, port: metricsPort, store: store, logger: logger)
+            do {
+                metrics = try await SimulatedMetricsServer.start(
+                    host: options.host, port: metricsPort, store: store, logger: logger)
+            } catch {
+                // What started already stops again, so a failed start leaves nothing running.
+                simulation?.cancel()
+                namespaceFinalizer.cancel()
+                await server.stop()
+                throw error
+            }
         }
         return EmbeddedCluster(
             store: store, options: options, port: port, certificates: certificates, server: server,
