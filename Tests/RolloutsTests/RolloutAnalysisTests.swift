@@ -14,19 +14,7 @@ import Testing
     static let examples = RolloutLintTests.corpus
 
     func withControllers(metrics: Bool = false, _ body: (TestCluster, String) async throws -> Void) async throws {
-        try await TestCluster.with(metrics: metrics) { cluster in
-            let rollouts = RolloutController(
-                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.rollouts"))
-            let analysis = AnalysisRunController(
-                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.analysis"))
-            try await rollouts.start()
-            try await analysis.start()
-            try await withAwaitedTeardown(rollouts, teardown: { await $0.stop() }) { _ in
-                try await withAwaitedTeardown(analysis, teardown: { await $0.stop() }) { _ in
-                    try await body(cluster, cluster.namespace)
-                }
-            }
-        }
+        try await withRolloutControllers(analysis: true, metrics: metrics, body)
     }
 
     /// Creates every object of `yaml` in the test's namespace (cluster-scoped ones once per cluster).

@@ -13,14 +13,7 @@ import Testing
     static let file = RolloutLintTests.corpus.appendingPathComponent("rollout-bluegreen.yaml")
 
     func withController(_ body: (TestCluster, String) async throws -> Void) async throws {
-        try await TestCluster.with { cluster in
-            let controller = RolloutController(
-                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.bluegreen"))
-            try await controller.start()
-            try await withAwaitedTeardown(controller, teardown: { await $0.stop() }) { _ in
-                try await body(cluster, cluster.namespace)
-            }
-        }
+        try await withRolloutControllers(body)
     }
 
     func create(_ cluster: TestCluster, _ yaml: String) async throws {

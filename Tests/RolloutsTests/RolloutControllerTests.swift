@@ -13,14 +13,7 @@ import Testing
     static let canaryFile = RolloutLintTests.corpus.appendingPathComponent("rollout-canary.yaml")
 
     func withController(_ body: (TestCluster, String) async throws -> Void) async throws {
-        try await TestCluster.with { cluster in
-            let controller = RolloutController(
-                client: cluster.client, namespace: cluster.namespace, logger: Logger(label: "test.rollouts"))
-            try await controller.start()
-            try await withAwaitedTeardown(controller, teardown: { await $0.stop() }) { _ in
-                try await body(cluster, cluster.namespace)
-            }
-        }
+        try await withRolloutControllers(body)
     }
 
     /// Creates the Rollout `yaml` describes (`timed`, 10 replicas of example/app:1) and waits until it is Healthy.
