@@ -84,7 +84,23 @@ import Testing
             ["spec.strategy: only one of canary and blueGreen can be set"]
         ),
         // Routing actions may join a weight, as in Argo's own APISIX example.
-        ("    canary: {steps: [{setCanaryScale: {replicas: 1}, setHeaderRoute: {name: h}}]}", []),
+        (
+            "    canary: {trafficRouting: {smi: {}}, steps: [{setCanaryScale: {replicas: 1}, setHeaderRoute: {name: h}}]}",
+            []
+        ),
+        (
+            "    canary: {steps: [{setCanaryScale: {replicas: 1, weight: 2}}], dynamicStableScale: true}",
+            [
+                "spec.strategy.canary.steps[0].setCanaryScale: requires spec.strategy.canary.trafficRouting",
+                "spec.strategy.canary.steps[0].setCanaryScale: must set exactly one of replicas, weight and "
+                    + "matchTrafficWeight",
+                "spec.strategy.canary.dynamicStableScale: can only be used with traffic routing",
+            ]
+        ),
+        (
+            "    canary: {scaleDownDelaySeconds: 5}",
+            ["spec.strategy.canary.scaleDownDelaySeconds: can only be used with traffic routing"]
+        ),
     ]
 
     @Test func invalidRolloutsNameTheField() {

@@ -42,23 +42,7 @@ import Testing
         #expect(steps[3].pause.duration == .seconds(10) && steps[1].pause.isPause && steps[1].pause.duration == nil)
     }
 
-    @Test func replicaCountsRoundUpOnBothSides() {
-        func desired(_ replicas: Int, _ weight: Int, routed: Bool = false, stable: Bool = true) -> [Int] {
-            let counts = CanaryWeights.desiredReplicas(
-                replicas: replicas, weight: weight, trafficRouted: routed, stableExists: stable)
-            return [counts.canary, counts.stable]
-        }
-        #expect(desired(10, 10) == [1, 9])
-        #expect(desired(10, 41) == [5, 6])
-        #expect(CanaryWeights.roundsUpBothSides(replicas: 10, weight: 41))
-        #expect(!CanaryWeights.roundsUpBothSides(replicas: 10, weight: 40))
-        #expect(desired(1, 5) == [1, 1])
-        #expect(desired(10, 41, routed: true) == [5, 10])
-        #expect(desired(10, 41, stable: false) == [10, 0])
-        #expect(desired(4, 0) == [0, 4] && desired(4, 100) == [4, 0])
-    }
-
-    @Test func aLaterStepsSizeReplacesAnEarlierOneInTheSamePlan() {
+    @Test func aStepsResizingWaitsForTheStatusThatRecordsTheStep() {
         let spec = RolloutSpec([
             "replicas": 5, "strategy": ["canary": ["steps": [["setWeight": 20], ["setWeight": 40], ["pause": [:]]]]],
         ])
@@ -70,13 +54,25 @@ import Testing
         status.currentPodHash = "new"
         status.stableRS = "old"
         status.currentStepIndex = 0
-        // The canary already has step 2's two pods: passing step 1 (one pod) must not scale it down to one.
-        let planner = CanaryPlanner(
-            spec: spec, canary: canary, status: status, currentHash: "new",
-            newRS: ReplicaSetState(name: "n", hash: "new", replicas: 2, available: 2),
-            stableRS: ReplicaSetState(name: "o", hash: "old", replicas: 4, available: 4), others: [], now: Date())
-        let plan = planner.plan()
-        #expect(plan.scale["n"] == nil, "\(plan.scale)")
-        #expect(plan.status.currentStepIndex == 2 && plan.phase == "Paused")
+        func plan(canaryPods: Int, stablePods: Int, at step: Int) -> CanaryPlanner.Plan {
+            status.currentStepIndex = step
+            return CanaryPlanner(
+                spec: spec, canary: canary, status: status, currentHash: "new",
+                newRS: ReplicaSetState(name: "n", hash: "new", replicas: canaryPods, available: canaryPods),
+                stableRS: ReplicaSetState(name: "o", hash: "old", replicas: stablePods, available: stablePods),
+                others: [], now: Date()
+            ).plan()
+        }
+        // Step 0 (20% of 5: one canary pod) is reached: the plan records step 1 and resizes nothing yet.
+        let advancing = plan(canaryPods: 1, stablePods: 4, at: 0)
+        #expect(advancing.scale.isEmpty && advancing.newReplicaSet == nil, "\(advancing.scale)")
+        #expect(advancing.status.currentStepIndex == 1 && advancing.phase == "Progressing")
+        // The next reconcile, at step 1, resizes to 40% (2 canary, 3 stable) within maxSurge and maxUnavailable.
+        let resizing = plan(canaryPods: 1, stablePods: 4, at: 1)
+        #expect(resizing.scale == ["n": 2, "o": 3], "\(resizing.scale)")
+        #expect(resizing.status.currentStepIndex == 1)
+        // Once 40% is reached the pause step holds.
+        let pausing = plan(canaryPods: 2, stablePods: 3, at: 1)
+        #expect(pausing.scale.isEmpty && pausing.status.currentStepIndex == 2 && pausing.phase == "Paused")
     }
 }

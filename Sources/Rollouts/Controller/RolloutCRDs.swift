@@ -25,7 +25,7 @@ enum RolloutCRDs {
 
 /// What the engine does not do yet, refused with a condition instead of a half-done rollout.
 enum RolloutSupport {
-    static let supportedActions: Set<String> = ["setWeight", "pause", "analysis"]
+    static let supportedActions: Set<String> = ["setWeight", "pause", "analysis", "setCanaryScale"]
 
     static func unsupported(_ spec: RolloutSpec) -> [SpecProblem] {
         var problems: [SpecProblem] = []

@@ -3,25 +3,6 @@ import Foundation
 import Kube
 import Logging
 
-/// What one reconcile of a Rollout read: the object, its spec and template, the pod template hash of the
-/// current version, the ReplicaSets it owns.
-struct RolloutContext {
-    var object: KubeObject
-    var spec: RolloutSpec
-    var template: JSON
-    var hash: String
-    /// A ReplicaSet already running the template, whatever its hash.
-    var reused: KubeObject?
-    var owned: [KubeObject]
-    var states: [ReplicaSetState]
-    var status: RolloutStatus
-
-    /// The revision of the current version's ReplicaSet (the next one when it does not exist yet).
-    var revision: Int {
-        states.first { $0.hash == hash }?.revision ?? (states.map(\.revision).max() ?? 0) + 1
-    }
-}
-
 extension RolloutController {
     static let managedByAnnotation = "argo-rollouts.argoproj.io/managed-by-rollouts"
 
@@ -37,17 +18,13 @@ extension RolloutController {
             _ = await writeInvalid(object, problems: [problem])
             return .requeue(after: .seconds(15))
         }
-        let deadlines = context.owned.reduce(into: [String: Date]()) { result, rs in
-            if let text = rs.annotations[BlueGreenPlanner.deadlineAnnotation], let date = KubeTime.parse(text) {
-                result[rs.name] = date
-            }
-        }
         let runs = await ownedAnalysisRuns(object)
         var planner = BlueGreenPlanner(
             spec: context.spec, blueGreen: blueGreen, status: status, currentHash: hash,
             newRS: states.first { $0.hash == hash },
             stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
-            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, deadlines: deadlines, now: Date())
+            others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, deadlines: context.deadlines,
+            now: Date())
         planner.preRun = RolloutAnalysisRuns.state(status.prePromotionRun, runs: runs, hash: hash)
         planner.postRun = RolloutAnalysisRuns.state(status.postPromotionRun, runs: runs, hash: hash)
         var plan = planner.plan()
@@ -55,15 +32,6 @@ extension RolloutController {
         if let problem = try await startPromotionAnalysis(&plan, context, blueGreen, runs: runs) {
             _ = await writeInvalid(object, problems: [SpecProblem(field: "analysis", message: problem.message)])
             return .requeue(after: .seconds(15))
-        }
-        for (name, deadline) in plan.newDeadlines.sorted(by: { $0.key < $1.key }) {
-            _ = try await client.patch(
-                .replicaSets, namespace: object.namespace, name: name, type: .merge,
-                patch: [
-                    "metadata": [
-                        "annotations": [BlueGreenPlanner.deadlineAnnotation: .string(KubeTime.format(deadline))]
-                    ]
-                ], fieldManager: Self.manager)
         }
         // The preview Service moves first; the active one only once the new version is fully available.
         if let preview = blueGreen.previewService, let selector = plan.previewSelector {

@@ -108,6 +108,7 @@ public actor RolloutController {
             newRS: states.first { $0.hash == hash },
             stableRS: states.first { $0.hash == status.stableRS && $0.hash != hash },
             others: states.filter { $0.hash != hash && $0.hash != status.stableRS }, now: Date())
+        planner.deadlines = context.deadlines
         planner.stepRun = RolloutAnalysisRuns.state(status.stepRun, runs: runs, hash: hash)
         planner.backgroundRun = RolloutAnalysisRuns.state(status.backgroundRun, runs: runs, hash: hash)
         var plan = planner.plan()
@@ -163,10 +164,25 @@ public actor RolloutController {
                 patch: ["metadata": ["annotations": [RevisionHistory.annotation: .string(String(newest + 1))]]],
                 fieldManager: Self.manager)
         }
+        let deadlines = context.deadlines
         for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
+            var patch: JSON = ["spec": ["replicas": .int(Int64(replicas))]]
+            // Scaled up again (a retry, a rollback), it no longer waits to be scaled down.
+            if replicas > 0 && deadlines[name] != nil {
+                patch["metadata"] = ["annotations": [BlueGreenPlanner.deadlineAnnotation: .null]]
+            }
+            _ = try await client.patch(
+                .replicaSets, namespace: object.namespace, name: name, type: .merge, patch: patch,
+                fieldManager: Self.manager)
+        }
+        for (name, deadline) in plan.newDeadlines.sorted(by: { $0.key < $1.key }) where plan.scale[name] != 0 {
             _ = try await client.patch(
                 .replicaSets, namespace: object.namespace, name: name, type: .merge,
-                patch: ["spec": ["replicas": .int(Int64(replicas))]], fieldManager: Self.manager)
+                patch: [
+                    "metadata": [
+                        "annotations": [BlueGreenPlanner.deadlineAnnotation: .string(KubeTime.format(deadline))]
+                    ]
+                ], fieldManager: Self.manager)
         }
         for name in RevisionHistory.excess(others, limit: context.spec.revisionHistoryLimit) {
             try await client.deleteIfExists(.replicaSets, namespace: object.namespace, name: name)
@@ -223,7 +239,8 @@ public actor RolloutController {
             name: rs.name, hash: rs.labels[PodTemplateHash.label] ?? "",
             replicas: Int(rs.spec?["replicas"]?.intValue ?? 0),
             available: Int(rs.status?["availableReplicas"]?.intValue ?? 0),
-            revision: Int(rs.annotations[RevisionHistory.annotation] ?? "") ?? 0)
+            revision: Int(rs.annotations[RevisionHistory.annotation] ?? "") ?? 0,
+            current: Int(rs.status?["replicas"]?.intValue ?? 0))
     }
 
     /// Writes the status the plan asks for (with `extra` members); returns when the progress deadline must be

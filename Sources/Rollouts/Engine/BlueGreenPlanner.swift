@@ -75,7 +75,7 @@ public struct BlueGreenPlanner {
             plan.status.postPromotionRun = nil
         }
         plan.status.currentStepIndex = nil
-        scaleDownOthers(&plan)
+        plan.scaleDown(others, deadlines: deadlines, now: now)
         guard let stable = stableRS, stable.hash != currentHash else { return settled(plan) }
         if plan.status.abort { return aborted(plan, stable: stable) }
         plan.activeSelector = stable.hash
@@ -189,12 +189,7 @@ public struct BlueGreenPlanner {
             plan.message = "waiting for the new ReplicaSet's pods to become available"
             return plan
         }
-        plan.status.stableRS = currentHash
-        plan.status.pauseConditions = []
-        plan.status.controllerPause = false
-        plan.status.promoteFull = false
-        plan.phase = "Healthy"
-        plan.message = ""
+        plan.markHealthy(currentHash)
         return plan
     }
 
@@ -204,38 +199,10 @@ public struct BlueGreenPlanner {
         plan.previewSelector = stable.hash
         if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
         if blueGreen.abortScaleDownDelaySeconds > 0, let newRS {
-            let deadline =
-                deadlines[newRS.name] ?? now.addingTimeInterval(TimeInterval(blueGreen.abortScaleDownDelaySeconds))
-            if deadlines[newRS.name] == nil { plan.newDeadlines[newRS.name] = deadline }
-            if now >= deadline {
-                if newRS.replicas != 0 { plan.scale[newRS.name] = 0 }
-            } else {
-                plan.requeueAfter = .milliseconds(Int64(deadline.timeIntervalSince(now) * 1000) + 50)
-            }
+            plan.scaleDown(newRS, afterSeconds: blueGreen.abortScaleDownDelaySeconds, deadlines: deadlines, now: now)
         }
-        plan.status.pauseConditions = []
-        plan.status.controllerPause = false
-        plan.phase = "Degraded"
-        plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
-        let failedRun = [plan.status.prePromotionRun, plan.status.postPromotionRun].compactMap { $0 }.first {
-            ["Failed", "Error"].contains($0.status)
-        }
-        if let failedRun, !failedRun.message.isEmpty { plan.message += ": \(failedRun.message)" }
+        plan.markAborted(currentHash, runs: [plan.status.prePromotionRun, plan.status.postPromotionRun])
         plan.keepRuns = []
         return plan
     }
-
-    /// ReplicaSets of neither the current nor the stable version go to zero, after their deadline if they
-    /// have one.
-    func scaleDownOthers(_ plan: inout Plan) {
-        for other in others where other.replicas > 0 {
-            if let deadline = deadlines[other.name], deadline > now {
-                let wait = Duration.milliseconds(Int64(deadline.timeIntervalSince(now) * 1000) + 50)
-                plan.requeueAfter = min(plan.requeueAfter ?? wait, wait)
-                continue
-            }
-            plan.scale[other.name] = 0
-        }
-    }
-
 }

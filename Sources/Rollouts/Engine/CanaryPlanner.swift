@@ -1,34 +1,6 @@
 import Foundation
 import Kube
 
-/// A ReplicaSet as the planner sees it.
-public struct ReplicaSetState: Sendable, Equatable {
-    public var name: String
-    public var hash: String
-    public var replicas: Int
-    public var available: Int
-    /// The `rollout.argoproj.io/revision` it was created (or last reused) at.
-    public var revision: Int
-
-    public init(name: String, hash: String, replicas: Int, available: Int, revision: Int = 0) {
-        self.name = name
-        self.hash = hash
-        self.replicas = replicas
-        self.available = available
-        self.revision = revision
-    }
-}
-
-/// Old ReplicaSets beyond `revisionHistoryLimit`: the oldest revisions among those scaled to zero.
-public enum RevisionHistory {
-    public static let annotation = "rollout.argoproj.io/revision"
-
-    public static func excess(_ old: [ReplicaSetState], limit: Int) -> [String] {
-        let idle = old.filter { $0.replicas == 0 && $0.available == 0 }.sorted { $0.revision > $1.revision }
-        return idle.dropFirst(max(limit, 0)).map(\.name)
-    }
-}
-
 /// What a canary Rollout should do now: the pure decision of the rollout engine. Given the spec, the status
 /// and the ReplicaSets, it returns the replica count each ReplicaSet should have and the status to write.
 /// Weight is carried by replica counts (no traffic router yet): the canary is scaled to its share first and
@@ -47,6 +19,8 @@ public struct CanaryPlanner {
     public var stepRun: AnalysisRunState?
     /// The background AnalysisRun the status records, if it exists.
     public var backgroundRun: AnalysisRunState?
+    /// When each ReplicaSet waiting to be scaled down may be (its `scale-down-deadline` annotation).
+    public var deadlines: [String: Date] = [:]
 
     /// The planner's answer.
     public struct Plan: Sendable, Equatable {
@@ -67,10 +41,17 @@ public struct CanaryPlanner {
         public var routerWeight: Int?
         /// When the timed pause this plan moves past ended (for `capstan bench rollouts`).
         public var pauseEnded: Date?
+        /// ReplicaSet name → the scale-down deadline to record on it.
+        public var newDeadlines: [String: Date] = [:]
+
+        /// Takes back the resizing asked since `earlier`.
+        mutating func keepScaling(of earlier: Plan) {
+            (scale, newReplicaSet, routerWeight) = (earlier.scale, earlier.newReplicaSet, earlier.routerWeight)
+        }
     }
 
     /// True when a traffic router carries the weight and replica counts only make room for it.
-    var trafficRouted: Bool { canary.trafficRouting != nil && canary.trafficRouting != .null }
+    var trafficRouted: Bool { canary.isTrafficRouted }
 
     public init(
         spec: RolloutSpec, canary: CanaryStrategy, status: RolloutStatus, currentHash: String,
@@ -89,7 +70,7 @@ public struct CanaryPlanner {
     public func plan() -> Plan {
         var plan = Plan(status: status)
         if trafficRouted { plan.routerWeight = status.routedWeight ?? 0 }
-        for other in others where other.replicas > 0 { plan.scale[other.name] = 0 }
+        plan.scaleDown(others, deadlines: deadlines, now: now)
         if status.currentPodHash != currentHash {
             plan.status.currentPodHash = currentHash
             plan.status.currentStepIndex = 0
@@ -109,6 +90,10 @@ public struct CanaryPlanner {
             return plan
         }
         var index = plan.status.currentStepIndex ?? 0
+        // Once this plan has moved past a step, the next step's scaling waits for the next reconcile, so the
+        // ReplicaSets are never resized ahead of the step index the status records (a controller stopped
+        // between the two writes resumes at the right step).
+        var advanced = false
         while index < canary.steps.count && !plan.status.promoteFull {
             switch backgroundGate(index: index, &plan) {
             case .proceed: break
@@ -116,17 +101,23 @@ public struct CanaryPlanner {
             case .abort: return aborted(plan, stable: stable)
             }
             let weight = CanaryWeights.setWeight(steps: canary.steps, index: index, aborted: false)
-            let reached = scaleTo(weight: weight, stable: stable, plan: &plan)
+            let before = plan
+            let reached = scaleTo(weight: weight, index: index, stable: stable, plan: &plan)
+            if advanced && !reached {
+                plan.keepScaling(of: before)
+                plan.message = "more replicas need to be updated"
+                break
+            }
             let step = canary.steps[index]
             if step.pause.isPause {
                 guard let next = paused(step, &plan) else { break }
-                index = next
+                (index, advanced) = (next, true)
                 continue
             }
             if step.raw["analysis"] != nil {
                 switch stepAnalysisGate(index: index, &plan) {
                 case .proceed:
-                    index = advance(from: index, &plan)
+                    (index, advanced) = (advance(from: index, &plan), true)
                     continue
                 case .hold: break
                 case .abort: return aborted(plan, stable: stable)
@@ -137,28 +128,14 @@ public struct CanaryPlanner {
                 plan.message = "more replicas need to be updated"
                 break
             }
-            index += 1
+            (index, advanced) = (index + 1, true)
         }
         plan.status.currentStepIndex = index
         if index >= canary.steps.count || plan.status.promoteFull {
             plan.status.currentStepIndex = canary.steps.count
-            return fullyPromoted(plan)
+            return fullyPromoted(plan, holdScaling: advanced)
         }
         return plan
-    }
-
-    /// Scales the new and stable ReplicaSets toward `weight`; true once the canary's share is available and
-    /// the stable side is down to its share.
-    func scaleTo(weight: Int, stable: ReplicaSetState, plan: inout Plan) -> Bool {
-        let desired = CanaryWeights.desiredReplicas(
-            replicas: spec.replicas, weight: weight, trafficRouted: trafficRouted, stableExists: true)
-        plan.setNew(desired.canary, newRS: newRS)
-        let canaryAvailable = (newRS?.available ?? 0) >= desired.canary
-        // The router moves traffic only to pods that can take it.
-        if trafficRouted && canaryAvailable { plan.routerWeight = weight }
-        let stableTarget = canaryAvailable ? desired.stable : max(stable.replicas, desired.stable)
-        if stable.replicas != stableTarget { plan.scale[stable.name] = stableTarget }
-        return canaryAvailable && stableTarget == desired.stable && stable.available >= desired.stable
     }
 
     /// A pause step: the index to go on with, or nil while it holds.
@@ -194,47 +171,6 @@ public struct CanaryPlanner {
         plan.status.currentStepIndex = index + 1
         return index + 1
     }
-
-    /// Everything on the new ReplicaSet; once it is all available it becomes the stable one.
-    func fullyPromoted(_ plan: Plan) -> Plan {
-        var plan = plan
-        plan.setNew(spec.replicas, newRS: newRS)
-        guard (newRS?.available ?? 0) >= spec.replicas else {
-            plan.message = "waiting for the new ReplicaSet's pods to become available"
-            return plan
-        }
-        if let stable = stableRS, stable.hash != currentHash, stable.replicas > 0 { plan.scale[stable.name] = 0 }
-        plan.status.stableRS = currentHash
-        // Both Services now select the new version: the router sends nothing to "canary" any more.
-        if trafficRouted { plan.routerWeight = 0 }
-        plan.status.currentStepIndex = canary.steps.count
-        plan.status.pauseConditions = []
-        plan.status.controllerPause = false
-        plan.status.promoteFull = false
-        plan.phase = "Healthy"
-        plan.message = ""
-        return plan
-    }
-
-    /// An aborted update: the stable side back to full size, the canary scaled away.
-    func aborted(_ plan: Plan, stable: ReplicaSetState) -> Plan {
-        var plan = plan
-        plan.setNew(0, newRS: newRS)
-        if stable.replicas != spec.replicas { plan.scale[stable.name] = spec.replicas }
-        if trafficRouted { plan.routerWeight = 0 }
-        plan.status.pauseConditions = []
-        plan.status.controllerPause = false
-        plan.status.currentStepIndex = 0  // a retry starts the steps over
-        plan.phase = "Degraded"
-        plan.message = "RolloutAborted: Rollout aborted update to revision \(currentHash)"
-        let failedRun = [plan.status.stepRun, plan.status.backgroundRun].compactMap { $0 }.first {
-            ["Failed", "Error"].contains($0.status)
-        }
-        if let failedRun, !failedRun.message.isEmpty { plan.message += ": \(failedRun.message)" }
-        plan.keepRuns = []
-        return plan
-    }
-
 }
 
 extension Duration {

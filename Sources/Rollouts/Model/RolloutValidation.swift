@@ -103,7 +103,33 @@ public enum RolloutValidation {
             if let invalid = step.pause.invalid {
                 problem("\(field).pause.duration", "\"\(invalid)\" is not a duration (30, 30s, 5m, 1h)")
             }
+            if let scale = step.setCanaryScale {
+                checkCanaryScale(scale, field: "\(field).setCanaryScale", routed: canary.isTrafficRouted, problem)
+            }
         }
+        if canary.raw["scaleDownDelaySeconds"] != nil && !canary.isTrafficRouted {
+            problem("spec.strategy.canary.scaleDownDelaySeconds", "can only be used with traffic routing")
+        }
+        if canary.dynamicStableScale {
+            if !canary.isTrafficRouted {
+                problem("spec.strategy.canary.dynamicStableScale", "can only be used with traffic routing")
+            } else if canary.raw["scaleDownDelaySeconds"] != nil {
+                problem("spec.strategy.canary.dynamicStableScale", "cannot be used with scaleDownDelaySeconds")
+            }
+        }
+        if let minimum = canary.minPodsPerReplicaSet, minimum < 1 {
+            problem("spec.strategy.canary.minPodsPerReplicaSet", "must be at least 1, not \(minimum)")
+        }
+    }
+
+    static func checkCanaryScale(
+        _ scale: CanaryStep.CanaryScale, field: String, routed: Bool, _ problem: (String, String) -> Void
+    ) {
+        if !routed { problem(field, "requires spec.strategy.canary.trafficRouting") }
+        let set = [scale.replicas != nil, scale.weight != nil, scale.matchTrafficWeight].filter { $0 }.count
+        if set != 1 { problem(field, "must set exactly one of replicas, weight and matchTrafficWeight") }
+        if let replicas = scale.replicas, replicas < 0 { problem("\(field).replicas", "must be 0 or more") }
+        if let weight = scale.weight, weight < 0 { problem("\(field).weight", "must be 0 or more") }
     }
 
     static func checkBlueGreen(_ blueGreen: BlueGreenStrategy, _ problem: (String, String) -> Void) {

@@ -31,6 +31,9 @@ public struct CanaryStrategy: Sendable, Equatable {
         trafficRouting = canary["trafficRouting"]
         analysis = canary["analysis"]
     }
+
+    /// True when a traffic router carries the weight and replica counts only make room for it.
+    public var isTrafficRouted: Bool { trafficRouting != nil && trafficRouting != .null }
 }
 
 /// One canary step. Argo allows one of setWeight, pause, experiment and analysis per step; the routing and
@@ -55,6 +58,20 @@ public struct CanaryStep: Sendable, Equatable {
     }
 
     public var setWeight: Int? { raw["setWeight"]?.intValue.map(Int.init) }
+
+    /// `setCanaryScale`: a fixed canary size, or a share of `replicas`, instead of the traffic weight's.
+    public struct CanaryScale: Sendable, Equatable {
+        public var replicas: Int?
+        public var weight: Int?
+        public var matchTrafficWeight: Bool
+    }
+
+    public var setCanaryScale: CanaryScale? {
+        guard let scale = raw["setCanaryScale"], scale != .null else { return nil }
+        return CanaryScale(
+            replicas: scale["replicas"]?.intValue.map(Int.init), weight: scale["weight"]?.intValue.map(Int.init),
+            matchTrafficWeight: scale["matchTrafficWeight"]?.boolValue ?? false)
+    }
 
     /// The pause, if this is a pause step: nil duration waits for a promotion.
     public var pause: (isPause: Bool, duration: Duration?, invalid: String?) {
