@@ -118,7 +118,11 @@ public actor RolloutController {
             _ = await writeInvalid(object, problems: [problem])
             return .requeue(after: .seconds(15))
         }
-        try await applyReplicaSets(context, plan, others: planner.others)
+        let stableHash = plan.status.stableRS
+        try await applyReplicaSets(
+            context, plan, others: planner.others,
+            ephemeral: Self.ephemeralMetadata(for: hash, canary: canary, currentHash: hash, stableHash: stableHash))
+        try await syncEphemeralMetadata(context, canary: canary, stableHash: stableHash)
         try await route(plan, canary: canary, context: context)
         if let ended = plan.pauseEnded { pauseLateness?(Date().timeIntervalSince(ended)) }
         plan.status.routedWeight = plan.routerWeight
@@ -140,16 +144,16 @@ public actor RolloutController {
     /// Creates the new ReplicaSet, marks a reused one as the newest revision, scales as `plan` says and deletes
     /// idle ReplicaSets beyond the revision history limit.
     func applyReplicaSets(
-        _ context: RolloutContext, _ plan: some RolloutPlan, others: [ReplicaSetState]
-    )
-        async throws(KubeError)
-    {
+        _ context: RolloutContext, _ plan: some RolloutPlan, others: [ReplicaSetState],
+        ephemeral: EphemeralMetadata? = nil
+    ) async throws(KubeError) {
         let (object, hash, states) = (context.object, context.hash, context.states)
         let newest = states.map(\.revision).max() ?? 0
         if let replicas = plan.newReplicaSet {
             _ = try await client.create(
                 RolloutReplicaSets.make(
-                    object, template: context.template, hash: hash, replicas: replicas, revision: newest + 1),
+                    object, template: context.template, hash: hash, replicas: replicas, revision: newest + 1,
+                    ephemeral: ephemeral),
                 fieldManager: Self.manager)
             await events.record(
                 object, type: .normal, reason: "NewReplicaSetCreated",
