@@ -29,9 +29,6 @@ enum RolloutSupport {
 
     static func unsupported(_ spec: RolloutSpec) -> [SpecProblem] {
         var problems: [SpecProblem] = []
-        if spec.workloadRef != nil {
-            problems.append(SpecProblem(field: "spec.workloadRef", message: "is not supported by Capstan yet"))
-        }
         switch spec.strategy {
         case .blueGreen: break
         case .canary(let canary):

@@ -8,9 +8,9 @@ import Logging
 /// nothing else changes), asks `CanaryPlanner` what to do, and writes it: ReplicaSets created or scaled,
 /// then the status.
 ///
-/// Built so far: canary Rollouts whose weight is carried by replica counts, with `setWeight`, `pause` and
-/// `analysis` steps, background analysis, promotion, full promotion and abort. Blue-green, traffic routers,
-/// experiment and `workloadRef` are refused with a condition saying they are not supported yet.
+/// Canary (weights by replica counts or by a traffic router) and blue-green, with analysis, `workloadRef` and the
+/// operations of Argo's kubectl plugin. Experiments, header and mirror routes are refused with an `InvalidSpec`
+/// condition saying they are not supported yet.
 public actor RolloutController {
     public static let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "rollouts")
     static let manager = "capstan-rollouts-controller"
@@ -22,6 +22,7 @@ public actor RolloutController {
     var rollouts: Informer?
     var replicaSets: Informer?
     var analysisRuns: Informer?
+    var deployments: Informer?
 
     /// Told, each time a timed pause ends, how many seconds after its end the next step's objects were written.
     let pauseLateness: (@Sendable (TimeInterval) -> Void)?
@@ -59,6 +60,14 @@ public actor RolloutController {
         }
         await runtime.watch(replicaSets, keys: ownerKey)
         await runtime.watch(analysisRuns, keys: ownerKey)
+        let deployments = Informer(client: client, gvr: .deployments, namespace: namespace, logger: logger)
+        self.deployments = deployments
+        await runtime.watch(deployments) { event in
+            // The Rollouts whose workloadRef names this Deployment.
+            await rollouts.list(namespace: event.object.namespace).filter { rollout in
+                rollout.spec?["workloadRef"]?["name"]?.stringValue == event.object.name
+            }.map(\.key)
+        }
         await runtime.start(allKeys: { await rollouts.list().map(\.key) }) { [weak self] key in
             await self?.reconcile(key) ?? .done
         }
@@ -67,13 +76,24 @@ public actor RolloutController {
     public func stop() async { await runtime.stop() }
 
     func reconcile(_ key: String) async -> ReconcileResult {
-        guard let object = await rollouts?.get(key), object.deletionTimestamp == nil else { return .done }
-        let raw = object.spec ?? [:]
-        let spec = RolloutSpec(raw)
-        var problems = RolloutValidation.problems(spec, raw: raw)
-        problems += RolloutSupport.unsupported(spec)
+        guard let stored = await rollouts?.get(key), stored.deletionTimestamp == nil else { return .done }
+        var problems = RolloutValidation.problems(RolloutSpec(stored.spec ?? [:]), raw: stored.spec ?? [:])
+        problems += RolloutSupport.unsupported(RolloutSpec(stored.spec ?? [:]))
+        problems += Self.workloadRefProblems(stored.spec?["workloadRef"])
+        guard problems.isEmpty else { return await writeInvalid(stored, problems: problems) }
+        let (object, missing) = await resolvingWorkload(stored)
+        if let missing {
+            _ = await writeInvalid(stored, problems: [missing])
+            return .requeue(after: .seconds(15))
+        }
+        let spec = RolloutSpec(object.spec ?? [:])
+        if spec.workloadRef != nil, let template = spec.template {
+            RolloutValidation.checkSelector(spec.selector, matches: template) { field, message in
+                problems.append(SpecProblem(field: field, message: message))
+            }
+        }
         guard problems.isEmpty, let strategy = spec.strategy, let template = spec.template else {
-            return await writeInvalid(object, problems: problems)
+            return await writeInvalid(stored, problems: problems)
         }
         let owned = await ownedReplicaSets(object)
         // A ReplicaSet already running this template is reused whatever its hash (an undo, or a cluster
@@ -262,6 +282,9 @@ public actor RolloutController {
         RolloutStatusWriter.apply(
             verdict, to: &status, previous: rollout.status, replicaSet: "\(rollout.name)-\(hash)",
             abort: spec.progressDeadlineAbort)
+        try await scaleDownWorkload(
+            rollout, spec: spec, phase: status["phase"]?.stringValue ?? plan.phase,
+            available: Int(status["availableReplicas"]?.intValue ?? 0))
         guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return verdict.checkAfter }
         _ = try await client.patch(
             Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
