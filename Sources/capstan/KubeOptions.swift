@@ -50,7 +50,7 @@ enum Table {
         return all.map { row in
             row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)
-            }.joined()
+            }.joined().replacing(/\s+$/, with: "")
         }.joined(separator: "\n")
     }
 }

@@ -212,15 +212,41 @@ extension RolloutControllerTests {
             let get = try await capstan(cluster, "get", "timed")
             #expect(get.status == 0, "\(get.output)")
             for expected in [
-                "Status:        Paused (CanaryPauseStep)", "Step:        1/2", "SetWeight:   41",
-                "ActualWeight: 40",
+                "Status:        ॥ Paused", "Message:       CanaryPauseStep", "Step:        1/2", "SetWeight:   41",
+                "ActualWeight: 40", "Images:        example/app:1 (stable)", "               example/app:2 (canary)",
+                "Desired:     10",
             ] {
                 #expect(get.output.contains(expected), "no \(expected) in\n\(get.output)")
             }
-            let roles = get.output.split(separator: "\n").filter { $0.hasPrefix("timed-") }.map {
-                $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().prefix(3).joined(separator: " ")
+            // The tree: the newest revision first, each ReplicaSet with its role and its pods under it.
+            let tree = get.output.split(separator: "\n").map {
+                $0.split(separator: " ", omittingEmptySubsequences: true)
             }
-            #expect(roles == ["canary 2 4/4", "stable 1 6/6"], "\(get.output)")
+            #expect(tree.filter { $0.contains("Pod") }.count == 10, "\(get.output)")
+            let roles = tree.filter { $0.contains("ReplicaSet") }.map { "\($0.last ?? "") \($0.contains("Healthy"))" }
+            #expect(roles == ["canary true", "stable true"], "\(get.output)")
+            #expect(get.output.contains("├──# revision:2") && get.output.contains("└──# revision:1"), "\(get.output)")
+
+            // --watch draws the picture again when it changes (as plain blocks when not on a terminal).
+            let watcher = try SpawnedProcess(
+                [
+                    ChildProcess.capstan, "rollout", "get", "timed", "--watch", "--kubeconfig",
+                    try cluster.kubeconfigPath(), "-n", cluster.namespace,
+                ], captureOutput: true)
+            let (paused, healthy) = ("Status:        ॥ Paused", "Status:        ✔ Healthy")
+            // However long the machine takes, the watch is ended after 90 s (its output then ends).
+            let limit = Task {
+                try await Task.sleep(for: .seconds(90))
+                kill(watcher.pid, SIGKILL)
+            }
+            let before = await Task.detached { Self.read(watcher.outputDescriptor, until: paused) }.value
+            try await RolloutActions.perform(
+                .promote, name: "timed", namespace: cluster.namespace, client: cluster.client)
+            let after = await Task.detached { Self.read(watcher.outputDescriptor, until: healthy) }.value
+            limit.cancel()
+            watcher.stop()
+            let output = before + after
+            #expect(before.contains(paused) && after.contains(healthy), "\(output)")
         }
     }
 }
@@ -304,5 +330,19 @@ extension RolloutControllerTests {
             let sets = try await cluster.client.list(.replicaSets, namespace: ns).items
             #expect(sets.count == 3)
         }
+    }
+}
+
+extension RolloutControllerTests {
+    /// What a child writes to `descriptor` until it has written `marker` or closed it.
+    static func read(_ descriptor: Int32, until marker: String) -> String {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: data, as: UTF8.self).contains(marker) {
+            let count = Foundation.read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            data.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -61,6 +61,12 @@ import Testing
                 RolloutController.gvr, namespace: ns, name: "roles", type: .merge,
                 patch: ["spec": ["template": ["spec": ["containers": [["name": "app", "image": "example/app:2"]]]]]])
             let canary = try await waitForRoles(cluster, ["stable": 1, "canary": 1])
+            // Promoted only once the pause holds (a promotion before it would skip the weight step instead).
+            #expect(
+                try await cluster.eventually {
+                    let rollout = try await cluster.client.get(RolloutController.gvr, namespace: ns, name: "roles")
+                    return rollout.status?["phase"] == "Paused"
+                })
             let canaryPod = try #require(canary.first { $0.value == "canary" }?.key)
             let pod = try await cluster.client.get(.pods, namespace: ns, name: canaryPod)
             #expect(pod.annotations["example.com/side"] == "canary")

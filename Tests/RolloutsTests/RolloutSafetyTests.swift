@@ -99,10 +99,23 @@ extension RolloutSafetyTests {
                 })
             let expected = abort ? ["example/app:1": 10] : ["example/app:broken": 4, "example/app:1": 8]
             try await helper.waitFor(cluster, "timed", phase: "Degraded", replicas: expected)
-            // Degraded is stable: no write loop.
-            let version = try await helper.rollout(cluster, "timed").resourceVersion
+            // Once the pods have followed the ReplicaSets (and the status has counted them), Degraded is stable:
+            // no write loop.
+            let pods = abort ? (available: 10, all: 10) : (available: 8, all: 12)
+            #expect(
+                try await cluster.eventually {
+                    let status = try await helper.rollout(cluster, "timed").status
+                    return status?["availableReplicas"]?.intValue == Int64(pods.available)
+                        && status?["replicas"]?.intValue == Int64(pods.all)
+                })
+            let settled = try await helper.rollout(cluster, "timed")
             try await Task.sleep(for: .seconds(1))
-            if !abort { #expect(try await helper.rollout(cluster, "timed").resourceVersion == version) }
+            let later = try await helper.rollout(cluster, "timed")
+            if !abort {
+                #expect(
+                    later.resourceVersion == settled.resourceVersion,
+                    "\(settled.status ?? .null)\n\(later.status ?? .null)")
+            }
             _ = ns
         }
     }

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Kube
@@ -27,36 +28,49 @@ struct RolloutList: AsyncParsableCommand {
     }
 }
 
-/// `capstan rollout get NAME`: the Rollout's state and its ReplicaSets.
+/// `capstan rollout get NAME [--watch]`: the Rollout's state and a tree of its revisions, ReplicaSets, pods and
+/// AnalysisRuns. With `--watch` it is drawn again whenever it changes: in place on a terminal, as a new block of
+/// plain lines otherwise (a log, a pipe), until interrupted or `--timeout` seconds have passed.
 struct RolloutGet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "get", abstract: "Show a Rollout, its step and weights, and its ReplicaSets.")
+        commandName: "get", abstract: "Show a Rollout, its step and weights, and its ReplicaSets, pods and analysis.")
     @OptionGroup var kube: KubeOptions
     @Argument var name: String
+    @Flag(help: "Keep the picture current until interrupted.") var watch = false
+    @Option(help: "Seconds to watch (0: no limit).") var timeout: Int = 0
 
     func run() async throws {
+        let terminal = isatty(STDOUT_FILENO) == 1
         try await kube.withClient { client in
             let namespace = try kube.appNamespace()
-            let rollout = try await client.get(RolloutController.gvr, namespace: namespace, name: name)
-            let sets = try await client.listAll(.replicaSets, namespace: namespace).items
-            let s = RolloutSummary(rollout, replicaSets: sets)
-            print(
-                """
-                Name:          \(s.name)
-                Namespace:     \(s.namespace)
-                Status:        \(s.phase)\(s.message.isEmpty ? "" : " (\(s.message))")
-                Strategy:      \(s.strategy)
-                  Step:        \(s.step)
-                  SetWeight:   \(s.setWeight.map(String.init) ?? "-")
-                  ActualWeight: \(s.actualWeight.map(String.init) ?? "-")
-                Replicas:      desired \(s.desired), updated \(s.updated), available \(s.available)
-
-                """)
-            print(
-                Table.render(
-                    ["REPLICASET", "ROLE", "REVISION", "READY", "IMAGE"],
-                    s.replicaSets.map { [$0.name, $0.role, $0.revision, "\($0.available)/\($0.desired)", $0.image] }))
+            let deadline = timeout > 0 ? ContinuousClock.now + .seconds(timeout) : nil
+            var last = ""
+            while true {
+                let picture = try await Self.picture(client, namespace: namespace, name: name)
+                if picture != last {
+                    // Home and clear, then the new picture: a redraw in place. Written unbuffered, so a pipe
+                    // sees each picture when it is drawn.
+                    var text = picture + "\n"
+                    if watch && terminal { text = "\u{1B}[H\u{1B}[2J" + text }
+                    if watch && !terminal && !last.isEmpty { text = "\n" + text }
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                    last = picture
+                }
+                guard watch else { return }
+                if let deadline, ContinuousClock.now >= deadline { return }
+                try await Task.sleep(for: .seconds(1))
+            }
         }
+    }
+
+    static func picture(_ client: KubeClient, namespace: String?, name: String) async throws -> String {
+        let rollout = try await client.get(RolloutController.gvr, namespace: namespace, name: name)
+        let sets = try await client.listAll(.replicaSets, namespace: namespace).items
+        let pods = try await client.listAll(.pods, namespace: namespace).items
+        let runs = try await client.listAll(AnalysisCRDs.analysisRuns, namespace: namespace).items
+        let tree = RolloutTree.render(rollout: rollout, replicaSets: sets, pods: pods, analysisRuns: runs, now: Date())
+        return (tree.header + [""] + [Table.render(["NAME", "KIND", "STATUS", "AGE", "INFO"], tree.rows)])
+            .joined(separator: "\n")
     }
 }
 
