@@ -190,6 +190,10 @@ public actor RolloutController {
         }
         let deadlines = context.deadlines
         for (name, replicas) in plan.scale.sorted(by: { $0.key < $1.key }) {
+            let from = states.first { $0.name == name }?.replicas ?? 0
+            await events.record(
+                object, type: .normal, reason: "ScalingReplicaSet",
+                message: "Scaled \(replicas > from ? "up" : "down") ReplicaSet \(name) from \(from) to \(replicas)")
             var patch: JSON = ["spec": ["replicas": .int(Int64(replicas))]]
             // Scaled up again (a retry, a rollback), it no longer waits to be scaled down.
             if replicas > 0 && deadlines[name] != nil {
@@ -291,6 +295,7 @@ public actor RolloutController {
             patch: Self.statusPatch(rollout, status), subresource: "status", fieldManager: Self.manager)
         let phase = status["phase"]?.stringValue ?? plan.phase
         let message = status["message"]?.stringValue ?? ""
+        await recordSteps(rollout, spec: spec, status: status)
         if rollout.status?["phase"]?.stringValue != phase {
             await events.record(
                 rollout, type: phase == "Degraded" ? .warning : .normal, reason: "Rollout\(phase)",

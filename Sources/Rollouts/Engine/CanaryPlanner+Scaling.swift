@@ -78,6 +78,8 @@ extension CanaryPlanner {
                 plan.scale[stable.name] = 0
             }
         } else {
+            // No update from a stable version (a first deploy, or back to the stable one): no steps to take.
+            plan.status.currentStepIndex = canary.steps.count
             plan.setNew(spec.replicas, newRS: newRS)
             guard (newRS?.available ?? 0) >= spec.replicas else {
                 plan.message = "waiting for the new ReplicaSet's pods to become available"
