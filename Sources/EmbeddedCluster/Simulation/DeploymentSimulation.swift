@@ -9,8 +9,7 @@ extension WorkloadSimulator {
         let desired = Int(spec["replicas"]?.intValue ?? 1)
         let template = spec["template"] ?? [:]
         let hash = Hashing.templateHash(template)
-        var owned = ((try? await store.list(.replicaSets, namespace: deployment.namespace)) ?? [])
-            .filter { $0.ownerReferences.contains { $0.uid == uid } }
+        var owned = (try? await store.list(.replicaSets, ownedBy: uid)) ?? []
         // The controller's own test: a ReplicaSet whose template equals the Deployment's, ignoring the hash
         // label (so `kubectl rollout undo` reuses the old ReplicaSet instead of making a copy).
         var newRS =
@@ -147,8 +146,7 @@ extension WorkloadSimulator {
 
     func reportStatus(_ deployment: KubeObject, desired: Int, newRS: KubeObject?, hash: String) async {
         guard let uid = deployment.uid else { return }
-        let owned = ((try? await store.list(.replicaSets, namespace: deployment.namespace)) ?? [])
-            .filter { $0.ownerReferences.contains { $0.uid == uid } }
+        let owned = (try? await store.list(.replicaSets, ownedBy: uid)) ?? []
         func sum(_ field: String) -> Int { owned.reduce(0) { $0 + Int($1.status?[field]?.intValue ?? 0) } }
         let updated = Int(newRS.flatMap { rs in owned.first { $0.uid == rs.uid } }?.status?["replicas"]?.intValue ?? 0)
         let replicas = sum("replicas"), ready = sum("readyReplicas"), available = sum("availableReplicas")

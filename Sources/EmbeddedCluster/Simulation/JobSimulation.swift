@@ -9,9 +9,7 @@ extension WorkloadSimulator {
         let completions = Int(job.spec?["completions"]?.intValue ?? 1)
         let parallelism = Int(job.spec?["parallelism"]?.intValue ?? 1)
         let backoffLimit = Int(job.spec?["backoffLimit"]?.intValue ?? 6)
-        let pods = ((try? await store.list(.pods, namespace: job.namespace)) ?? []).filter {
-            $0.ownerReferences.contains { $0.uid == uid }
-        }
+        let pods = (try? await store.list(.pods, ownedBy: uid)) ?? []
         let succeeded = pods.filter { $0.status?["phase"]?.stringValue == "Succeeded" }.count
         let failed = pods.filter { $0.status?["phase"]?.stringValue == "Failed" }.count
         let active = pods.count - succeeded - failed

@@ -6,8 +6,7 @@ extension WorkloadSimulator {
     func reconcileReplicaSet(_ rs: KubeObject) async {
         guard rs.deletionTimestamp == nil, let uid = rs.uid else { return }
         let desired = Int(rs.spec?["replicas"]?.intValue ?? 1)
-        let pods = ((try? await store.list(.pods, namespace: rs.namespace)) ?? [])
-            .filter { $0.ownerReferences.contains { $0.uid == uid } && $0.deletionTimestamp == nil }
+        let pods = ((try? await store.list(.pods, ownedBy: uid)) ?? []).filter { $0.deletionTimestamp == nil }
         if pods.count < desired {
             await createPods(min(desired - pods.count, Self.burstReplicas), for: rs)
         } else if pods.count > desired {
@@ -21,8 +20,7 @@ extension WorkloadSimulator {
                     component: "replicaset-controller")
             }
         }
-        let current = ((try? await store.list(.pods, namespace: rs.namespace)) ?? [])
-            .filter { $0.ownerReferences.contains { $0.uid == uid } && $0.deletionTimestamp == nil }
+        let current = ((try? await store.list(.pods, ownedBy: uid)) ?? []).filter { $0.deletionTimestamp == nil }
         let ready = current.filter(Self.isReady).count
         let status: JSON = [
             "replicas": .int(Int64(current.count)), "fullyLabeledReplicas": .int(Int64(current.count)),

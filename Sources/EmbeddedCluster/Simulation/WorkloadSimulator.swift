@@ -57,7 +57,10 @@ actor WorkloadSimulator {
     }
 
     func reconcileAll() async {
-        await countPods()
+        // One decoded list of the pods serves the count and the pod pass; pods created by this pass's
+        // ReplicaSets and Jobs are taken up by the next pass, a moment later.
+        let pods = (try? await store.list(.pods)) ?? []
+        await countPods(pods)
         let map = try? await store.get(
             .configMaps, namespace: PodBehaviour.configMapNamespace, name: PodBehaviour.configMapName)
         let parsed = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
@@ -66,15 +69,14 @@ actor WorkloadSimulator {
         for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
         for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
         for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }
-        for pod in (try? await store.list(.pods)) ?? [] { await reconcilePod(pod) }
+        for pod in pods { await reconcilePod(pod) }
         for set in ((try? await store.list(.statefulSets)) ?? []) + ((try? await store.list(.daemonSets)) ?? []) {
             await reconcileInstantWorkload(set)
         }
         await reconcileEndpoints()
     }
 
-    func countPods() async {
-        let pods = (try? await store.list(.pods)) ?? []
+    func countPods(_ pods: [KubeObject]) async {
         let active = pods.filter { $0.deletionTimestamp == nil && !Self.isFinished($0) }
         scheduledPods = active.filter { $0.spec?["nodeName"] != nil }.count
         unschedulablePods = active.count - scheduledPods

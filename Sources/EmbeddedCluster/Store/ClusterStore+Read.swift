@@ -94,6 +94,25 @@ extension ClusterStore {
         return objects
     }
 
+    /// The objects of a kind that list `ownerUID` among their owners, found through the owner index rather than
+    /// by scanning (what the simulated controllers ask for every ReplicaSet, Job and Deployment on each pass).
+    public nonisolated func list(
+        _ gvr: GroupVersionResource, ownedBy ownerUID: String
+    ) async throws(KubeError) -> [KubeObject] {
+        let stored = try await ownedObjects(gvr, ownerUID)
+        var objects: [KubeObject] = []
+        objects.reserveCapacity(stored.count)
+        for (_, bytes) in stored.sorted(by: { $0.0 < $1.0 }) { objects.append(try Self.decode(bytes)) }
+        return objects
+    }
+
+    func ownedObjects(_ gvr: GroupVersionResource, _ ownerUID: String) throws(KubeError) -> [(ObjectKey, [UInt8])] {
+        let type = try resourceType(gvr)
+        return (dependents[ownerUID] ?? []).compactMap { key in
+            key.resource == type.storageKey ? objects[key.resource]?[key].map { (key, $0.bytes) } : nil
+        }
+    }
+
     func storedObjects(_ gvr: GroupVersionResource, namespace: String?) throws(KubeError) -> [(ObjectKey, [UInt8])] {
         let type = try resourceType(gvr)
         return (objects[type.storageKey] ?? [:]).compactMap { key, stored in
