@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Expr", targets: ["Expr"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "ImageUpdater", targets: ["ImageUpdater"]),
+        .library(name: "Registry", targets: ["Registry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
@@ -87,6 +88,18 @@ let package = Package(
         .target(name: "Expr", swiftSettings: upcoming),
         .target(name: "ImageUpdater", swiftSettings: upcoming),
         .target(
+            name: "Registry",
+            dependencies: [
+                "Kube",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Analysis",
             dependencies: [
                 "Kube", "Expr",
@@ -146,6 +159,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Tests/KubeTestSupport",
             swiftSettings: upcoming
@@ -166,6 +180,13 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(name: "ExprTests", dependencies: ["Expr"], swiftSettings: upcoming),
         .testTarget(name: "ImageUpdaterTests", dependencies: ["ImageUpdater"], swiftSettings: upcoming),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: [
+                "Registry", "KubeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: upcoming),
         .testTarget(
             name: "AnalysisTests",
             dependencies: [

@@ -16,18 +16,35 @@ public final class RegistryServer: Sendable {
             )
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        port = try LoopbackPort.free()
-        let config = """
-            version: 0.1
-            log: {level: error}
-            storage:
-              filesystem: {rootdirectory: \(directory)/data}
-            http:
-              addr: 127.0.0.1:\(port)
-            """
-        try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
-        process = try SpawnedProcess(["/usr/bin/docker-registry", "serve", "\(directory)/config.yml"])
-        try LoopbackPort.waitUntilListening(port, server: "docker-registry") { process.isRunning }
+        (port, process) = try Self.launch(in: directory)
+    }
+
+    /// Starts the registry on a free port; one that exits before it listens (another process took the port
+    /// between our check and its bind) is started again on another, up to three times.
+    static func launch(in directory: String) throws -> (Int, SpawnedProcess) {
+        var attempt = 0
+        while true {
+            let port = try LoopbackPort.free()
+            let config = """
+                version: 0.1
+                log: {level: error}
+                storage:
+                  filesystem: {rootdirectory: \(directory)/data}
+                  delete: {enabled: true}
+                http:
+                  addr: 127.0.0.1:\(port)
+                """
+            try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
+            let process = try SpawnedProcess(["/usr/bin/docker-registry", "serve", "\(directory)/config.yml"])
+            do {
+                try LoopbackPort.waitUntilListening(port, server: "docker-registry") { process.isRunning }
+                return (port, process)
+            } catch {
+                process.stop()
+                attempt += 1
+                if attempt == 3 { throw error }
+            }
+        }
     }
 
     /// `host:port` for references such as `oci://127.0.0.1:5000/charts`.

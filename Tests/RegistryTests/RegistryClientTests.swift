@@ -1,0 +1,85 @@
+import Foundation
+import KubeTestSupport
+import Registry
+import Testing
+
+/// The registry client against Debian's `docker-registry`, with images pushed through its HTTP API: tags
+/// with pagination, manifests and their digests, creation times from config blobs, multi-platform indexes,
+/// and the errors a user must see (unknown repository, registry down).
+@Suite(.enabled(if: RegistryServer.available)) struct RegistryClientTests {
+    func withRegistry(_ body: (RegistryServer, RegistryClient) async throws -> Void) async throws {
+        let server = try RegistryServer()
+        let client = RegistryClient(timeout: .seconds(5))
+        do {
+            try await body(server, client)
+        } catch {
+            try await client.shutdown()
+            server.stop()
+            throw error
+        }
+        try await client.shutdown()
+        server.stop()
+    }
+
+    @Test func tagsManifestsAndCreationTimes() async throws {
+        try await withRegistry { server, client in
+            let endpoint = RegistryEndpoint(apiURL: server.url)
+            let built = Date(timeIntervalSince1970: 1_760_000_000)
+            var digests: [String: String] = [:]
+            for (offset, tag) in ["1.0.0", "1.1.0", "2.0.0-rc.1", "latest", "v1.2.0"].enumerated() {
+                digests[tag] = try await server.push(
+                    "team/api", tag: tag, created: built.addingTimeInterval(Double(offset) * 3600))
+            }
+            let image = try #require(RegistryImage("\(server.host)/team/api"))
+            let tags = try await client.tags(image, at: endpoint)
+            #expect(Set(tags) == ["1.0.0", "1.1.0", "2.0.0-rc.1", "latest", "v1.2.0"])
+            // Pages of two, followed through the registry's Link headers.
+            let paged = try await client.tags(image, at: endpoint, pageSize: 2)
+            #expect(paged.sorted() == tags.sorted())
+
+            let manifest = try await client.manifest(image, reference: "1.1.0", at: endpoint)
+            #expect(manifest.digest == digests["1.1.0"])
+            guard case .image(let config) = manifest.content else {
+                Issue.record("1.1.0 is one image, not \(manifest.content)")
+                return
+            }
+            let created = try await client.created(image, configDigest: config, at: endpoint)
+            #expect(created == built.addingTimeInterval(3600))
+        }
+    }
+
+    @Test func aMultiPlatformIndexListsItsPlatforms() async throws {
+        try await withRegistry { server, client in
+            let digest = try await server.push("web", tag: "3.0", platforms: ["linux/amd64", "linux/arm64/v8"])
+            let image = try #require(RegistryImage("\(server.host)/web"))
+            let manifest = try await client.manifest(image, reference: "3.0", at: RegistryEndpoint(apiURL: server.url))
+            #expect(manifest.digest == digest)
+            guard case .index(let entries) = manifest.content else {
+                Issue.record("3.0 is an index, not \(manifest.content)")
+                return
+            }
+            #expect(entries.map(\.platform) == ["linux/amd64", "linux/arm64/v8"])
+            let arm = try #require(entries.first { platformMatches($0.platform, wanted: "linux/arm64") })
+            let armManifest = try await client.manifest(
+                image, reference: arm.digest, at: RegistryEndpoint(apiURL: server.url))
+            #expect(armManifest.digest == arm.digest)
+        }
+    }
+
+    @Test func unknownRepositoriesAndDownRegistriesAreClearErrors() async throws {
+        try await withRegistry { server, client in
+            let missing = try #require(RegistryImage("\(server.host)/nobody/here"))
+            let notFound = await #expect(throws: RegistryError.self) {
+                try await client.tags(missing, at: RegistryEndpoint(apiURL: server.url))
+            }
+            #expect(notFound?.kind == .notFound, "\(String(describing: notFound))")
+            let port = try LoopbackPort.free()
+            let down = try #require(RegistryImage("127.0.0.1:\(port)/app"))
+            let unreachable = await #expect(throws: RegistryError.self) {
+                try await client.tags(down, at: RegistryEndpoint(apiURL: "http://127.0.0.1:\(port)"))
+            }
+            #expect(unreachable?.kind == .transport, "\(String(describing: unreachable))")
+            #expect(unreachable?.message.contains("127.0.0.1:\(port)") == true)
+        }
+    }
+}
