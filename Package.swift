@@ -86,7 +86,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Expr", swiftSettings: upcoming),
-        .target(name: "ImageUpdater", swiftSettings: upcoming),
+        .target(name: "ImageUpdater", dependencies: ["Registry"], swiftSettings: upcoming),
         .target(
             name: "Registry",
             dependencies: [
@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "KubeTestSupport",
             dependencies: [
-                "Kube", "EmbeddedCluster",
+                "Kube", "EmbeddedCluster", "Registry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -179,7 +179,9 @@ let package = Package(
             ],
             swiftSettings: upcoming),
         .testTarget(name: "ExprTests", dependencies: ["Expr"], swiftSettings: upcoming),
-        .testTarget(name: "ImageUpdaterTests", dependencies: ["ImageUpdater"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ImageUpdaterTests", dependencies: ["ImageUpdater", "Registry", "KubeTestSupport"],
+            swiftSettings: upcoming),
         .testTarget(
             name: "RegistryTests",
             dependencies: [

@@ -32,7 +32,8 @@ extension RegistryClient {
                     throw RegistryError(
                         .unauthorized,
                         "\(endpoint.apiURL) refused access to \(image.name) "
-                            + (endpoint.credentials == nil ? "(no credentials configured)" : "with the credentials given"))
+                            + (endpoint.credentials == nil
+                                ? "(no credentials configured)" : "with the credentials given"))
                 }
                 answered = true
                 try await answer(challenge, endpoint: endpoint, scope: scope, image: image)

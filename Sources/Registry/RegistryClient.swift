@@ -81,14 +81,27 @@ public actor RegistryClient {
     public func created(
         _ image: RegistryImage, configDigest: String, at endpoint: RegistryEndpoint
     ) async throws(RegistryError) -> Date? {
+        try await config(image, configDigest, endpoint)["created"]?.stringValue.flatMap(Self.parseTime)
+    }
+
+    /// The `os/architecture[/variant]` an image's config says it was built for.
+    public func platform(
+        _ image: RegistryImage, configDigest: String, at endpoint: RegistryEndpoint
+    ) async throws(RegistryError) -> String {
+        let config = try await config(image, configDigest, endpoint)
+        return [config["os"], config["architecture"], config["variant"]].compactMap { $0?.stringValue }
+            .joined(separator: "/")
+    }
+
+    func config(
+        _ image: RegistryImage, _ configDigest: String, _ endpoint: RegistryEndpoint
+    ) async throws(RegistryError) -> JSON {
         let response = try await send(
             "/v2/\(image.repository)/blobs/\(configDigest)", accept: ["application/json", "*/*"], image: image,
             endpoint: endpoint)
-        let json: JSON
-        do { json = try JSON.parse(response.body) } catch {
+        do { return try JSON.parse(response.body) } catch {
             throw RegistryError(.malformed, "the config blob \(configDigest) of \(image.name) is not JSON")
         }
-        return json["created"]?.stringValue.flatMap(Self.parseTime)
     }
 
     static func parseTime(_ text: String) -> Date? {

@@ -8,17 +8,7 @@ import Testing
 /// and the errors a user must see (unknown repository, registry down).
 @Suite(.enabled(if: RegistryServer.available)) struct RegistryClientTests {
     func withRegistry(_ body: (RegistryServer, RegistryClient) async throws -> Void) async throws {
-        let server = try RegistryServer()
-        let client = RegistryClient(timeout: .seconds(5))
-        do {
-            try await body(server, client)
-        } catch {
-            try await client.shutdown()
-            server.stop()
-            throw error
-        }
-        try await client.shutdown()
-        server.stop()
+        try await RegistryServer.withClient(body)
     }
 
     @Test func tagsManifestsAndCreationTimes() async throws {
