@@ -86,7 +86,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Expr", swiftSettings: upcoming),
-        .target(name: "ImageUpdater", dependencies: ["Registry"], swiftSettings: upcoming),
+        .target(name: "ImageUpdater", dependencies: ["Registry", "Kube"], swiftSettings: upcoming),
         .target(
             name: "Registry",
             dependencies: [
