@@ -5,11 +5,11 @@ import Foundation
 /// instance from one serial queue only.
 final class BareRepository {
     let url: String
-    private let repository: OpaquePointer
+    let repository: OpaquePointer
     /// The `origin` remote, looked up once: each `git_remote_lookup` in Debian's libgit2 1.5 leaks about
     /// 20 KB in PCRE2 (seen with heaptrack), so a controller that asks its remotes for refs every few seconds
     /// must not look them up again.
-    private let origin: OpaquePointer
+    let origin: OpaquePointer
 
     /// Opens the mirror at `directory`, creating it (and its `origin` remote) on first use.
     init(at directory: URL, url: String) throws(GitError) {
@@ -224,7 +224,7 @@ final class BareRepository {
         return files
     }
 
-    private func withCommit<T>(_ id: CommitID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
+    func withCommit<T>(_ id: CommitID, _ body: (OpaquePointer) throws(GitError) -> T) throws(GitError) -> T {
         var oid = id.oid
         var commit: OpaquePointer?
         try LibGit2.check(git_commit_lookup(&commit, repository, &oid), "read commit \(id.short)", repository: url)

@@ -6,6 +6,8 @@ final class CredentialContext {
     let credentials: GitCredentials
     let url: String
     var attempts = 0
+    /// Why the remote refused a pushed reference, as its `push_update_reference` report says.
+    var rejection: String?
 
     init(_ credentials: GitCredentials, url: String) {
         self.credentials = credentials

@@ -109,7 +109,7 @@ public actor RepositoryCache {
         }
     }
 
-    private func handle(for url: String) throws(GitError) -> RepositoryHandle {
+    func handle(for url: String) throws(GitError) -> RepositoryHandle {
         let key = RepositoryURL.normalized(url)
         if let handle = handles[key] { return handle }
         let folder = directory.appendingPathComponent(Self.folderName(for: key), isDirectory: true)
