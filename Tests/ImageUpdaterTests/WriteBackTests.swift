@@ -84,3 +84,37 @@ import Testing
         }
     }
 }
+
+extension WriteBackTests {
+    static let values = """
+        # Default values
+        replicaCount: 2
+        image:
+          repository: ghcr.io/org/api
+          tag: 1.0.0 # set by CI
+          pullPolicy: IfNotPresent
+        service:
+          port: 80
+
+        """
+
+    @Test func helmValuesAreEditedInPlace() throws {
+        let tagged = try #require(try HelmValuesWriteBack.edit(Self.values, values: [("image.tag", "1.1.0")]))
+        #expect(
+            tagged == Self.values.replacingOccurrences(of: "tag: 1.0.0 # set by CI", with: "tag: \"1.1.0\" # set by CI")
+        )
+        #expect(try HelmValuesWriteBack.edit(tagged, values: [("image.tag", "1.1.0")]) == nil)
+
+        let added = try #require(
+            try HelmValuesWriteBack.edit(
+                Self.values, values: [("image.digest", "sha256:abc"), ("sidecar.image.tag", "2")]))
+        let parsed = try YAML.parse(added)
+        #expect(parsed[path: ["image", "digest"]] == "sha256:abc" && parsed[path: ["sidecar", "image", "tag"]] == "2")
+        #expect(parsed[path: ["service", "port"]] == 80 && added.hasPrefix("# Default values\nreplicaCount: 2\n"))
+        #expect(added.contains("  pullPolicy: IfNotPresent\n  digest: \"sha256:abc\"\n"))
+
+        #expect(throws: WriteBackError.self) {
+            try HelmValuesWriteBack.edit("image: {tag: 1.0}\n", values: [("image.tag", "1.1")])
+        }
+    }
+}
