@@ -10,7 +10,22 @@ public enum SourceFileWriteBack {
     public static func kustomize(existing: String?, updates: [ImageUpdate]) throws(YAMLError) -> String? {
         var file = try existing.map(YAML.parse) ?? [:]
         if file == .null { file = [:] }
-        var images = file["kustomize"]?["images"]?.arrayValue ?? []
+        let images = merged(file["kustomize"]?["images"]?.arrayValue ?? [], updates)
+        return changed(file, path: ["kustomize", "images"], to: .array(images))
+    }
+
+    /// The new file for Helm parameters (name → value), or nil when `existing` already says it.
+    public static func helm(existing: String?, parameters: [(name: String, value: String)]) throws(YAMLError) -> String?
+    {
+        var file = try existing.map(YAML.parse) ?? [:]
+        if file == .null { file = [:] }
+        let list = merged(file["helm"]?["parameters"]?.arrayValue ?? [], parameters, forceKey: "forcestring")
+        return changed(file, path: ["helm", "parameters"], to: .array(list))
+    }
+
+    /// Kustomize override strings with each update's entry replaced (by image name) or appended.
+    static func merged(_ images: [JSON], _ updates: [ImageUpdate]) -> [JSON] {
+        var images = images
         for update in updates {
             let entry = JSON.string(update.kustomizeOverride)
             if let index = images.firstIndex(where: { overrideName($0.stringValue ?? "") == update.kustomizeEntryName })
@@ -20,24 +35,24 @@ public enum SourceFileWriteBack {
                 images.append(entry)
             }
         }
-        return changed(file, path: ["kustomize", "images"], to: .array(images))
+        return images
     }
 
-    /// The new file for Helm parameters (name → value), or nil when `existing` already says it.
-    public static func helm(existing: String?, parameters: [(name: String, value: String)]) throws(YAMLError) -> String?
-    {
-        var file = try existing.map(YAML.parse) ?? [:]
-        if file == .null { file = [:] }
-        var list = file["helm"]?["parameters"]?.arrayValue ?? []
+    /// Helm parameters with each one replaced (by name) or appended; `forceKey` is `forcestring` in the
+    /// source file and `forceString` in an Application, as Argo CD spells them.
+    static func merged(
+        _ list: [JSON], _ parameters: [(name: String, value: String)], forceKey: String
+    ) -> [JSON] {
+        var list = list
         for (name, value) in parameters {
-            let entry: JSON = ["name": .string(name), "value": .string(value), "forcestring": true]
+            let entry = JSON.object(["name": .string(name), "value": .string(value), forceKey: true])
             if let index = list.firstIndex(where: { $0["name"]?.stringValue == name }) {
                 list[index] = entry
             } else {
                 list.append(entry)
             }
         }
-        return changed(file, path: ["helm", "parameters"], to: .array(list))
+        return list
     }
 
     static func changed(_ file: JSON, path: [String], to value: JSON) -> String? {
