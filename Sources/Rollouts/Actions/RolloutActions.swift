@@ -24,7 +24,8 @@ public enum RolloutActions {
     }
 
     /// Applies `action` to the Rollout `name`; returns the patched Rollout. A patch guarded by the version it
-    /// read that meets a concurrent write (the controller's status) reads again and retries, a few times.
+    /// read that meets a concurrent write (the controller's status, written often while pods settle) reads
+    /// again and retries, waiting a little longer each time (100 ms, 200 ms, ... eight tries in all).
     @discardableResult
     public static func perform(
         _ action: Action, name: String, namespace: String, client: KubeClient
@@ -36,7 +37,9 @@ public enum RolloutActions {
             } catch {
                 attempt += 1
                 let stale = error.isConflict || (error.isInvalid && error.message.contains("resourceVersion"))
-                guard stale, attempt < 5 else { throw error }
+                guard stale, attempt < 8 else { throw error }
+                // Cancellation only cuts the wait short; the next try (or its error) follows as usual.
+                do { try await Task.sleep(for: .milliseconds(100 * attempt)) } catch {}
             }
         }
     }
@@ -68,8 +71,9 @@ public enum RolloutActions {
         let state = RolloutStatus(rollout.status)
         let updating = state.currentPodHash != nil && state.currentPodHash != state.stableRS
         if case .promote = action, !updating {
+            // Not a conflict to retry: nothing will change by asking again.
             throw KubeError(
-                code: 409, reason: .conflict, message: "rollout \(name) is not updating: nothing to promote")
+                code: 400, reason: .badRequest, message: "rollout \(name) is not updating: nothing to promote")
         }
         let status: JSON
         switch action {
