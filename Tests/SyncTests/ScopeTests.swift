@@ -28,8 +28,16 @@ import Testing
                 "child/web.yaml": Manifests.deployment("child-web"),
             ])
             try await h.createApp("root", path: "apps", automated: [:])
-            #expect(try await h.waitForApp("root") { $0.operationPhase == "Succeeded" && $0.healthStatus == "Healthy" })
-            #expect(try await h.waitForApp("child") { $0.syncStatus == "Synced" && $0.healthStatus == "Healthy" })
+            // Two Applications syncing in turn, each waiting on health: on a loaded 2-core CI machine this has
+            // taken more than 30 s, so the bound is generous (it is a bound, not a pace).
+            #expect(
+                try await h.waitForApp("root", timeout: .seconds(120)) {
+                    $0.operationPhase == "Succeeded" && $0.healthStatus == "Healthy"
+                })
+            #expect(
+                try await h.waitForApp("child", timeout: .seconds(60)) {
+                    $0.syncStatus == "Synced" && $0.healthStatus == "Healthy"
+                })
             // The ConfigMap in wave 1 was applied only after the child Application (wave 0) was Healthy.
             let root = try await h.app("root").status!
             let order = root[path: ["operationState", "syncResult", "resources"]]?.arrayValue?.compactMap {
