@@ -48,12 +48,7 @@ public actor RepositoryCredentials {
             enableOCI: flag("enableOCI"), plainHTTP: flag("insecureOCIForceHttp"), insecure: flag("insecure"))
     }
 
-    static func data(_ secret: KubeObject, _ key: String) -> String? {
-        if let plain = secret.json[path: ["stringData", key]]?.stringValue { return plain }
-        guard let encoded = secret.json[path: ["data", key]]?.stringValue, let bytes = Data(base64Encoded: encoded)
-        else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    static func data(_ secret: KubeObject, _ key: String) -> String? { secret.secretValue(key) }
 
     /// The `repository` Secret for the URL, else the longest matching `repo-creds` prefix.
     static func matching(_ url: String, in secrets: [KubeObject]) -> KubeObject? {
