@@ -88,8 +88,12 @@ extension RegistryClient {
                     response.status == 401 ? .unauthorized : .server(status: response.status),
                     "the token service \(realm) answered \(response.status) for \(image.name)")
             }
-            let json = try? JSON.parse(response.body)
-            guard let token = json?["token"]?.stringValue ?? json?["access_token"]?.stringValue, !token.isEmpty else {
+            let json: JSON
+            do { json = try JSON.parse(response.body) } catch {
+                throw RegistryError(
+                    .malformed, "the token service \(realm) answered something that is not JSON: \(error)")
+            }
+            guard let token = json["token"]?.stringValue ?? json["access_token"]?.stringValue, !token.isEmpty else {
                 throw RegistryError(.malformed, "the token service \(realm) answered without a token")
             }
             tokens["\(endpoint.apiURL) \(scope)"] = token

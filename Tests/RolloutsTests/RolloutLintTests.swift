@@ -98,6 +98,10 @@ import Testing
             ]
         ),
         (
+            "    canary: {canaryMetadata: {labels: {role: [canary]}}}",
+            ["spec.strategy.canary.canaryMetadata.labels: must map names to strings"]
+        ),
+        (
             "    canary: {scaleDownDelaySeconds: 5}",
             ["spec.strategy.canary.scaleDownDelaySeconds: can only be used with traffic routing"]
         ),

@@ -5,11 +5,11 @@ extension WorkloadSimulator {
     /// with RollingUpdate (maxSurge / maxUnavailable) or Recreate, old ReplicaSets trimmed to
     /// `revisionHistoryLimit`, and status with Available / Progressing conditions (ProgressDeadlineExceeded).
     func reconcileDeployment(_ deployment: KubeObject) async {
-        guard deployment.deletionTimestamp == nil, let uid = deployment.uid, let spec = deployment.spec else { return }
+        guard deployment.deletionTimestamp == nil, deployment.uid != nil, let spec = deployment.spec else { return }
         let desired = Int(spec["replicas"]?.intValue ?? 1)
         let template = spec["template"] ?? [:]
         let hash = Hashing.templateHash(template)
-        var owned = (try? await store.list(.replicaSets, ownedBy: uid)) ?? []
+        guard var owned = await owned(.replicaSets, by: deployment) else { return }
         // The controller's own test: a ReplicaSet whose template equals the Deployment's, ignoring the hash
         // label (so `kubectl rollout undo` reuses the old ReplicaSet instead of making a copy).
         var newRS =
@@ -146,7 +146,7 @@ extension WorkloadSimulator {
 
     func reportStatus(_ deployment: KubeObject, desired: Int, newRS: KubeObject?, hash: String) async {
         guard let uid = deployment.uid else { return }
-        let owned = (try? await store.list(.replicaSets, ownedBy: uid)) ?? []
+        guard let owned = await owned(.replicaSets, by: deployment) else { return }
         func sum(_ field: String) -> Int { owned.reduce(0) { $0 + Int($1.status?[field]?.intValue ?? 0) } }
         let updated = Int(newRS.flatMap { rs in owned.first { $0.uid == rs.uid } }?.status?["replicas"]?.intValue ?? 0)
         let replicas = sum("replicas"), ready = sum("readyReplicas"), available = sum("availableReplicas")

@@ -4,12 +4,12 @@ extension WorkloadSimulator {
     /// Runs `completions` pods (up to `parallelism` at a time) and marks the Job Complete, or Failed once
     /// more pods failed than `backoffLimit` allows.
     func reconcileJob(_ job: KubeObject) async {
-        guard job.deletionTimestamp == nil, let uid = job.uid else { return }
+        guard job.deletionTimestamp == nil, job.uid != nil else { return }
         if (job.status?["conditions"]?.arrayValue ?? []).contains(where: { $0["status"] == "True" }) { return }
         let completions = Int(job.spec?["completions"]?.intValue ?? 1)
         let parallelism = Int(job.spec?["parallelism"]?.intValue ?? 1)
         let backoffLimit = Int(job.spec?["backoffLimit"]?.intValue ?? 6)
-        let pods = (try? await store.list(.pods, ownedBy: uid)) ?? []
+        guard let pods = await owned(.pods, by: job) else { return }
         let succeeded = pods.filter { $0.status?["phase"]?.stringValue == "Succeeded" }.count
         let failed = pods.filter { $0.status?["phase"]?.stringValue == "Failed" }.count
         let active = pods.count - succeeded - failed

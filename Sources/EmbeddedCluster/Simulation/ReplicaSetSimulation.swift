@@ -4,9 +4,9 @@ import Logging
 extension WorkloadSimulator {
     /// Keeps `spec.replicas` pods from the template, owned by the ReplicaSet, and reports their readiness.
     func reconcileReplicaSet(_ rs: KubeObject) async {
-        guard rs.deletionTimestamp == nil, let uid = rs.uid else { return }
+        guard rs.deletionTimestamp == nil, rs.uid != nil else { return }
         let desired = Int(rs.spec?["replicas"]?.intValue ?? 1)
-        let pods = ((try? await store.list(.pods, ownedBy: uid)) ?? []).filter { $0.deletionTimestamp == nil }
+        guard let pods = await owned(.pods, by: rs)?.filter({ $0.deletionTimestamp == nil }) else { return }
         if pods.count < desired {
             await createPods(min(desired - pods.count, Self.burstReplicas), for: rs)
         } else if pods.count > desired {
@@ -20,7 +20,7 @@ extension WorkloadSimulator {
                     component: "replicaset-controller")
             }
         }
-        let current = ((try? await store.list(.pods, ownedBy: uid)) ?? []).filter { $0.deletionTimestamp == nil }
+        guard let current = await owned(.pods, by: rs)?.filter({ $0.deletionTimestamp == nil }) else { return }
         let ready = current.filter(Self.isReady).count
         let status: JSON = [
             "replicas": .int(Int64(current.count)), "fullyLabeledReplicas": .int(Int64(current.count)),
@@ -33,6 +33,18 @@ extension WorkloadSimulator {
         _ = try? await store.update(
             .replicaSets, namespace: rs.namespace, name: rs.name, object: updated,
             subresource: "status", options: writer)
+    }
+
+    /// The objects `owner` owns, or nil (logged) when they cannot be read: the owner is then left alone this
+    /// pass, since acting on an empty list would create a second set of pods or ReplicaSets.
+    func owned(_ gvr: GroupVersionResource, by owner: KubeObject) async -> [KubeObject]? {
+        guard let uid = owner.uid else { return nil }
+        do { return try await store.list(gvr, ownedBy: uid) } catch {
+            logger.warning(
+                "cannot read what an object owns; it is left for the next pass",
+                metadata: ["owner": "\(owner.kind) \(owner.namespace ?? "")/\(owner.name)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Pods one ReplicaSet creates or deletes per sync (kube-controller-manager's `burstReplicas`).

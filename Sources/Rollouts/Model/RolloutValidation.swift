@@ -117,6 +117,15 @@ public enum RolloutValidation {
                 problem("spec.strategy.canary.dynamicStableScale", "cannot be used with scaleDownDelaySeconds")
             }
         }
+        for field in ["canaryMetadata", "stableMetadata"] {
+            for member in ["labels", "annotations"] {
+                guard let map = canary.raw[field]?[member], map != .null else { continue }
+                let values = map.objectValue?.values.map { $0 } ?? []
+                if map.objectValue == nil || values.contains(where: { $0.stringValue == nil }) {
+                    problem("spec.strategy.canary.\(field).\(member)", "must map names to strings")
+                }
+            }
+        }
         if let minimum = canary.minPodsPerReplicaSet, minimum < 1 {
             problem("spec.strategy.canary.minPodsPerReplicaSet", "must be at least 1, not \(minimum)")
         }
