@@ -86,7 +86,12 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(name: "Expr", swiftSettings: upcoming),
-        .target(name: "ImageUpdater", dependencies: ["Registry", "Kube"], swiftSettings: upcoming),
+        .target(
+            name: "ImageUpdater",
+            dependencies: [
+                "Registry", "Kube", "Git", "Sync", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ], swiftSettings: upcoming),
         .target(
             name: "Registry",
             dependencies: [
@@ -117,7 +122,7 @@ let package = Package(
         .target(
             name: "Operator",
             dependencies: [
-                "Kube", "Sync",
+                "Kube", "Sync", "ImageUpdater", "Registry",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -180,7 +185,11 @@ let package = Package(
             swiftSettings: upcoming),
         .testTarget(name: "ExprTests", dependencies: ["Expr"], swiftSettings: upcoming),
         .testTarget(
-            name: "ImageUpdaterTests", dependencies: ["ImageUpdater", "Registry", "KubeTestSupport"],
+            name: "ImageUpdaterTests",
+            dependencies: [
+                "ImageUpdater", "Registry", "KubeTestSupport", "Sync", "Git", "Operator", "Kube",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "RegistryTests",

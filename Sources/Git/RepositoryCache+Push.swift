@@ -40,4 +40,20 @@ extension RepositoryCache {
             operation: "push", repository: url,
             message: "the remote refused the write-back \(attempts) times (others keep pushing to '\(target)')")
     }
+
+    /// The branch `revision` names for a write-back: itself, or for `HEAD` (and empty) the remote's default branch.
+    public func branch(
+        _ url: String, revision: String, credentials: GitCredentials
+    ) async throws(GitError) -> String {
+        guard revision.isEmpty || revision == "HEAD" else {
+            return revision.hasPrefix("refs/heads/") ? String(revision.dropFirst("refs/heads/".count)) : revision
+        }
+        let refs = try await remoteRefs(url, credentials: credentials, maxAge: .seconds(0))
+        guard let head = refs.headTarget, head.hasPrefix("refs/heads/") else {
+            throw GitError(
+                operation: "write back", repository: url,
+                message: "the remote does not say which branch HEAD is; set the git-branch annotation")
+        }
+        return String(head.dropFirst("refs/heads/".count))
+    }
 }

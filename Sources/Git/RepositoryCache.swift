@@ -86,7 +86,7 @@ public actor RepositoryCache {
         try await handle(for: url).run { (repo) throws(GitError) in try repo.commitInfo(commit) }
     }
 
-    private func remoteRefs(
+    func remoteRefs(
         _ url: String, credentials: GitCredentials, maxAge: Duration
     ) async throws(GitError) -> RemoteRefs {
         let key = RepositoryURL.normalized(url)

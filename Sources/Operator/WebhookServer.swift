@@ -1,4 +1,5 @@
 import Hummingbird
+import ImageUpdater
 import Kube
 import Logging
 import NIOCore
@@ -6,15 +7,22 @@ import Sync
 
 /// Receives Git push webhooks on `POST /api/webhook` and refreshes the Applications of the pushed repository
 /// at once, so a commit reaches the cluster without waiting for the poll. Requests are checked against the
-/// webhook secrets of `argocd-secret` when `signature` is given (see `WebhookSignature`). Also serves `GET /healthz`.
+/// webhook secrets of `argocd-secret` when `signature` is given (see `WebhookSignature`). With an image updater,
+/// `POST /api/registry-webhook` takes registry push notifications (see `RegistryPushEvent`) and checks the
+/// Applications that use the pushed image at once. Also serves `GET /healthz`.
 public struct WebhookServer: Sendable {
     let controller: ApplicationController
     let signature: WebhookSignature?
+    let images: ImageUpdateController?
     let logger: Logger
 
-    public init(controller: ApplicationController, signature: WebhookSignature? = nil, logger: Logger) {
+    public init(
+        controller: ApplicationController, signature: WebhookSignature? = nil, images: ImageUpdateController? = nil,
+        logger: Logger
+    ) {
         self.controller = controller
         self.signature = signature
+        self.images = images
         self.logger = logger
     }
 
@@ -44,6 +52,7 @@ public struct WebhookServer: Sendable {
             return Response(
                 status: .ok, body: .init(byteBuffer: ByteBuffer(string: "refreshed \(refreshed) applications\n")))
         }
+        if let images { addRegistryRoute(router, images) }
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "capstan"),
@@ -61,5 +70,28 @@ public struct WebhookServer: Sendable {
         for await p in stream { bound = p }
         guard bound != 0 else { throw ConfigError("the webhook server could not listen on \(host):\(port)") }
         return (bound, server)
+    }
+
+    func addRegistryRoute(_ router: Router<BasicRequestContext>, _ images: ImageUpdateController) {
+        router.post("/api/registry-webhook") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 5 * 1024 * 1024)
+            guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
+                return Response(
+                    status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
+            }
+            var checked = 0
+            let pushed = RegistryPushEvent.images(in: payload)
+            for image in pushed {
+                checked += await images.imagePushed(repository: image.repository, registry: image.registry)
+            }
+            logger.info(
+                "registry webhook",
+                metadata: [
+                    "images": "\(pushed.map { ($0.registry ?? "*") + "/" + $0.repository })",
+                    "applications": "\(checked)",
+                ])
+            return Response(
+                status: .ok, body: .init(byteBuffer: ByteBuffer(string: "checking \(checked) applications\n")))
+        }
     }
 }

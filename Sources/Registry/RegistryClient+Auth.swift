@@ -20,6 +20,7 @@ extension RegistryClient {
         let scope = "repository:\(image.repository):pull"
         var answered = false
         while true {
+            await pace(endpoint)
             let response = try await request(
                 endpoint.apiURL + path, accept: accept, authorization: authorization(endpoint, scope),
                 insecure: endpoint.insecure)

@@ -20,6 +20,8 @@ public actor RegistryClient {
     var tokens: [String: String] = [:]
     /// API URLs whose challenge asked for Basic auth (sent up front from then on).
     var basicRealms: Set<String> = []
+    /// Requests per second allowed per API URL.
+    var pacer = RequestPacer()
     /// Pages of tags read at most (a registry whose `Link` never ends cannot loop the client).
     static let maximumPages = 200
 

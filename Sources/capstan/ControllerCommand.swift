@@ -1,6 +1,7 @@
 import Analysis
 import ArgumentParser
 import Foundation
+import ImageUpdater
 import Kube
 import Logging
 import Operator
@@ -9,8 +10,8 @@ import Sync
 import UnixSignals
 
 /// `capstan controller`: runs the controllers against the kubeconfig's cluster in one process: the
-/// sync-and-health reconciler with the Git push webhook receiver, the Rollout controller and the AnalysisRun
-/// controller (each can be switched off).
+/// sync-and-health reconciler with the Git push and registry push webhook receivers, the Rollout controller,
+/// the AnalysisRun controller and the image updater (each can be switched off).
 struct ControllerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "controller", abstract: "Run the Application, Rollout and AnalysisRun controllers.")
@@ -24,6 +25,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the Application controller.") var noApplications = false
     @Flag(help: "Do not run the Rollout controller.") var noRollouts = false
     @Flag(help: "Do not run the AnalysisRun controller.") var noAnalysis = false
+    @Flag(help: "Do not run the image updater.") var noImageUpdater = false
+    @Option(help: "How often Applications' images are checked against their registries (Go duration: 2m, 30s).")
+    var imageUpdateInterval: String = "2m"
     @Option(
         help:
             "Watch Rollouts and AnalysisRuns only in this namespace (default: every namespace, as Argo Rollouts does).")
@@ -40,19 +44,48 @@ struct ControllerCommand: AsyncParsableCommand {
         options.pollInterval = .seconds(pollSeconds)
         options.workers = workers
         var stops: [@Sendable () async -> Void] = []
+        var images: ImageUpdateController?
+        var applications: ApplicationController?
         if !noApplications {
-            let controller = ApplicationController(client: client, options: options, logger: logger)
+            applications = ApplicationController(client: client, options: options, logger: logger)
+        }
+        if !noImageUpdater {
+            guard let interval = DurationParser.parse(imageUpdateInterval), interval > .zero else {
+                throw CommandError(
+                    "--image-update-interval \"\(imageUpdateInterval)\" is not a duration like 2m or 30s")
+            }
+            var imageOptions = ImageUpdateController.Options(
+                namespace: options.namespace, controllerNamespace: options.namespace ?? "argocd",
+                cacheDirectory: URL(fileURLWithPath: cacheDir).appendingPathComponent("write-back"))
+            imageOptions.interval = interval
+            let updater = ImageUpdateController(client: client, options: imageOptions, logger: logger) {
+                [applications] app in
+                // The sync loop picks the commit up now rather than at its next poll.
+                for source in Sync.Application(app).sources {
+                    _ = await applications?.refresh(repository: source.repoURL)
+                }
+            }
+            try await updater.start()
+            images = updater
+            stops.append { await updater.stop() }
+            print(
+                "capstan controller: checking images of Applications in \(options.namespace ?? "all namespaces") "
+                    + "every \(imageUpdateInterval)")
+        }
+        if let controller = applications {
             try await controller.start()
             let signature = WebhookSignature(client: client, namespace: options.namespace ?? "argocd")
-            let webhook = try await WebhookServer(controller: controller, signature: signature, logger: logger)
-                .start(port: webhookPort)
+            let webhook = try await WebhookServer(
+                controller: controller, signature: signature, images: images, logger: logger
+            ).start(port: webhookPort)
             stops.append {
                 await webhook.server.stop()
                 await controller.stop()
             }
             print(
                 "capstan controller: watching Applications in \(options.namespace ?? "all namespaces"); "
-                    + "push webhook at http://127.0.0.1:\(webhook.port)/api/webhook")
+                    + "push webhook at http://127.0.0.1:\(webhook.port)/api/webhook"
+                    + (images == nil ? "" : ", registry webhook at /api/registry-webhook"))
         }
         if !noRollouts {
             let rollouts = RolloutController(

@@ -49,7 +49,8 @@ import Testing
                 Self.kustomization, updates: [ImageUpdate(image: "ghcr.io/org/api", newTag: "1.10")]))
         #expect(
             edited
-                == Self.kustomization.replacingOccurrences(of: "newTag: 1.2.0 # bumped by CI", with: "newTag: \"1.10\"")
+                == Self.kustomization.replacingOccurrences(
+                    of: "newTag: 1.2.0 # bumped by CI", with: "newTag: \"1.10\" # bumped by CI")
         )
         #expect(
             try KustomizationWriteBack.edit(edited, updates: [ImageUpdate(image: "ghcr.io/org/api", newTag: "1.10")])

@@ -46,12 +46,20 @@ public struct TagChooser: Sendable {
     public func choose(
         _ spec: ImageUpdateSpec, at endpoint: RegistryEndpoint
     ) async throws(RegistryError) -> ImageChoice? {
+        try await evaluate(spec, at: endpoint).choice
+    }
+
+    /// The choice and the tags it was made from (those `allow-tags`/`ignore-tags` admit).
+    public func evaluate(
+        _ spec: ImageUpdateSpec, at endpoint: RegistryEndpoint
+    ) async throws(RegistryError) -> (candidates: [String], choice: ImageChoice?) {
         if spec.strategy == .digest, let tag = spec.constraint {
             let manifest = try await client.manifest(spec.image, reference: tag, at: endpoint)
-            guard try await builtFor(spec.platforms, manifest, spec.image, endpoint) else { return nil }
-            return ImageChoice(tag: tag, digest: manifest.digest)
+            guard try await builtFor(spec.platforms, manifest, spec.image, endpoint) else { return ([tag], nil) }
+            return ([tag], ImageChoice(tag: tag, digest: manifest.digest))
         }
-        var candidates = try await client.tags(spec.image, at: endpoint).filter(spec.filter.admits)
+        let admitted = try await client.tags(spec.image, at: endpoint).filter(spec.filter.admits)
+        var candidates = admitted
         while true {
             let pick: String?
             switch spec.strategy {
@@ -59,10 +67,12 @@ public struct TagChooser: Sendable {
             case .alphabetical: pick = TagSelection.alphabetical(candidates)
             case .newestBuild, .digest: pick = try await newest(candidates, spec, endpoint)
             }
-            guard let pick else { return nil }
-            if spec.platforms.isEmpty { return ImageChoice(tag: pick) }
+            guard let pick else { return (admitted, nil) }
+            if spec.platforms.isEmpty { return (admitted, ImageChoice(tag: pick)) }
             let manifest = try await client.manifest(spec.image, reference: pick, at: endpoint)
-            if try await builtFor(spec.platforms, manifest, spec.image, endpoint) { return ImageChoice(tag: pick) }
+            if try await builtFor(spec.platforms, manifest, spec.image, endpoint) {
+                return (admitted, ImageChoice(tag: pick))
+            }
             candidates.removeAll { $0 == pick }
         }
     }

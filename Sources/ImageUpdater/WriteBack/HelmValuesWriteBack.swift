@@ -35,7 +35,8 @@ public enum HelmValuesWriteBack {
             let last = depth == path.count - 1
             if let line = range.first(where: { keyOf(lines[$0], indent: indent) == key }) {
                 if last {
-                    lines[line] = String(repeating: " ", count: indent) + "\(key): \"\(value)\"" + comment(lines[line])
+                    lines[line] =
+                        String(repeating: " ", count: indent) + "\(key): \"\(value)\"" + lines[line].trailingComment
                     return
                 }
                 // The child block: the following lines indented deeper than this key.
@@ -74,11 +75,5 @@ public enum HelmValuesWriteBack {
         let key = line[line.index(line.startIndex, offsetBy: indent)..<colon]
         guard !key.isEmpty, !key.hasPrefix("#"), !key.hasPrefix("-") else { return nil }
         return String(key).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
-    }
-
-    /// A trailing ` # comment` of a line, kept when its value changes.
-    static func comment(_ line: String) -> String {
-        guard let range = line.range(of: " #") else { return "" }
-        return String(line[range.lowerBound...])
     }
 }

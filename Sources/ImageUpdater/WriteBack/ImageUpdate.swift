@@ -8,10 +8,14 @@ public struct ImageUpdate: Sendable, Equatable {
     public var newTag: String
     /// `sha256:...` for the `digest` strategy.
     public var digest: String?
+    /// The image's alias in `image-list`, which Flux-style setter comments name.
+    public var alias: String?
 
     public init(
-        image: String, kustomizeName: String? = nil, oldTag: String? = nil, newTag: String, digest: String? = nil
+        image: String, kustomizeName: String? = nil, oldTag: String? = nil, newTag: String, digest: String? = nil,
+        alias: String? = nil
     ) {
+        self.alias = alias
         self.image = image
         self.kustomizeName = kustomizeName
         self.oldTag = oldTag

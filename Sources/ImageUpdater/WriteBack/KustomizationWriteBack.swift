@@ -44,7 +44,7 @@ public enum KustomizationWriteBack {
                 let prefix =
                     line == start
                     ? String(repeating: " ", count: column - 2) + "- " : String(repeating: " ", count: column)
-                lines[line] = prefix + rendered
+                lines[line] = prefix + rendered + lines[line].trailingComment
             } else {
                 var last = stop - 1
                 while last > start && lines[last].trimmed(" ").isEmpty { last -= 1 }
@@ -119,6 +119,13 @@ public struct WriteBackError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension StringProtocol {
+    /// A trailing ` # comment` of a YAML line with the spaces before it, kept when its value changes.
+    var trailingComment: String {
+        guard var start = range(of: " #")?.lowerBound else { return "" }
+        while start > startIndex, self[index(before: start)] == " " { start = index(before: start) }
+        return String(self[start...])
+    }
+
     func trimmed(_ set: String) -> String {
         var text = Substring(self)
         while let first = text.first, set.contains(first) { text = text.dropFirst() }

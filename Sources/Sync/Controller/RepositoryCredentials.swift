@@ -38,6 +38,9 @@ public actor RepositoryCredentials {
         return .none
     }
 
+    /// The SSH host keys Capstan trusts (`ssh_known_hosts` of `argocd-ssh-known-hosts-cm`).
+    public func knownHosts() async throws(ComparisonFailure) -> String { try await load().knownHosts }
+
     /// How to reach a chart repository (`type: helm` Secrets): credentials and Argo CD's flags.
     func chartAccess(for url: String) async throws(ComparisonFailure) -> ChartRepository.Access {
         let (secrets, _) = try await load()

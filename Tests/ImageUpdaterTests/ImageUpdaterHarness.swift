@@ -1,0 +1,166 @@
+import Foundation
+import Git
+import ImageUpdater
+import Kube
+import KubeTestSupport
+import Logging
+import Sync
+
+/// Everything an image update goes through, real, for one test: the embedded cluster, Debian's
+/// `docker-registry`, a Git repository with a bare remote (what the controllers clone and push to), the sync
+/// reconciler and the image updater, wired as `capstan controller` wires them.
+final class ImageUpdaterHarness: Sendable {
+    let cluster: TestCluster
+    let registry: RegistryServer
+    let repo: GitFixture
+    /// The bare remote Applications point at (`file://`).
+    let remote: String
+    let applications: ApplicationController
+    let images: ImageUpdateController
+    var client: KubeClient { cluster.client }
+    var namespace: String { cluster.namespace }
+    var repoURL: String { "file://" + remote }
+
+    /// `files` is the repository's first commit, given the registry's `host:port`; `interval` the image check
+    /// interval.
+    static func with(
+        files: (String) -> [String: String], interval: Duration = .seconds(1), registryNotifies: String? = nil,
+        _ body: (ImageUpdaterHarness) async throws -> Void
+    ) async throws {
+        let cluster = try await TestCluster.start()
+        let registry = try RegistryServer()
+        let repo = try GitFixture()
+        try repo.commit(files(registry.host))
+        let remote = repo.path + ".git"
+        _ = try GitFixture.run(["git", "clone", "-q", "--bare", repo.path, remote])
+        try repo.git("remote", "add", "origin", remote)
+        var logger = Logger(label: "capstan.test.images")
+        logger.logLevel = .critical
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-images-\(cluster.namespace)")
+        var syncOptions = ApplicationController.Options(
+            namespace: cluster.namespace, cacheDirectory: cache.appendingPathComponent("sync"))
+        syncOptions.stepTimeout = .seconds(30)
+        let applications = ApplicationController(client: cluster.client, options: syncOptions, logger: logger)
+        var options = ImageUpdateController.Options(
+            namespace: cluster.namespace, controllerNamespace: cluster.namespace,
+            cacheDirectory: cache.appendingPathComponent("write-back"))
+        options.interval = interval
+        options.environment = [:]
+        let images = ImageUpdateController(client: cluster.client, options: options, logger: logger) { app in
+            for source in Sync.Application(app).sources { _ = await applications.refresh(repository: source.repoURL) }
+        }
+        let harness = ImageUpdaterHarness(
+            cluster: cluster, registry: registry, repo: repo, remote: remote, applications: applications,
+            images: images)
+        try await withAwaitedTeardown(harness, teardown: { await $0.shutdown() }) { harness in
+            try await harness.writeRegistriesConf()
+            try await applications.start()
+            try await images.start()
+            try await body(harness)
+        }
+    }
+
+    init(
+        cluster: TestCluster, registry: RegistryServer, repo: GitFixture, remote: String,
+        applications: ApplicationController, images: ImageUpdateController
+    ) {
+        self.cluster = cluster
+        self.registry = registry
+        self.repo = repo
+        self.remote = remote
+        self.applications = applications
+        self.images = images
+    }
+
+    func shutdown() async {
+        await images.stop()
+        await applications.stop()
+        await cluster.shutdown()
+        registry.stop()
+        repo.remove()
+        try? FileManager.default.removeItem(atPath: remote)  // a leftover temporary folder is harmless
+    }
+
+    /// `registries.conf` naming the test registry, plain HTTP, as Argo's documentation writes it.
+    func writeRegistriesConf(extra: String = "") async throws {
+        let conf = """
+            registries:
+            - name: test
+              prefix: \(registry.host)
+              api_url: \(registry.url)
+              limit: 50
+            \(extra)
+            """
+        let configMap = Fixtures.configMap(
+            RegistriesConfigSource.configMapName, namespace: namespace, data: ["registries.conf": conf])
+        if try await client.getIfExists(.configMaps, namespace: namespace, name: configMap.name) != nil {
+            _ = try await client.patch(
+                .configMaps, namespace: namespace, name: configMap.name, type: .merge,
+                patch: ["data": ["registries.conf": .string(conf)]])
+        } else {
+            _ = try await client.create(configMap)
+        }
+    }
+
+    /// An automated Application in Argo CD's form with image updater annotations.
+    @discardableResult
+    func createApp(
+        _ name: String, path: String, annotations: [String: String], source: [String: JSON] = [:]
+    )
+        async throws -> KubeObject
+    {
+        var sourceSpec: [String: JSON] = [
+            "repoURL": .string(repoURL), "path": .string(path), "targetRevision": "main",
+        ]
+        sourceSpec.merge(source) { _, new in new }
+        var app = KubeObject(
+            apiVersion: "argoproj.io/v1alpha1", kind: "Application", name: name, namespace: namespace,
+            body: [
+                "spec": [
+                    "project": "default", "source": .object(sourceSpec),
+                    "destination": ["server": "https://kubernetes.default.svc", "namespace": .string(namespace)],
+                    "syncPolicy": ["automated": ["prune": true, "selfHeal": true]],
+                ]
+            ])
+        app.annotations = annotations.reduce(into: [:]) { $0[ImageUpdateAnnotations.prefix + $1.key] = $1.value }
+        return try await client.create(app)
+    }
+
+    /// The image of the first container of Deployment `name`.
+    func deploymentImage(_ name: String) async throws -> String? {
+        let deployment = try await client.getIfExists(.deployments, namespace: namespace, name: name)
+        return deployment?.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"]?
+            .stringValue
+    }
+
+    func remoteGit(_ arguments: String...) throws -> String {
+        try GitFixture.run(["git", "--git-dir", remote] + arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Reasons and messages of the Events about `name`.
+    func events(about name: String) async throws -> [(reason: String, message: String)] {
+        try await client.list(.events, namespace: namespace).items
+            .filter { $0.json[path: ["involvedObject", "name"]]?.stringValue == name }
+            .map { ($0.json["reason"]?.stringValue ?? "", $0.json["message"]?.stringValue ?? "") }
+    }
+
+    static func deployment(_ name: String, image: String) -> String {
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: \(name)
+        spec:
+          replicas: 1
+          selector:
+            matchLabels: {app: \(name)}
+          template:
+            metadata:
+              labels: {app: \(name)}
+            spec:
+              containers:
+              - name: app
+                image: \(image)
+        """
+    }
+}
