@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ImageUpdaterTests",
             dependencies: [
-                "ImageUpdater", "Registry", "KubeTestSupport", "Sync", "Git", "Operator", "Kube",
+                "ImageUpdater", "Registry", "KubeTestSupport", "Sync", "Git", "Operator", "Kube", "Rollouts",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming),

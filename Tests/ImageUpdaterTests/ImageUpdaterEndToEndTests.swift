@@ -2,6 +2,9 @@ import Foundation
 import ImageUpdater
 import Kube
 import KubeTestSupport
+import Logging
+import Rollouts
+import Sync
 import Testing
 
 /// An image pushed to the registry reaches the cluster through Git: the image updater commits the new tag, the
@@ -62,6 +65,104 @@ import Testing
             #expect(try await h.cluster.eventually { await h.images.reconcileCount >= before + 2 })
             #expect(try h.remoteGit("rev-list", "--count", "main") == "2")
             #expect(await h.images.writeBacks == 1)
+        }
+    }
+}
+
+/// The other write-backs end to end: through the Application itself (`argocd`), and into plain manifests (a
+/// Rollout, whose new image starts a canary; a Flux-style setter in a ConfigMap).
+@Suite(.enabled(if: RegistryServer.available)) struct ImageWriteBackEndToEndTests {
+    @Test func theArgoCDMethodPatchesTheApplication() async throws {
+        try await ImageUpdaterHarness.with(files: { host in
+            [
+                "app/kustomization.yaml": "resources:\n- deployment.yaml\n",
+                "app/deployment.yaml": ImageUpdaterHarness.deployment("web", image: "\(host)/demo/web:1.0.0"),
+            ]
+        }) { h in
+            try await h.registry.push("demo/web", tag: "1.0.0")
+            try await h.createApp("web", path: "app", annotations: ["image-list": "\(h.registry.host)/demo/web:1.x"])
+            #expect(
+                try await h.cluster.eventually {
+                    try await h.deploymentImage("web") == "\(h.registry.host)/demo/web:1.0.0"
+                })
+            try await h.registry.push("demo/web", tag: "1.2.0")
+            #expect(
+                try await h.cluster.eventually(timeout: .seconds(60)) {
+                    try await h.deploymentImage("web") == "\(h.registry.host)/demo/web:1.2.0"
+                })
+            let app = try await h.client.get(Sync.Application.gvr, namespace: h.namespace, name: "web")
+            #expect(
+                app.json[path: ["spec", "source", "kustomize", "images"]] == [
+                    .string("\(h.registry.host)/demo/web:1.2.0")
+                ])
+            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")  // nothing written to Git
+        }
+    }
+
+    static func rollout(_ host: String) -> String {
+        """
+        apiVersion: argoproj.io/v1alpha1
+        kind: Rollout
+        metadata:
+          name: shop
+        spec:
+          replicas: 2
+          selector:
+            matchLabels: {app: shop}
+          template:
+            metadata:
+              labels: {app: shop}
+            spec:
+              containers:
+              - name: shop
+                image: "\(host)/demo/shop:1.0.0"
+          strategy:
+            canary:
+              steps:
+              - setWeight: 50
+              - pause: {}
+        ---
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: shop-version
+        data:
+          version: 1.0.0 # {"$imagepolicy": "flux-system:shop:tag"}
+        """
+    }
+
+    @Test func plainManifestsAreEditedAndARolloutStartsACanary() async throws {
+        try await ImageUpdaterHarness.with(files: { host in ["deploy/shop.yaml": Self.rollout(host)] }) { h in
+            var logger = Logger(label: "capstan.test.rollouts")
+            logger.logLevel = .critical
+            let rollouts = RolloutController(client: h.client, namespace: h.namespace, workers: 2, logger: logger)
+            try await rollouts.start()
+            try await withAwaitedTeardown(rollouts, teardown: { await $0.stop() }) { _ in
+                try await h.registry.push("demo/shop", tag: "1.0.0")
+                try await h.createApp(
+                    "shop", path: "deploy",
+                    annotations: ["image-list": "shop=\(h.registry.host)/demo/shop", "write-back-method": "git"])
+                #expect(
+                    try await h.cluster.eventually(timeout: .seconds(60)) {
+                        try await h.rolloutPhase("shop") == "Healthy"
+                    })
+                try await h.registry.push("demo/shop", tag: "1.1.0")
+                #expect(
+                    try await h.cluster.eventually(timeout: .seconds(60)) {
+                        try await h.rolloutPhase("shop") == "Paused"
+                    })
+                let rollout = try await h.client.get(
+                    Rollouts.RolloutController.gvr, namespace: h.namespace, name: "shop")
+                #expect(rollout.json[path: ["status", "currentStepIndex"]] == 1)
+                #expect(
+                    rollout.json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"]
+                        == .string("\(h.registry.host)/demo/shop:1.1.0"))
+                #expect(
+                    try h.remoteGit("show", "main:deploy/shop.yaml")
+                        == Self.rollout(h.registry.host).replacingOccurrences(of: "1.0.0", with: "1.1.0"))
+                let configMap = try await h.client.get(.configMaps, namespace: h.namespace, name: "shop-version")
+                #expect(configMap.json[path: ["data", "version"]] == "1.1.0")
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import ImageUpdater
 import Kube
 import KubeTestSupport
 import Logging
+import Operator
 import Sync
 
 /// Everything an image update goes through, real, for one test: the embedded cluster, Debian's
@@ -24,11 +25,14 @@ final class ImageUpdaterHarness: Sendable {
     /// `files` is the repository's first commit, given the registry's `host:port`; `interval` the image check
     /// interval.
     static func with(
-        files: (String) -> [String: String], interval: Duration = .seconds(1), registryNotifies: String? = nil,
+        files: (String) -> [String: String], interval: Duration = .seconds(1), notifications: Bool = false,
         _ body: (ImageUpdaterHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.start()
-        let registry = try RegistryServer()
+        // The webhook's port is chosen first: the registry is told where to post before it starts.
+        let webhookPort = notifications ? try LoopbackPort.free() : nil
+        let registry = try RegistryServer(
+            notify: webhookPort.map { "http://127.0.0.1:\($0)/api/registry-webhook" })
         let repo = try GitFixture()
         try repo.commit(files(registry.host))
         let remote = repo.path + ".git"
@@ -56,7 +60,15 @@ final class ImageUpdaterHarness: Sendable {
             try await harness.writeRegistriesConf()
             try await applications.start()
             try await images.start()
-            try await body(harness)
+            if let webhookPort {
+                let webhook = try await WebhookServer(controller: applications, images: images, logger: logger)
+                    .start(port: webhookPort)
+                try await withAwaitedTeardown(webhook.server, teardown: { await $0.stop() }) { _ in
+                    try await body(harness)
+                }
+            } else {
+                try await body(harness)
+            }
         }
     }
 
@@ -130,6 +142,13 @@ final class ImageUpdaterHarness: Sendable {
     func deploymentImage(_ name: String) async throws -> String? {
         let deployment = try await client.getIfExists(.deployments, namespace: namespace, name: name)
         return deployment?.json[path: ["spec", "template", "spec", "containers"]]?.arrayValue?.first?["image"]?
+            .stringValue
+    }
+
+    /// `status.phase` of Rollout `name`.
+    func rolloutPhase(_ name: String) async throws -> String? {
+        let gvr = GroupVersionResource(group: "argoproj.io", version: "v1alpha1", resource: "rollouts")
+        return try await client.getIfExists(gvr, namespace: namespace, name: name)?.json[path: ["status", "phase"]]?
             .stringValue
     }
 

@@ -9,19 +9,20 @@ public final class RegistryServer: Sendable {
 
     public static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry") }
 
-    public init() throws {
+    /// `notify` is a URL the registry posts its push notifications to (its `notifications.endpoints`).
+    public init(notify: String? = nil) throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent(
                 "capstan-registry-\(UUID().uuidString.prefix(8))"
             )
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        (port, process) = try Self.launch(in: directory)
+        (port, process) = try Self.launch(in: directory, notify: notify)
     }
 
     /// Starts the registry on a free port; one that exits before it listens (another process took the port
     /// between our check and its bind) is started again on another, up to three times.
-    static func launch(in directory: String) throws -> (Int, SpawnedProcess) {
+    static func launch(in directory: String, notify: String?) throws -> (Int, SpawnedProcess) {
         var attempt = 0
         while true {
             let port = try LoopbackPort.free()
@@ -33,7 +34,7 @@ public final class RegistryServer: Sendable {
                   delete: {enabled: true}
                 http:
                   addr: 127.0.0.1:\(port)
-                """
+                """ + (notify.map(Self.notifications) ?? "")
             try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
             let process = try SpawnedProcess(["/usr/bin/docker-registry", "serve", "\(directory)/config.yml"])
             do {
@@ -45,6 +46,19 @@ public final class RegistryServer: Sendable {
                 if attempt == 3 { throw error }
             }
         }
+    }
+
+    static func notifications(_ url: String) -> String {
+        """
+
+        notifications:
+          endpoints:
+          - name: capstan
+            url: \(url)
+            timeout: 2s
+            threshold: 10
+            backoff: 1s
+        """
     }
 
     /// `host:port` for references such as `oci://127.0.0.1:5000/charts`.

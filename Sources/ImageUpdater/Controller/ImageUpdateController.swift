@@ -51,6 +51,8 @@ public actor ImageUpdateController {
     var informer: Informer?
     /// Write-backs made since the start, for tests and the benchmark.
     public internal(set) var writeBacks = 0
+    /// Applications queued by registry push notifications since the start.
+    public private(set) var notifiedChecks = 0
 
     public init(
         client: KubeClient, options: Options, logger: Logger = Logger(label: "capstan.images"),
@@ -117,6 +119,7 @@ public actor ImageUpdateController {
             }
         }
         for key in keys { await runtime.queue.add(key) }
+        notifiedChecks += keys.count
         return keys.count
     }
 }

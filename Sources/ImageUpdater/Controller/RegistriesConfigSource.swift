@@ -50,7 +50,7 @@ public actor RegistriesConfigSource {
                 lastGood,
                 ImageSettingProblem(
                     setting: "registries.conf",
-                    message: "in ConfigMap \(namespace)/\(Self.configMapName): \(error.message); "
+                    message: "in ConfigMap \(namespace)/\(Self.configMapName): \(error.description); "
                         + "the last valid settings stay in use")
             )
         }
