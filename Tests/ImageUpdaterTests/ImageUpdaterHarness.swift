@@ -39,7 +39,7 @@ final class ImageUpdaterHarness: Sendable {
         _ = try GitFixture.run(["git", "clone", "-q", "--bare", repo.path, remote])
         try repo.git("remote", "add", "origin", remote)
         var logger = Logger(label: "capstan.test.images")
-        logger.logLevel = .critical
+        logger.logLevel = ProcessInfo.processInfo.environment["CAPSTAN_TEST_LOG"] == nil ? .critical : .info
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-images-\(cluster.namespace)")
         var syncOptions = ApplicationController.Options(
             namespace: cluster.namespace, cacheDirectory: cache.appendingPathComponent("sync"))

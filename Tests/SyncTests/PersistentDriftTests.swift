@@ -70,6 +70,31 @@ import Testing
         }
     }
 
+    /// A source changed in the Application (the image updater's `argocd` write-back sets kustomize images) is a
+    /// new target at the same revision: auto-sync applies it without selfHeal, and it is not reported as drift.
+    @Test func aChangedSourceAtTheSameRevisionIsSyncedNotDrift() async throws {
+        try await SyncHarness.with { h in
+            try h.repo.commit([
+                "app/kustomization.yaml": "resources:\n- deployment.yaml\n",
+                "app/deployment.yaml": YAML.render(Fixtures.deployment("web", namespace: h.namespace).json),
+            ])
+            try await h.createApp("web", path: "app", automated: [:])
+            #expect(try await h.waitForApp("web") { $0.syncStatus == "Synced" })
+            _ = try await h.client.patch(
+                Sync.Application.gvr, namespace: h.namespace, name: "web", type: .merge,
+                patch: ["spec": ["source": ["kustomize": ["images": ["nginx:1.27"]]]]])
+            #expect(
+                try await h.cluster.eventually {
+                    let image = try await h.client.get(.deployments, namespace: h.namespace, name: "web")
+                        .json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"]
+                    return image == "nginx:1.27"
+                })
+            #expect(try await h.waitForApp("web") { $0.syncStatus == "Synced" })
+            #expect(PersistentDriftTests.driftCondition(try await h.app("web").status ?? [:]) == nil)
+            #expect(try await h.app("web").status?["history"]?.arrayValue?.count == 2)
+        }
+    }
+
     static func driftCondition(_ status: JSON) -> String? {
         status["conditions"]?.arrayValue?.first { $0["type"] == "PersistentDriftWarning" }?["message"]?.stringValue
     }

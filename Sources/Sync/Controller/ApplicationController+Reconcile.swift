@@ -97,9 +97,10 @@ extension ApplicationController {
         let onlyPrune = comparison.resources.filter { !$0.inSync }.allSatisfy(\.requiresPruning)
         if onlyPrune && !automated.prune { return }
         let lastOperation = app.object.status?["operationState"]
-        let lastRevision = lastOperation?[path: ["syncResult", "revision"]]?.stringValue
-        if lastRevision == comparison.revision.id {
-            let phase = lastOperation?["phase"]?.stringValue
+        if let lastOperation,
+            PersistentDrift.synced(lastOperation, revision: comparison.revision.id, source: app.sources.first?.json)
+        {
+            let phase = lastOperation["phase"]?.stringValue
             if phase == "Failed" || phase == "Error" { return }  // a failed revision is not retried by automation
             guard automated.selfHeal else { return }
             var backoff = selfHeal[key] ?? SelfHealBackoff()

@@ -13,9 +13,19 @@ enum PersistentDrift {
     /// At most this many fields are named in the message.
     static let fieldsNamed = 10
 
-    static func message(previous: JSON, comparison: Comparison, selfHealRetries: Int, now: Date = Date()) -> String? {
+    /// Whether the operation synced this revision of this source: a changed source (an image override
+    /// written into the Application, a new path) is a new target, as in Argo CD, not drift from the old one.
+    static func synced(_ operation: JSON, revision: String, source: JSON?) -> Bool {
+        guard operation[path: ["syncResult", "revision"]]?.stringValue == revision else { return false }
+        guard let recorded = operation[path: ["syncResult", "source"]], let source else { return true }
+        return recorded == source
+    }
+
+    static func message(
+        previous: JSON, comparison: Comparison, source: JSON?, selfHealRetries: Int, now: Date = Date()
+    ) -> String? {
         guard !comparison.isSynced, let op = previous["operationState"], op["phase"]?.stringValue == "Succeeded",
-            op[path: ["syncResult", "revision"]]?.stringValue == comparison.revision.id
+            synced(op, revision: comparison.revision.id, source: source)
         else { return nil }
         let finished = op["finishedAt"]?.stringValue.flatMap(KubeTime.parse)
         guard selfHealRetries > 0 || finished.map({ now.timeIntervalSince($0) >= settleTime }) == true else {

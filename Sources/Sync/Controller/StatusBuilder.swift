@@ -28,7 +28,8 @@ enum StatusBuilder {
             status["summary"] = ["images": .array(comparison.images.map(JSON.string))]
             conditions += comparison.warnings
             if let drift = PersistentDrift.message(
-                previous: previous, comparison: comparison, selfHealRetries: selfHealRetries)
+                previous: previous, comparison: comparison, source: app.sources.first?.json,
+                selfHealRetries: selfHealRetries)
             {
                 conditions.append((PersistentDrift.conditionType, drift))
             }
