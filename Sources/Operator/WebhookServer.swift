@@ -84,8 +84,9 @@ public struct WebhookServer: Sendable {
             for image in pushed {
                 checked += await images.imagePushed(repository: image.repository, registry: image.registry)
             }
-            logger.info(
-                "registry webhook",
+            // docker-registry also reports blob uploads and pulls: only pushes of tagged images are worth a line.
+            logger.log(
+                level: pushed.isEmpty ? .debug : .info, "registry webhook",
                 metadata: [
                     "images": "\(pushed.map { ($0.registry ?? "*") + "/" + $0.repository })",
                     "applications": "\(checked)",

@@ -8,6 +8,6 @@ struct Capstan: AsyncParsableCommand {
         abstract: "GitOps delivery for Kubernetes: sync from Git, progressive rollouts, analysis, image updates.",
         subcommands: [
             ClusterCommand.self, ControllerCommand.self, AppCommand.self, RolloutCommand.self, AnalysisCommand.self,
-            BenchCommand.self,
+            ImageCommand.self, BenchCommand.self,
         ])
 }

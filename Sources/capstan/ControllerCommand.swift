@@ -47,7 +47,9 @@ struct ControllerCommand: AsyncParsableCommand {
         var images: ImageUpdateController?
         var applications: ApplicationController?
         if !noApplications {
-            applications = ApplicationController(client: client, options: options, logger: logger)
+            let controller = ApplicationController(client: client, options: options, logger: logger)
+            try await controller.start()  // installs the CRDs first
+            applications = controller
         }
         if !noImageUpdater {
             guard let interval = DurationParser.parse(imageUpdateInterval), interval > .zero else {
@@ -73,7 +75,6 @@ struct ControllerCommand: AsyncParsableCommand {
                     + "every \(imageUpdateInterval)")
         }
         if let controller = applications {
-            try await controller.start()
             let signature = WebhookSignature(client: client, namespace: options.namespace ?? "argocd")
             let webhook = try await WebhookServer(
                 controller: controller, signature: signature, images: images, logger: logger

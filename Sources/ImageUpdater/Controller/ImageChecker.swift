@@ -94,3 +94,18 @@ public struct ImageChecker: Sendable {
         return result
     }
 }
+
+extension ImageCheckResult {
+    /// What the check decided, in words (`capstan image check`).
+    public var reason: String {
+        switch outcome {
+        case .update(let choice): return "update to \(choice.digest.map { "\(choice.tag)@\($0)" } ?? choice.tag)"
+        case .upToDate: return "up to date"
+        case .notRunning: return "not running in the Application's live state; left alone (force-update is off)"
+        case .noCandidate:
+            let wanted = spec.strategy.rawValue + (spec.constraint.map { " \($0)" } ?? "")
+            return "none of the \(candidates?.count ?? 0) tags the filters admit satisfies \(wanted)"
+        case .failed(let message, _): return "check failed: \(message)"
+        }
+    }
+}

@@ -79,12 +79,13 @@ public actor ImageUpdateController {
     /// Checks run since the start.
     public var reconcileCount: Int { get async { await runtime.reconcileCount } }
 
-    /// Starts watching Applications and checking their images.
+    /// Installs the Application CRD if missing, then watches Applications and checks their images.
     public func start() async throws {
+        try await CRDInstaller.ensure(client: client)
         let informer = Informer(client: client, gvr: Application.gvr, namespace: options.namespace, logger: logger)
         self.informer = informer
         await runtime.watch(informer) { event in Self.keys(for: event) }
-        await runtime.start(allKeys: { [] }) { key in await self.reconcile(key) }
+        await runtime.start(allKeys: { [] }) { [weak self] key in await self?.reconcile(key) ?? .done }
     }
 
     public func stop() async {

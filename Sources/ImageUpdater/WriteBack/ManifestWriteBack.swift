@@ -63,7 +63,7 @@ public enum ManifestWriteBack {
         guard let span = valueRange(line) else { return line }
         let old = line[span]
         let quote = old.trimmed(" ").first.flatMap { $0 == "\"" || $0 == "'" ? String($0) : nil } ?? ""
-        let trailing = old.hasSuffix(" ") ? " " : ""
+        let trailing = String(old.reversed().prefix { $0 == " " })
         return line.replacingCharacters(in: span, with: " \(quote)\(value)\(quote)\(trailing)")
     }
 
