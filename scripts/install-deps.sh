@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it only checks and exits (well under a second).
 set -euo pipefail
 
-packages=(libgit2-dev pkg-config libsqlite3-dev git docker-registry prometheus curl openssl openssh-server openssh-client jq jsonnet)
+packages=(libgit2-dev pkg-config libsqlite3-dev git docker-registry prometheus curl openssl openssh-server openssh-client jq jsonnet apache2-utils)
 # kubectl: keep the machine's own if it has one; Debian ships it as kubernetes-client.
 command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
 

@@ -9,7 +9,10 @@ import Logging
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Capstan's speed and memory on this machine.",
-        subcommands: [ClusterBench.self, SyncBench.self, AnalysisBench.self, RolloutBench.self, CreateWorker.self])
+        subcommands: [
+            ClusterBench.self, SyncBench.self, AnalysisBench.self, RolloutBench.self, ImageBench.self,
+            CreateWorker.self,
+        ])
 }
 
 struct ClusterBench: AsyncParsableCommand {

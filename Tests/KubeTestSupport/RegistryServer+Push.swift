@@ -82,6 +82,7 @@ extension RegistryServer {
         let digest = Self.digest(bytes)
         var start = HTTPClientRequest(url: "\(url)/v2/\(repository)/blobs/uploads/")
         start.method = .POST
+        if let pushAuthorization { start.headers.add(name: "Authorization", value: pushAuthorization) }
         let started = try await HTTPClient.shared.execute(start, timeout: .seconds(10))
         guard started.status == .accepted, let location = started.headers.first(name: "location") else {
             throw RegistryServerError(message: "blob upload to \(repository) answered \(started.status)")
@@ -91,6 +92,7 @@ extension RegistryServer {
             url: target + (target.contains("?") ? "&" : "?") + "digest=\(digest)")
         put.method = .PUT
         put.headers.add(name: "Content-Type", value: "application/octet-stream")
+        if let pushAuthorization { put.headers.add(name: "Authorization", value: pushAuthorization) }
         put.body = .bytes(ByteBuffer(bytes: bytes))
         let stored = try await HTTPClient.shared.execute(put, timeout: .seconds(10))
         guard stored.status == .created else {
@@ -103,6 +105,7 @@ extension RegistryServer {
         var request = HTTPClientRequest(url: "\(url)/v2/\(repository)/manifests/\(reference)")
         request.method = .PUT
         request.headers.add(name: "Content-Type", value: type)
+        if let pushAuthorization { request.headers.add(name: "Authorization", value: pushAuthorization) }
         request.body = .bytes(ByteBuffer(bytes: manifest))
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         guard response.status == .created else {

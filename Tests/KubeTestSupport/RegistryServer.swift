@@ -6,23 +6,38 @@ public final class RegistryServer: Sendable {
     public let port: Int
     let directory: String
     let process: SpawnedProcess
+    /// The `Authorization` header the push helper sends (a registry with `basicAuth`).
+    let pushAuthorization: String?
 
     public static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/docker-registry") }
 
-    /// `notify` is a URL the registry posts its push notifications to (its `notifications.endpoints`).
-    public init(notify: String? = nil) throws {
+    /// `notify` is a URL the registry posts its push notifications to (its `notifications.endpoints`);
+    /// `basicAuth` makes the registry require that user and password (an htpasswd file, bcrypt as it demands).
+    public init(notify: String? = nil, basicAuth: (user: String, password: String)? = nil) throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent(
                 "capstan-registry-\(UUID().uuidString.prefix(8))"
             )
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        (port, process) = try Self.launch(in: directory, notify: notify)
+        var auth = ""
+        pushAuthorization = basicAuth.map { "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString() }
+        if let basicAuth {
+            let htpasswd = try ChildProcess.runBlocking(
+                ["htpasswd", "-Bbn", basicAuth.user, basicAuth.password], input: nil)
+            guard htpasswd.status == 0 else {
+                throw RegistryServerError(
+                    message: "htpasswd failed (scripts/install-deps.sh installs it): \(htpasswd.output)")
+            }
+            try htpasswd.output.write(toFile: "\(directory)/htpasswd", atomically: true, encoding: .utf8)
+            auth = "\nauth:\n  htpasswd:\n    realm: capstan-test\n    path: \(directory)/htpasswd\n"
+        }
+        (port, process) = try Self.launch(in: directory, extra: (notify.map(Self.notifications) ?? "") + auth)
     }
 
     /// Starts the registry on a free port; one that exits before it listens (another process took the port
     /// between our check and its bind) is started again on another, up to three times.
-    static func launch(in directory: String, notify: String?) throws -> (Int, SpawnedProcess) {
+    static func launch(in directory: String, extra: String) throws -> (Int, SpawnedProcess) {
         var attempt = 0
         while true {
             let port = try LoopbackPort.free()
@@ -34,7 +49,7 @@ public final class RegistryServer: Sendable {
                   delete: {enabled: true}
                 http:
                   addr: 127.0.0.1:\(port)
-                """ + (notify.map(Self.notifications) ?? "")
+                """ + extra
             try config.write(toFile: "\(directory)/config.yml", atomically: true, encoding: .utf8)
             let process = try SpawnedProcess(["/usr/bin/docker-registry", "serve", "\(directory)/config.yml"])
             do {

@@ -72,4 +72,29 @@ import Testing
             #expect(unreachable?.message.contains("127.0.0.1:\(port)") == true)
         }
     }
+
+    /// The real registry behind htpasswd: anonymous and wrong credentials are refused with a message saying
+    /// which; the right ones are sent as Basic auth after the challenge.
+    @Test func basicAuthAsTheRegistryAsksForIt() async throws {
+        let server = try RegistryServer(basicAuth: ("ci", "s3cret:with:colons"))
+        defer { server.stop() }
+        try await server.push("private/app", tag: "1.0")
+        let client = RegistryClient(timeout: .seconds(5))
+        try await withAwaitedTeardown(client, teardown: { try? await $0.shutdown() }) { client in
+            let image = try #require(RegistryImage("\(server.host)/private/app"))
+            let anonymous = await #expect(throws: RegistryError.self) {
+                try await client.tags(image, at: RegistryEndpoint(apiURL: server.url))
+            }
+            #expect(anonymous?.kind == .unauthorized)
+            #expect(anonymous?.message.contains("none are configured") == true, "\(String(describing: anonymous))")
+            let wrong = RegistryCredentials(username: "ci", password: "nope")
+            let refused = await #expect(throws: RegistryError.self) {
+                try await client.tags(image, at: RegistryEndpoint(apiURL: server.url, credentials: wrong))
+            }
+            #expect(refused?.message.contains("with the credentials given") == true)
+            let right = RegistryCredentials(username: "ci", password: "s3cret:with:colons")
+            #expect(
+                try await client.tags(image, at: RegistryEndpoint(apiURL: server.url, credentials: right)) == ["1.0"])
+        }
+    }
 }

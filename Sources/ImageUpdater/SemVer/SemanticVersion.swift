@@ -11,43 +11,53 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
     /// The tag as written.
     public var original: String
 
+    /// Parsed byte by byte: tags are ASCII, and the `semver` strategy parses every tag of a repository each cycle.
     public init?(_ text: String) {
         original = text
-        var rest = Substring(text)
-        if rest.first == "v" || rest.first == "V" { rest = rest.dropFirst() }
-        if let plus = rest.firstIndex(of: "+") {
-            metadata = String(rest[rest.index(after: plus)...])
-            guard !metadata.isEmpty, metadata.allSatisfy({ Self.isIdentifierCharacter($0) || $0 == "." }) else {
+        let bytes = Array(text.utf8)
+        var start = 0
+        var end = bytes.count
+        if let first = bytes.first, first == UInt8(ascii: "v") || first == UInt8(ascii: "V") { start = 1 }
+        if let plus = bytes[start..<end].firstIndex(of: UInt8(ascii: "+")) {
+            let tail = bytes[(plus + 1)..<end]
+            guard !tail.isEmpty, tail.allSatisfy({ Self.isIdentifierByte($0) || $0 == UInt8(ascii: ".") }) else {
                 return nil
             }
-            rest = rest[..<plus]
+            metadata = String(decoding: tail, as: UTF8.self)
+            end = plus
         } else {
             metadata = ""
         }
-        if let dash = rest.firstIndex(of: "-") {
-            let pre = rest[rest.index(after: dash)...].split(separator: ".", omittingEmptySubsequences: false).map(
-                String.init)
-            guard !pre.isEmpty, pre.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Self.isIdentifierCharacter) }) else {
+        if let dash = bytes[start..<end].firstIndex(of: UInt8(ascii: "-")) {
+            let parts = bytes[(dash + 1)..<end].split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+            guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(Self.isIdentifierByte) }) else {
                 return nil
             }
-            prerelease = pre
-            rest = rest[..<dash]
+            prerelease = parts.map { String(decoding: $0, as: UTF8.self) }
+            end = dash
         } else {
             prerelease = []
         }
-        let numbers = rest.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...3).contains(numbers.count) else { return nil }
-        var parsed: [Int] = []
-        for number in numbers {
-            guard !number.isEmpty, number.allSatisfy(\.isASCII), number.allSatisfy(\.isNumber), let value = Int(number)
-            else {
+        // One to three dot-separated runs of digits.
+        var numbers = [0, 0, 0]
+        var index = 0
+        var digits = 0
+        for byte in bytes[start..<end] {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, index < 2 else { return nil }
+                index += 1
+                digits = 0
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"), digits < 18 {
+                numbers[index] = numbers[index] * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else {
                 return nil
             }
-            parsed.append(value)
         }
-        major = parsed[0]
-        minor = parsed.count > 1 ? parsed[1] : 0
-        patch = parsed.count > 2 ? parsed[2] : 0
+        guard digits > 0 else { return nil }
+        major = numbers[0]
+        minor = numbers[1]
+        patch = numbers[2]
     }
 
     init(major: Int, minor: Int, patch: Int, prerelease: [String] = []) {
@@ -59,7 +69,10 @@ public struct SemanticVersion: Sendable, Hashable, Comparable, CustomStringConve
         original = "\(major).\(minor).\(patch)" + (prerelease.isEmpty ? "" : "-" + prerelease.joined(separator: "."))
     }
 
-    static func isIdentifierCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "-") }
+    static func isIdentifierByte(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+    }
 
     public var isPrerelease: Bool { !prerelease.isEmpty }
     public var description: String { original }

@@ -6,6 +6,7 @@ public struct TagFilter: Sendable {
     public var allow: String?
     public var ignore: [String]
     let expression: NSRegularExpression?
+    let ignorePatterns: [[UInt8]]
 
     /// Parses the two annotations; a problem names the one that is not valid.
     public init(allow: String?, ignore: String?) throws(ImageSettingProblem) {
@@ -23,26 +24,34 @@ public struct TagFilter: Sendable {
             expression = nil
         }
         self.allow = allow
-        self.ignore = (ignore ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let globs = (ignore ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
+        self.ignore = globs
+        ignorePatterns = globs.map { Array($0.utf8) }
     }
 
     public func admits(_ tag: String) -> Bool {
-        if ignore.contains(where: { Self.glob($0, matches: tag) }) { return false }
+        if !ignorePatterns.isEmpty {
+            let text = Array(tag.utf8)
+            if ignorePatterns.contains(where: { Self.glob($0, matches: text) }) { return false }
+        }
         guard let expression else { return true }
         return expression.firstMatch(in: tag, range: NSRange(tag.startIndex..., in: tag)) != nil
     }
 
-    /// Shell-style glob matching (`*` any run, `?` one character), as Go's `filepath.Match` without classes.
     static func glob(_ pattern: String, matches text: String) -> Bool {
-        let p = Array(pattern)
-        let t = Array(text)
+        glob(Array(pattern.utf8), matches: Array(text.utf8))
+    }
+
+    /// Shell-style glob matching (`*` any run, `?` one character), as Go's `filepath.Match` without classes;
+    /// on bytes, since tags are ASCII.
+    static func glob(_ p: [UInt8], matches t: [UInt8]) -> Bool {
         var (pi, ti) = (0, 0)
         var star: (p: Int, t: Int)?
         while ti < t.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == t[ti]) {
+            if pi < p.count && (p[pi] == UInt8(ascii: "?") || p[pi] == t[ti]) {
                 (pi, ti) = (pi + 1, ti + 1)
-            } else if pi < p.count && p[pi] == "*" {
+            } else if pi < p.count && p[pi] == UInt8(ascii: "*") {
                 star = (pi, ti)
                 pi += 1
             } else if let s = star {
@@ -52,7 +61,7 @@ public struct TagFilter: Sendable {
                 return false
             }
         }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
         return pi == p.count
     }
 }
