@@ -118,6 +118,7 @@ extension RegistryClient {
         request.headers.add(name: "User-Agent", value: "capstan-image-updater")
         if let authorization { request.headers.add(name: "Authorization", value: authorization) }
         let client = insecure ? insecureHTTP : http
+        requestCount += 1
         do {
             let response = try await client.execute(request, timeout: timeout)
             let body = try await response.body.collect(upTo: 8 << 20)

@@ -22,12 +22,17 @@ public actor RegistryClient {
     var basicRealms: Set<String> = []
     /// Requests per second allowed per API URL.
     var pacer = RequestPacer()
+    /// Requests sent since the start (token requests included), for the benchmark and tests.
+    public internal(set) var requestCount = 0
     /// Pages of tags read at most (a registry whose `Link` never ends cannot loop the client).
     static let maximumPages = 200
 
-    public init(timeout: Duration = .seconds(10)) {
-        http = HTTPClient(eventLoopGroupProvider: .singleton)
+    /// `timeout` bounds each request; a registry that refuses connections fails after at most `connectTimeout`
+    /// (connection attempts are retried until then), so one registry that is down does not hold a cycle long.
+    public init(timeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(3)) {
         var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(connectTimeout.components.seconds)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         configuration.tlsConfiguration = .makeClientConfiguration()
         configuration.tlsConfiguration?.certificateVerification = .none
         insecureHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -4,15 +4,21 @@ import ImageUpdater
 
 /// `capstan bench images`: how long choosing a tag takes among a repository's many tags, per strategy, with
 /// the network left out (the tags and build times are already listed, as after the first cycle): the figure
-/// the image updater spends on each Application's image every interval.
+/// the image updater spends on each Application's image every interval. Then, against a real
+/// `docker-registry`, the requests of a first and of a later `newest-build` cycle, and the time from a push
+/// to the write-back commit with registry notifications.
 struct ImageBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "images", abstract: "Time each update strategy's choice among many tags (no network).")
 
     @Option(help: "Tags in the repository.") var tags: Int = 10_000
     @Option(help: "Choices timed per strategy (the median and the slowest are printed).") var runs: Int = 21
+    @Option(help: "Tags pushed to a real docker-registry for the request counts (0 skips them).")
+    var registryTags: Int = 1_000
+    @Option(help: "Pushes timed from the registry to the write-back commit (0 skips them).")
+    var pushes: Int = 10
 
-    func run() throws {
+    func run() async throws {
         let names = Self.tagNames(tags)
         var built: [String: Date?] = [:]
         for (index, name) in names.enumerated() { built[name] = Date(timeIntervalSince1970: Double(index * 37 % tags)) }
@@ -27,6 +33,12 @@ struct ImageBench: AsyncParsableCommand {
         try measure("newest-build (build times cached)") {
             TagSelection.newestBuild(built.filter { filter.admits($0.key) })
         }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-imagebench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: work) }  // a leftover temporary folder is harmless
+        if registryTags > 0 {
+            try await measureRequests(tags: registryTags, in: work.appendingPathComponent("registry").path)
+        }
+        if pushes > 0 { try await measurePushToCommit(samples: pushes, in: work) }
     }
 
     /// Tags as real repositories mix them: releases with and without `v`, pre-releases, build tags, `latest`.

@@ -148,7 +148,10 @@ struct BenchRepository {
             "-c", "user.email=bench@capstan.invalid", "-c", "user.name=bench", "commit", "-q", "-am", "change \(app)")
     }
 
-    private func git(_ arguments: String...) throws {
+    private func git(_ arguments: String...) throws { try Self.git(arguments, in: path) }
+
+    /// Runs `git -C path arguments...`, failing when git does.
+    static func git(_ arguments: [String], in path: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git", "-C", path] + arguments

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Kube
 import NIOCore
 import NIOHTTP1
 

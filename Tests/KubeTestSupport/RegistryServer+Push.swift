@@ -1,118 +1,18 @@
-import AsyncHTTPClient
-import Crypto
 import Foundation
-import NIOCore
-import NIOHTTP1
+import Registry
 
-/// Images pushed through the registry's HTTP API as `docker push` does (blob uploads, then the manifest), with
-/// a config blob whose `created` time the test chooses, for one platform or as a multi-platform index.
+/// Images pushed to the test registry through `ImagePusher` (with the registry's credentials when it has them).
 extension RegistryServer {
     public var url: String { "http://\(host)" }
 
-    /// Pushes `repository:tag`: one image built at `created` (its config's `created`), or, with several
-    /// `platforms` (`linux/amd64`, `linux/arm64/v8`), an index of one image per platform. Returns the digest
-    /// of what the tag names.
+    /// Pushes `repository:tag` (see `ImagePusher.push`); returns the digest of what the tag names.
     @discardableResult
     public func push(
         _ repository: String, tag: String, created: Date = Date(), platforms: [String] = ["linux/amd64"],
         index: Bool = false
     ) async throws -> String {
-        var entries: [(digest: String, size: Int, platform: String)] = []
-        for platform in platforms {
-            let parts = platform.split(separator: "/").map(String.init)
-            var config: [String: Any] = [
-                "architecture": parts[1], "os": parts[0], "created": Self.format(created),
-                "rootfs": ["type": "layers", "diff_ids": []],
-            ]
-            if parts.count > 2 { config["variant"] = parts[2] }
-            let configBytes = try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys])
-            let layer = Data("\(repository):\(tag):\(platform):\(UUID())".utf8)
-            let configDigest = try await upload(repository, configBytes)
-            let layerDigest = try await upload(repository, layer)
-            let manifest = try JSONSerialization.data(
-                withJSONObject: [
-                    "schemaVersion": 2, "mediaType": Self.imageType,
-                    "config": [
-                        "mediaType": "application/vnd.docker.container.image.v1+json", "size": configBytes.count,
-                        "digest": configDigest,
-                    ],
-                    "layers": [
-                        [
-                            "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": layer.count,
-                            "digest": layerDigest,
-                        ]
-                    ],
-                ], options: [.sortedKeys])
-            let reference = index || platforms.count > 1 ? Self.digest(manifest) : tag
-            try await put(repository, reference: reference, manifest, type: Self.imageType)
-            entries.append((Self.digest(manifest), manifest.count, platform))
-        }
-        guard index || platforms.count > 1 else { return entries[0].digest }
-        let list = try JSONSerialization.data(
-            withJSONObject: [
-                "schemaVersion": 2, "mediaType": Self.listType,
-                "manifests": entries.map { entry -> [String: Any] in
-                    let parts = entry.platform.split(separator: "/").map(String.init)
-                    var platform: [String: Any] = ["os": parts[0], "architecture": parts[1]]
-                    if parts.count > 2 { platform["variant"] = parts[2] }
-                    return [
-                        "mediaType": Self.imageType, "size": entry.size, "digest": entry.digest, "platform": platform,
-                    ]
-                },
-            ], options: [.sortedKeys])
-        try await put(repository, reference: tag, list, type: Self.listType)
-        return Self.digest(list)
-    }
-
-    static let imageType = "application/vnd.docker.distribution.manifest.v2+json"
-    static let listType = "application/vnd.docker.distribution.manifest.list.v2+json"
-
-    static func digest(_ data: Data) -> String {
-        "sha256:" + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-
-    /// A blob upload: POST for an upload location, then PUT the bytes with their digest.
-    func upload(_ repository: String, _ bytes: Data) async throws -> String {
-        let digest = Self.digest(bytes)
-        var start = HTTPClientRequest(url: "\(url)/v2/\(repository)/blobs/uploads/")
-        start.method = .POST
-        if let pushAuthorization { start.headers.add(name: "Authorization", value: pushAuthorization) }
-        let started = try await HTTPClient.shared.execute(start, timeout: .seconds(10))
-        guard started.status == .accepted, let location = started.headers.first(name: "location") else {
-            throw RegistryServerError(message: "blob upload to \(repository) answered \(started.status)")
-        }
-        let target = (location.hasPrefix("http") ? location : url + location)
-        var put = HTTPClientRequest(
-            url: target + (target.contains("?") ? "&" : "?") + "digest=\(digest)")
-        put.method = .PUT
-        put.headers.add(name: "Content-Type", value: "application/octet-stream")
-        if let pushAuthorization { put.headers.add(name: "Authorization", value: pushAuthorization) }
-        put.body = .bytes(ByteBuffer(bytes: bytes))
-        let stored = try await HTTPClient.shared.execute(put, timeout: .seconds(10))
-        guard stored.status == .created else {
-            throw RegistryServerError(message: "blob upload to \(repository) ended with \(stored.status)")
-        }
-        return digest
-    }
-
-    func put(_ repository: String, reference: String, _ manifest: Data, type: String) async throws {
-        var request = HTTPClientRequest(url: "\(url)/v2/\(repository)/manifests/\(reference)")
-        request.method = .PUT
-        request.headers.add(name: "Content-Type", value: type)
-        if let pushAuthorization { request.headers.add(name: "Authorization", value: pushAuthorization) }
-        request.body = .bytes(ByteBuffer(bytes: manifest))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        guard response.status == .created else {
-            let body = try await response.body.collect(upTo: 1 << 16)
-            throw RegistryServerError(
-                message: "manifest \(repository):\(reference) answered \(response.status): \(String(buffer: body))")
-        }
+        try await ImagePusher(url: url, authorization: pushAuthorization).push(
+            repository, tag: tag, created: created, platforms: platforms, index: index)
     }
 }
 

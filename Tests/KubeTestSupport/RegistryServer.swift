@@ -1,4 +1,5 @@
 import Foundation
+import Kube
 
 /// Debian's `docker-registry` (the CNCF Distribution registry) on 127.0.0.1 over plain HTTP, storing in a
 /// temporary folder: a real OCI registry for Helm charts and, later, images.

@@ -1,4 +1,5 @@
 import Foundation
+import Kube
 
 #if canImport(Glibc)
     import Glibc

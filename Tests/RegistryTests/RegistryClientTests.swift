@@ -1,4 +1,5 @@
 import Foundation
+import Kube
 import KubeTestSupport
 import Registry
 import Testing

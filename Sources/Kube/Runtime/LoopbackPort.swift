@@ -1,6 +1,6 @@
 import Foundation
 
-/// Ports on 127.0.0.1 for servers the tests start as separate programs.
+/// Ports on 127.0.0.1 for servers started as separate programs (by the tests and the benchmarks).
 public enum LoopbackPort {
     /// A port the kernel just handed out and released, so a server started next can bind it.
     public static func free() throws -> Int {
