@@ -57,9 +57,12 @@ extension BareRepository {
         }
     }
 
-    /// Pushes `commit` to `refs/heads/<branch>` of the remote, never forcing: true when the remote took it,
-    /// false when it refused it as not a fast-forward (someone pushed first).
-    func push(_ commit: CommitID, to branch: String, credentials: GitCredentials) throws(GitError) -> Bool {
+    /// Pushes `commit` to `refs/heads/<branch>` of the remote: true when the remote took it, false when it
+    /// refused it as not a fast-forward (someone pushed first). Only `force` replaces what the branch held; the
+    /// write-back uses it for a separate target branch of its own, never for the branch an Application tracks.
+    func push(
+        _ commit: CommitID, to branch: String, credentials: GitCredentials, force: Bool = false
+    ) throws(GitError) -> Bool {
         let local = "refs/capstan/push"
         var oid = commit.oid
         var reference: OpaquePointer?
@@ -73,7 +76,8 @@ extension BareRepository {
             git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
             options.callbacks = callbacks
             options.callbacks.push_update_reference = recordPushStatus
-            return try withStringArray(["\(local):refs/heads/\(branch)"]) { (specs) throws(GitError) -> Bool in
+            let spec = (force ? "+" : "") + "\(local):refs/heads/\(branch)"
+            return try withStringArray([spec]) { (specs) throws(GitError) -> Bool in
                 let code = git_remote_push(remote, &specs, &options)
                 if code == GIT_ENONFASTFORWARD.rawValue { return false }
                 try LibGit2.check(code, "push", repository: url, secrets: credentials.secrets)

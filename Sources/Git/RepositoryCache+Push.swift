@@ -1,11 +1,15 @@
 import Foundation
 
 extension RepositoryCache {
-    /// Commits what `change` makes of the files under `path` on `branch` and pushes it (to `pushBranch`, or
-    /// back to `branch`), never forcing. `change` gets the files at the fetched head (keyed relative to `path`)
-    /// and returns the files to write; nothing to change means no commit (nil). A push the remote refuses
-    /// (someone pushed first) fetches again and re-applies `change` on the new head, up to `attempts` times,
-    /// so the other commit is never lost.
+    /// Commits what `change` makes of the files under `path` on `branch` and pushes it back to `branch`, never
+    /// forcing. `change` gets the files at the fetched head (keyed relative to `path`) and returns the files to
+    /// write; nothing to change means no commit (nil). A push the remote refuses (someone pushed first) fetches
+    /// again and re-applies `change` on the new head, up to `attempts` times, so the other commit is never lost.
+    ///
+    /// With a separate `pushBranch` (Argo's `base:target`), the commit is made on `branch` and the target branch
+    /// is set to it, as Argo CD Image Updater does: created, or replaced when it holds an older write-back (the
+    /// branch is the updater's own). When the target already has exactly this content under `path`, nothing is
+    /// pushed, so an unmerged change is not committed again every cycle.
     public func commitAndPush(
         _ url: String, credentials: GitCredentials, branch: String, pushBranch: String? = nil, path: String,
         message: String, author: GitAuthor, attempts: Int = 3,
@@ -25,10 +29,18 @@ extension RepositoryCache {
                 guard !files.isEmpty,
                     let commit = try repo.commit(files, onto: head, message: message, author: author)
                 else { return (nil, true) }
+                guard target == branch else {
+                    if let existing = repo.remoteBranch(target),
+                        try repo.treeID(at: existing, path: "") == repo.treeID(at: commit, path: "")
+                    {
+                        return (nil, true)
+                    }
+                    return (commit, try repo.push(commit, to: target, credentials: credentials, force: true))
+                }
                 // The remote must still be where it was fetched: a push over a newer head would be refused anyway
                 // by a server, and is checked here for transports that do not refuse it themselves.
                 let current = try repo.listRemote(credentials: credentials).refs["refs/heads/\(target)"]
-                if target == branch && current != head { return (commit, false) }
+                if current != head { return (commit, false) }
                 return (commit, try repo.push(commit, to: target, credentials: credentials))
             }
             if outcome.pushed {

@@ -166,3 +166,55 @@ import Testing
         }
     }
 }
+
+/// `git-branch: base:target` over smart HTTP with the repository Secret's credentials: the change goes to the
+/// updater's own branch, made from the base; the tracked branch is untouched; an unmerged change is not
+/// committed again each cycle; a newer image replaces the target branch's commit.
+@Suite(.enabled(if: RegistryServer.available)) struct ImageTargetBranchTests {
+    @Test func aSeparateTargetBranchOverSmartHTTP() async throws {
+        try await ImageUpdaterHarness.with(
+            files: { host in
+                [
+                    "app/kustomization.yaml": ImageUpdaterEndToEndTests.kustomization(host),
+                    "app/deployment.yaml": ImageUpdaterHarness.deployment("api", image: "\(host)/demo/api:0.1"),
+                ]
+            }, httpRemote: true
+        ) { h in
+            try await h.registry.push("demo/api", tag: "1.0.0")
+            try await h.createApp(
+                "api", path: "app",
+                annotations: [
+                    "image-list": "api=\(h.registry.host)/demo/api", "write-back-method": "git:repocreds",
+                    "write-back-target": "kustomization", "git-branch": "main:image-updates-{{.AppName}}",
+                ])
+            #expect(
+                try await h.cluster.eventually {
+                    try await h.deploymentImage("api") == "\(h.registry.host)/demo/api:1.0.0"
+                })
+            try await h.registry.push("demo/api", tag: "1.1.0")
+            let branch = "image-updates-api"
+            #expect(
+                try await h.cluster.eventually(timeout: .seconds(60)) {
+                    (try? h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.1.0\"")
+                        == true
+                })
+            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
+            let first = try h.remoteGit("rev-parse", branch)
+            // Later cycles find the change already on the target branch: nothing is pushed again.
+            let before = await h.images.reconcileCount
+            #expect(try await h.cluster.eventually { await h.images.reconcileCount >= before + 3 })
+            #expect(try h.remoteGit("rev-parse", branch) == first)
+            #expect(try await h.deploymentImage("api") == "\(h.registry.host)/demo/api:1.0.0")  // main still says 1.0.0
+            // A newer image replaces the updater's commit on its branch (still one commit over main).
+            try await h.registry.push("demo/api", tag: "1.2.0")
+            #expect(
+                try await h.cluster.eventually(timeout: .seconds(60)) {
+                    (try? h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.2.0\"")
+                        == true
+                })
+            #expect(try h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
+            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+        }
+    }
+}

@@ -65,6 +65,35 @@ import Testing
         }
     }
 
+    /// `git:secret:` naming a Secret that is not there: the write-back fails with an Event naming it; nothing
+    /// is committed.
+    @Test func aMissingWriteBackSecretIsReportedAndNothingIsWritten() async throws {
+        try await ImageUpdaterHarness.with(files: { host in
+            [
+                "app/kustomization.yaml": "resources:\n- deployment.yaml\n",
+                "app/deployment.yaml": ImageUpdaterHarness.deployment("app", image: "\(host)/demo/app:1.0.0"),
+            ]
+        }) { h in
+            try await h.registry.push("demo/app", tag: "1.0.0")
+            try await h.registry.push("demo/app", tag: "1.1.0")
+            try await h.createApp(
+                "app", path: "app",
+                annotations: [
+                    "image-list": "\(h.registry.host)/demo/app",
+                    "write-back-method": "git:secret:\(h.namespace)/absent",
+                ])
+            #expect(
+                try await h.cluster.eventually(timeout: .seconds(60)) {
+                    try await h.events(about: "app").contains {
+                        $0.reason == "ImageWriteBackFailed"
+                            && $0.message.contains("the write-back Secret \(h.namespace)/absent was not found")
+                    }
+                })
+            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(await h.images.writeBacks == 0)
+        }
+    }
+
     @Test func aRejectedRegistriesConfKeepsTheLastGoodOne() async throws {
         try await ImageUpdaterHarness.with(files: { host in
             [

@@ -20,13 +20,15 @@ final class ImageUpdaterHarness: Sendable {
     let images: ImageUpdateController
     var client: KubeClient { cluster.client }
     var namespace: String { cluster.namespace }
-    var repoURL: String { "file://" + remote }
+    /// `file://` of the remote, or its smart-HTTP URL (basic auth, credentials in a repository Secret).
+    let repoURL: String
+    let gitServer: LocalHTTPServer?
 
     /// `files` is the repository's first commit, given the registry's `host:port`; `interval` the image check
-    /// interval.
+    /// interval; `httpRemote` serves the remote over smart HTTP with basic auth instead of `file://`.
     static func with(
         files: (String) -> [String: String], interval: Duration = .seconds(1), notifications: Bool = false,
-        _ body: (ImageUpdaterHarness) async throws -> Void
+        httpRemote: Bool = false, _ body: (ImageUpdaterHarness) async throws -> Void
     ) async throws {
         let cluster = try await TestCluster.start()
         // The webhook's port is chosen first: the registry is told where to post before it starts.
@@ -38,6 +40,15 @@ final class ImageUpdaterHarness: Sendable {
         let remote = repo.path + ".git"
         _ = try GitFixture.run(["git", "clone", "-q", "--bare", repo.path, remote])
         try repo.git("remote", "add", "origin", remote)
+        let gitServer =
+            httpRemote
+            ? try await GitHTTPServer.start(
+                root: (remote as NSString).deletingLastPathComponent, username: Self.gitUser, password: Self.gitPassword
+            )
+            : nil
+        let repoURL =
+            gitServer.map { "http://127.0.0.1:\($0.port)/\((remote as NSString).lastPathComponent)" } ?? "file://"
+            + remote
         var logger = Logger(label: "capstan.test.images")
         logger.logLevel = ProcessInfo.processInfo.environment["CAPSTAN_TEST_LOG"] == nil ? .critical : .info
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-images-\(cluster.namespace)")
@@ -54,10 +65,11 @@ final class ImageUpdaterHarness: Sendable {
             for source in Sync.Application(app).sources { _ = await applications.refresh(repository: source.repoURL) }
         }
         let harness = ImageUpdaterHarness(
-            cluster: cluster, registry: registry, repo: repo, remote: remote, applications: applications,
-            images: images)
+            cluster: cluster, registry: registry, repo: repo, remote: remote, repoURL: repoURL, gitServer: gitServer,
+            applications: applications, images: images)
         try await withAwaitedTeardown(harness, teardown: { await $0.shutdown() }) { harness in
             try await harness.writeRegistriesConf()
+            if gitServer != nil { try await harness.createRepositorySecret() }
             try await applications.start()
             try await images.start()
             if let webhookPort {
@@ -73,13 +85,15 @@ final class ImageUpdaterHarness: Sendable {
     }
 
     init(
-        cluster: TestCluster, registry: RegistryServer, repo: GitFixture, remote: String,
-        applications: ApplicationController, images: ImageUpdateController
+        cluster: TestCluster, registry: RegistryServer, repo: GitFixture, remote: String, repoURL: String,
+        gitServer: LocalHTTPServer?, applications: ApplicationController, images: ImageUpdateController
     ) {
         self.cluster = cluster
         self.registry = registry
         self.repo = repo
         self.remote = remote
+        self.repoURL = repoURL
+        self.gitServer = gitServer
         self.applications = applications
         self.images = images
     }
@@ -87,10 +101,28 @@ final class ImageUpdaterHarness: Sendable {
     func shutdown() async {
         await images.stop()
         await applications.stop()
+        await gitServer?.stop()
         await cluster.shutdown()
         registry.stop()
         repo.remove()
         try? FileManager.default.removeItem(atPath: remote)  // a leftover temporary folder is harmless
+    }
+
+    static let gitUser = "image-updater"
+    static let gitPassword = "push-token-1"
+
+    /// Argo CD's repository Secret for the remote: the sync reconciler reads with it, the updater pushes with it.
+    func createRepositorySecret() async throws {
+        var secret = KubeObject(
+            apiVersion: "v1", kind: "Secret", name: "repo", namespace: namespace,
+            body: [
+                "data": .object(
+                    ["url": repoURL, "username": Self.gitUser, "password": Self.gitPassword].mapValues {
+                        .string(Data($0.utf8).base64EncodedString())
+                    })
+            ])
+        secret.labels = ["argocd.argoproj.io/secret-type": "repository"]
+        _ = try await client.create(secret)
     }
 
     /// `registries.conf` naming the test registry, plain HTTP, as Argo's documentation writes it.

@@ -89,6 +89,11 @@ import Testing
                         .json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"]
                     return image == "nginx:1.27"
                 })
+            // The second sync is recorded once its operation ends; there is no third (no selfHeal, no drift).
+            #expect(
+                try await h.cluster.eventually {
+                    try await h.app("web").status?["history"]?.arrayValue?.count == 2
+                })
             #expect(try await h.waitForApp("web") { $0.syncStatus == "Synced" })
             #expect(PersistentDriftTests.driftCondition(try await h.app("web").status ?? [:]) == nil)
             #expect(try await h.app("web").status?["history"]?.arrayValue?.count == 2)

@@ -6,12 +6,15 @@ struct ResourceCatalog: Sendable {
     private(set) var groupOrder: [String] = []
     /// CRD name → the resource types it registered (one per served version).
     private var fromCRD: [String: [GroupVersionResource]] = [:]
+    /// Counts changes, so what is derived from the catalog (the OpenAPI documents) can be cached per state.
+    private(set) var revision = 0
 
     init() {
         for type in ResourceType.builtins { add(type) }
     }
 
     mutating func add(_ type: ResourceType) {
+        revision += 1
         byGVR[type.gvr] = type
         if !groupOrder.contains(type.gvr.group) { groupOrder.append(type.gvr.group) }
     }
@@ -108,6 +111,7 @@ struct ResourceCatalog: Sendable {
     }
 
     mutating func unregister(crdName: String) {
+        revision += 1
         for gvr in fromCRD[crdName] ?? [] { byGVR[gvr] = nil }
         fromCRD[crdName] = nil
     }

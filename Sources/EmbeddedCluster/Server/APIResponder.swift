@@ -14,6 +14,7 @@ struct APIResponder: HTTPResponder {
     let maximumBodyBytes: Int
     let bookmarkInterval: Duration
     let logger: Logger
+    let openAPI = OpenAPICache()
 
     func respond(to request: Request, context: Context) async throws -> Response {
         do {
@@ -53,8 +54,16 @@ struct APIResponder: HTTPResponder {
         case .groupList: return Self.json(catalog.groupList)
         case .group(let name): return Self.json(try found(catalog.group(name)))
         case .resourceList(let gv): return Self.json(try found(catalog.resourceList(gv)))
-        case .openAPIv3Root: return Self.json(catalog.openAPIv3Root)
-        case .openAPIv3(let gv): return Self.json(try found(catalog.openAPIv3(gv)))
+        case .openAPIv3Root:
+            return Self.bytes(
+                await openAPI.bytes(revision: catalog.revision, key: "v3") { catalog.openAPIv3Root } ?? [])
+        case .openAPIv3(let gv):
+            let document = await openAPI.bytes(revision: catalog.revision, key: "v3 \(gv)") { catalog.openAPIv3(gv) }
+            guard let document else {
+                throw KubeError(
+                    code: 404, reason: .notFound, message: "the server could not find the requested resource")
+            }
+            return Self.bytes(document)
         case .openAPIv2:
             let accept = request.headers[.accept] ?? ""
             guard accept.isEmpty || accept.contains("json") || accept.contains("*/*") else {
@@ -63,7 +72,7 @@ struct APIResponder: HTTPResponder {
                     message: "only application/json is supported for /openapi/v2; the embedded cluster does not "
                         + "serve the protobuf form")
             }
-            return Self.json(catalog.openAPIv2)
+            return Self.bytes(await openAPI.bytes(revision: catalog.revision, key: "v2") { catalog.openAPIv2 } ?? [])
         case .unknown, .resource:
             throw KubeError(code: 404, reason: .notFound, message: "the server could not find the requested resource")
         }
