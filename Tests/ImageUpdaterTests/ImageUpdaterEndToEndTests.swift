@@ -218,3 +218,67 @@ import Testing
         }
     }
 }
+
+/// Helm Applications: the new tag as Helm parameters in `.argocd-source-<app>.yaml` (Argo's default) and in
+/// the chart's values file (`helmvalues`), each rendered by the sync loop into the Deployment.
+@Suite(.enabled(if: RegistryServer.available)) struct ImageHelmWriteBackTests {
+    static func chart(_ host: String, path: String) -> [String: String] {
+        [
+            "\(path)/Chart.yaml": "apiVersion: v2\nname: api\nversion: 0.1.0\n",
+            "\(path)/values.yaml":
+                "# the API image\nimage:\n  name: \(host)/demo/api\n  tag: 1.0.0  # set by CI\nreplicas: 1\n",
+            "\(path)/templates/deployment.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: {{ .Release.Name }}
+            spec:
+              replicas: {{ .Values.replicas }}
+              selector:
+                matchLabels: {app: {{ .Release.Name }}}
+              template:
+                metadata:
+                  labels: {app: {{ .Release.Name }}}
+                spec:
+                  containers:
+                  - name: api
+                    image: "{{ .Values.image.name }}:{{ .Values.image.tag }}"
+            """,
+        ]
+    }
+
+    @Test func parametersInTheSourceFileAndTheValuesFile() async throws {
+        try await ImageUpdaterHarness.with(files: { host in
+            Self.chart(host, path: "by-parameters").merging(Self.chart(host, path: "by-values")) { a, _ in a }
+        }) { h in
+            try await h.registry.push("demo/api", tag: "1.0.0")
+            let image = "\(h.registry.host)/demo/api"
+            for (app, target) in [("by-parameters", nil), ("by-values", "helmvalues")] as [(String, String?)] {
+                var annotations = [
+                    "image-list": "api=\(image)", "write-back-method": "git",
+                    "api.helm.image-name": "image.name", "api.helm.image-tag": "image.tag",
+                ]
+                annotations["write-back-target"] = target
+                try await h.createApp(app, path: app, annotations: annotations)
+                #expect(try await h.cluster.eventually { try await h.deploymentImage(app) == "\(image):1.0.0" })
+            }
+            try await h.registry.push("demo/api", tag: "1.1.0")
+            for app in ["by-parameters", "by-values"] {
+                #expect(
+                    try await h.cluster.eventually(timeout: .seconds(60)) {
+                        try await h.deploymentImage(app) == "\(image):1.1.0"
+                    })
+            }
+            let parameters = try YAML.parse(h.remoteGit("show", "main:by-parameters/.argocd-source-by-parameters.yaml"))
+            #expect(
+                parameters[path: ["helm", "parameters"]] == [
+                    ["name": "image.name", "value": .string(image), "forcestring": true],
+                    ["name": "image.tag", "value": "1.1.0", "forcestring": true],
+                ])
+            // The values file keeps its comments, order and the unchanged name line as written.
+            #expect(
+                try h.remoteGit("show", "main:by-values/values.yaml")
+                    == "# the API image\nimage:\n  name: \(image)\n  tag: \"1.1.0\"  # set by CI\nreplicas: 1")
+        }
+    }
+}

@@ -35,6 +35,8 @@ public enum HelmValuesWriteBack {
             let last = depth == path.count - 1
             if let line = range.first(where: { keyOf(lines[$0], indent: indent) == key }) {
                 if last {
+                    // Already that value (quoted or not): the line stays as written.
+                    if ManifestWriteBack.scalar(of: lines[line]) == value { return }
                     lines[line] =
                         String(repeating: " ", count: indent) + "\(key): \"\(value)\"" + lines[line].trailingComment
                     return
