@@ -14,7 +14,11 @@ public final class RegistryServer: Sendable {
 
     /// `notify` is a URL the registry posts its push notifications to (its `notifications.endpoints`);
     /// `basicAuth` makes the registry require that user and password (an htpasswd file, bcrypt as it demands).
-    public init(notify: String? = nil, basicAuth: (user: String, password: String)? = nil) throws {
+    /// `token` makes the registry trust that token service (the bearer flow); pushes then carry `pushToken`.
+    public init(
+        notify: String? = nil, basicAuth: (user: String, password: String)? = nil,
+        token: (service: RegistryTokenService, pushToken: String)? = nil
+    ) throws {
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent(
                 "capstan-registry-\(UUID().uuidString.prefix(8))"
@@ -22,7 +26,10 @@ public final class RegistryServer: Sendable {
             .path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var auth = ""
-        pushAuthorization = basicAuth.map { "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString() }
+        pushAuthorization =
+            token.map { "Bearer \($0.pushToken)" }
+            ?? basicAuth.map { "Basic " + Data("\($0.user):\($0.password)".utf8).base64EncodedString() }
+        if let token { auth = token.service.registryConfiguration }
         if let basicAuth {
             let htpasswd = try ChildProcess.runBlocking(
                 ["htpasswd", "-Bbn", basicAuth.user, basicAuth.password], input: nil)

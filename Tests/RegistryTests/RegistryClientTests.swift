@@ -98,4 +98,48 @@ import Testing
                 try await client.tags(image, at: RegistryEndpoint(apiURL: server.url, credentials: right)) == ["1.0"])
         }
     }
+
+    /// The bearer flow against the real registry trusting a token service: the client follows the challenge to
+    /// the realm with its credentials, gets a token for the repository's pull scope, keeps it for later
+    /// requests, and asks again for another repository. Wrong credentials are refused by the token service.
+    @Test func bearerTokensFromTheRealmTheRegistryNames() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "capstan-token-\(UUID().uuidString.prefix(8))"
+        ).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }  // a leftover temporary folder is harmless
+        let tokens = try await RegistryTokenService(directory: directory, username: "robot", password: "t0ken")
+        try await withAwaitedTeardown(tokens, teardown: { await $0.stop() }) { tokens in
+            let push = try tokens.token(repository: "private/app", actions: ["pull", "push"])
+            let pushOther = try tokens.token(repository: "private/other", actions: ["pull", "push"])
+            let server = try RegistryServer(token: (tokens, push))
+            defer { server.stop() }
+            try await server.push("private/app", tag: "1.0")
+            try await ImagePusher(url: server.url, authorization: "Bearer \(pushOther)").push(
+                "private/other", tag: "2.0")
+            let client = RegistryClient(timeout: .seconds(5))
+            try await withAwaitedTeardown(client, teardown: { try? await $0.shutdown() }) { client in
+                let right = RegistryEndpoint(
+                    apiURL: server.url, credentials: RegistryCredentials(username: "robot", password: "t0ken"))
+                let app = try #require(RegistryImage("\(server.host)/private/app"))
+                let before = tokens.requestCount
+                #expect(try await client.tags(app, at: right) == ["1.0"])
+                #expect(try await client.manifest(app, reference: "1.0", at: right).digest.hasPrefix("sha256:"))
+                #expect(tokens.requestCount == before + 1)  // one token for the scope, reused
+                let other = try #require(RegistryImage("\(server.host)/private/other"))
+                #expect(try await client.tags(other, at: right) == ["2.0"])
+                #expect(tokens.requestCount == before + 2)
+                let wrong = RegistryEndpoint(
+                    apiURL: server.url, credentials: RegistryCredentials(username: "robot", password: "nope"))
+                // A fresh client: this one holds a token for the scope already.
+                try await withAwaitedTeardown(
+                    RegistryClient(timeout: .seconds(5)), teardown: { try? await $0.shutdown() }
+                ) { fresh in
+                    let refused = await #expect(throws: RegistryError.self) { try await fresh.tags(app, at: wrong) }
+                    #expect(refused?.kind == .unauthorized)
+                    #expect(refused?.message.contains("the token service \(tokens.realm) answered 401") == true)
+                }
+            }
+        }
+    }
 }
