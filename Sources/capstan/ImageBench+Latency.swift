@@ -39,7 +39,7 @@ extension ImageBench {
         let remote = try Self.repository(in: work, image: "\(registry.host)/bench/api")
         _ = try await client.create(
             KubeObject(
-                apiVersion: "v1", kind: "ConfigMap", name: RegistriesConfigSource.configMapName, namespace: "bench",
+                apiVersion: "v1", kind: "ConfigMap", name: UpdaterConfigSource.configMapName, namespace: "bench",
                 body: [
                     "data": [
                         "registries.conf": .string(

@@ -180,6 +180,11 @@ import Testing
                 ]
             }, httpRemote: true
         ) { h in
+            // Argo's ConfigMap keys for the commit: a message template and the author.
+            try await h.writeRegistriesConf(settings: [
+                "git.commit-message-template": "deploy {{ .AppName }}:{{ range .AppChanges }} {{ .NewTag }}{{ end }}",
+                "git.user": "Release Bot", "git.email": "release@example.com",
+            ])
             try await h.registry.push("demo/api", tag: "1.0.0")
             try await h.createApp(
                 "api", path: "app",
@@ -200,6 +205,9 @@ import Testing
                 })
             #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
             #expect(try h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
+            #expect(
+                try h.remoteGit("log", "-1", "--format=%an <%ae>|%B", branch)
+                    == "Release Bot <release@example.com>|deploy api: 1.1.0")
             let first = try h.remoteGit("rev-parse", branch)
             // Later cycles find the change already on the target branch: nothing is pushed again.
             let before = await h.images.reconcileCount

@@ -113,7 +113,7 @@ import Testing
             #expect(
                 try await h.cluster.eventually {
                     try await h.events(about: "app").contains {
-                        $0.reason == "InvalidRegistriesConf" && $0.message.contains("limit")
+                        $0.reason == "InvalidImageUpdaterConfig" && $0.message.contains("limit")
                     }
                 })
         }

@@ -126,7 +126,7 @@ final class ImageUpdaterHarness: Sendable {
     }
 
     /// `registries.conf` naming the test registry, plain HTTP, as Argo's documentation writes it.
-    func writeRegistriesConf(extra: String = "") async throws {
+    func writeRegistriesConf(extra: String = "", settings: [String: String] = [:]) async throws {
         let conf = """
             registries:
             - name: test
@@ -135,12 +135,12 @@ final class ImageUpdaterHarness: Sendable {
               limit: 50
             \(extra)
             """
-        let configMap = Fixtures.configMap(
-            RegistriesConfigSource.configMapName, namespace: namespace, data: ["registries.conf": conf])
+        let data = settings.merging(["registries.conf": conf]) { _, new in new }
+        let configMap = Fixtures.configMap(UpdaterConfigSource.configMapName, namespace: namespace, data: data)
         if try await client.getIfExists(.configMaps, namespace: namespace, name: configMap.name) != nil {
             _ = try await client.patch(
                 .configMaps, namespace: namespace, name: configMap.name, type: .merge,
-                patch: ["data": ["registries.conf": .string(conf)]])
+                patch: ["data": .object(data.mapValues(JSON.string))])
         } else {
             _ = try await client.create(configMap)
         }

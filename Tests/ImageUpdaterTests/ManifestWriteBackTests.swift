@@ -48,22 +48,51 @@ import Testing
         #expect(edited == "- image: nginx@sha256:abc\n")
     }
 
-    @Test func commitMessagesAndBranchesAsArgoWritesThem() {
+    @Test func commitMessagesAndBranchesAsArgoWritesThem() throws {
         let updates = [
-            ImageUpdate(image: "ghcr.io/org/api", oldTag: "1.0.0", newTag: "1.1.0"),
+            ImageUpdate(image: "ghcr.io/org/api", oldTag: "1.0.0", newTag: "1.1.0", alias: "api"),
             ImageUpdate(image: "nginx", oldTag: nil, newTag: "stable", digest: "sha256:abc"),
         ]
         #expect(
-            CommitMessage.text(app: "shop", updates: updates) == """
+            try CommitMessage.text(app: "shop", updates: updates) == """
                 build: automatic update of shop
 
                 updates image ghcr.io/org/api tag '1.0.0' to '1.1.0'
                 updates image nginx tag '' to 'sha256:abc'
 
                 """)
-        let branch = CommitMessage.branch("image-updater-{{.AppName}}-{{.SHA256}}", app: "shop", updates: updates)
+        // A template as Argo's documentation writes one for git.commit-message-template.
+        let custom = """
+            chore({{ .AppName }}): bump images
+            {{ range .AppChanges }}
+            - {{ .Image }}: {{ .OldTag }} -> {{ .NewTag }}{{ end }}
+            """
+        #expect(
+            try CommitMessage.text(app: "shop", updates: updates, template: custom) == """
+                chore(shop): bump images
+
+                - ghcr.io/org/api: 1.0.0 -> 1.1.0
+                - nginx:  -> sha256:abc
+                """)
+        let hashed = "image-updater-{{.AppName}}-{{.SHA256}}"
+        let branch = try CommitMessage.branch(hashed, app: "shop", namespace: "argocd", updates: updates)
         #expect(branch.hasPrefix("image-updater-shop-") && branch.count == "image-updater-shop-".count + 64)
-        #expect(branch == CommitMessage.branch("image-updater-{{.AppName}}-{{.SHA256}}", app: "shop", updates: updates))
+        #expect(branch == (try CommitMessage.branch(hashed, app: "shop", namespace: "argocd", updates: updates)))
+        // The form Argo's documentation shows for base:target.
+        let ranged = "image-updater{{range .Images}}-{{.Name}}-{{.NewTag}}{{end}}"
+        #expect(
+            try CommitMessage.branch(ranged, app: "shop", namespace: "argocd", updates: [updates[0]])
+                == "image-updater-ghcr.io/org/api-1.1.0")
+        #expect(
+            try CommitMessage.branch(String(repeating: "x", count: 300), app: "a", namespace: "b", updates: []).count
+                == 255)
+    }
+
+    @Test func templatesOutsideTheSubsetAreRefused() {
+        for bad in ["{{ .AppName | upper }}", "{{ range .AppChanges }}x", "x{{ end }}", "{{ .AppName", "{{ $x }}"] {
+            #expect(throws: WriteBackError.self, "\(bad)") { try GoTemplate(bad) }
+        }
+        #expect(throws: WriteBackError.self) { try CommitMessage.text(app: "a", updates: [], template: "{{ .Nope }}") }
     }
 
     @Test func registryNotificationsNameThePushedImages() throws {

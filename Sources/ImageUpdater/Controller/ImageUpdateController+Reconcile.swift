@@ -12,10 +12,10 @@ extension ImageUpdateController {
             object.annotations[ImageUpdateAnnotations.prefix + "image-list"] != nil
         else { return .done }
         var problems: [String] = []
-        let (conf, confProblem) = await registries.current()
-        if let confProblem {
-            await warn(object, reason: "InvalidRegistriesConf", confProblem.description)
-            problems.append(confProblem.description)
+        let (configuration, configurationProblem) = await config.current()
+        if let configurationProblem {
+            await warn(object, reason: "InvalidImageUpdaterConfig", configurationProblem.description)
+            problems.append(configurationProblem.description)
         }
         let settings: WriteBackSettings
         do { settings = try WriteBackSettings(object.annotations) } catch {
@@ -23,7 +23,7 @@ extension ImageUpdateController {
             await setCondition(key, [error.description])
             return .requeue(after: options.interval)
         }
-        let (results, annotationProblems) = await checker.check(object, registries: conf)
+        let (results, annotationProblems) = await checker.check(object, registries: configuration.registries)
         for problem in annotationProblems {
             await warn(object, reason: "InvalidImageAnnotation", problem.description)
             problems.append(problem.description)
@@ -46,7 +46,8 @@ extension ImageUpdateController {
         }
         if results.contains(where: { $0.update != nil }) {
             do {
-                let outcome = try await writer.write(results, for: object, settings: settings)
+                let outcome = try await writer.write(
+                    results, for: object, settings: settings, configuration: configuration)
                 await updated(object, results: results, outcome: outcome)
             } catch {
                 await warn(object, reason: "ImageWriteBackFailed", error.message)

@@ -44,7 +44,7 @@ public actor ImageUpdateController {
     let registry: RegistryClient
     let checker: ImageChecker
     let writer: ImageWriter
-    let registries: RegistriesConfigSource
+    let config: UpdaterConfigSource
     let events: EventRecorder
     let runtime: ControllerRuntime
     let onWriteBack: @Sendable (KubeObject) async -> Void
@@ -70,7 +70,7 @@ public actor ImageUpdateController {
         writer = ImageWriter(
             client: client, repositories: RepositoryCache(directory: options.cacheDirectory, logger: logger),
             repositoryCredentials: credentials, author: options.author)
-        registries = RegistriesConfigSource(client: client, namespace: options.controllerNamespace)
+        config = UpdaterConfigSource(client: client, namespace: options.controllerNamespace)
         events = EventRecorder(client: client, component: "capstan-image-updater", logger: logger)
         runtime = ControllerRuntime(
             name: "image-updates", options: .init(workers: options.workers, resync: nil), logger: logger)

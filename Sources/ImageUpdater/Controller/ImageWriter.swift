@@ -36,7 +36,8 @@ public struct ImageWriter: Sendable {
 
     /// Writes `results`' updates for `object`; the error names what could not be written (nothing was).
     public func write(
-        _ results: [ImageCheckResult], for object: KubeObject, settings: WriteBackSettings
+        _ results: [ImageCheckResult], for object: KubeObject, settings: WriteBackSettings,
+        configuration: UpdaterSettings = UpdaterSettings()
     ) async throws(WriteBackError) -> WriteBackOutcome {
         let updates = results.compactMap(\.update)
         guard !updates.isEmpty else { return .unchanged }
@@ -56,12 +57,14 @@ public struct ImageWriter: Sendable {
         case .argocd:
             return try await patchApplication(object, type: type, updates: updates, parameters: parameters)
         case .git(let credentials):
-            let message = CommitMessage.text(app: app.name, updates: updates)
+            let message = try CommitMessage.text(
+                app: app.name, updates: updates, template: configuration.commitMessageTemplate)
             let plan = try GitWriteBackPlan(
                 source: source, app: app.name, type: type, target: settings.target, updates: updates,
                 parameters: parameters)
             return try await commit(
-                plan, source: source, settings: settings, credentials: credentials, message: message, app: app)
+                plan, source: source, settings: settings, credentials: credentials, message: message, app: app,
+                author: configuration.author ?? author)
         }
     }
 
@@ -89,14 +92,16 @@ public struct ImageWriter: Sendable {
 
     func commit(
         _ plan: GitWriteBackPlan, source: ApplicationSource, settings: WriteBackSettings,
-        credentials: WriteBackSettings.GitCredentials, message: String, app: Application
+        credentials: WriteBackSettings.GitCredentials, message: String, app: Application, author: GitAuthor
     ) async throws(WriteBackError) -> WriteBackOutcome {
         let url = source.repoURL
         do {
             let git = try await gitCredentials(credentials, url: url)
             let base = try await repositories.branch(
                 url, revision: settings.baseBranch ?? source.targetRevision, credentials: git)
-            let target = settings.targetBranch.map { CommitMessage.branch($0, app: app.name, updates: plan.updates) }
+            let target = try settings.targetBranch.map { (template) throws(WriteBackError) in
+                try CommitMessage.branch(template, app: app.name, namespace: app.namespace, updates: plan.updates)
+            }
             let commit = try await repositories.commitAndPush(
                 url, credentials: git, branch: base, pushBranch: target, path: plan.directory, message: message,
                 author: author

@@ -33,7 +33,7 @@ struct ImageCheck: AsyncParsableCommand {
                 throw CommandError(
                     error.isNotFound ? "Application \(namespace)/\(app) not found" : "cannot read \(app): \(error)")
             }
-            let (conf, problem) = await RegistriesConfigSource(
+            let (configuration, problem) = await UpdaterConfigSource(
                 client: client, namespace: controllerNamespace ?? namespace
             ).current()
             if let problem { print("warning: \(problem)") }
@@ -41,7 +41,7 @@ struct ImageCheck: AsyncParsableCommand {
             let checker = ImageChecker(
                 chooser: TagChooser(client: registry),
                 secrets: PullSecretResolver(client: client, environment: ProcessInfo.processInfo.environment))
-            let (results, problems) = await checker.check(object, registries: conf)
+            let (results, problems) = await checker.check(object, registries: configuration.registries)
             try? await registry.shutdown()
             print(Self.report(results, problems: problems, annotations: object.annotations), terminator: "")
         }
