@@ -89,14 +89,27 @@ import Testing
                         .json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"]
                     return image == "nginx:1.27"
                 })
-            // The second sync is recorded once its operation ends; there is no third (no selfHeal, no drift).
+            // The new source is recorded in the history once its sync ends.
+            let images: JSON = ["nginx:1.27"]
             #expect(
                 try await h.cluster.eventually {
-                    try await h.app("web").status?["history"]?.arrayValue?.count == 2
+                    let last = try await h.app("web").status?["history"]?.arrayValue?.last
+                    return last?[path: ["source", "kustomize", "images"]] == images
                 })
             #expect(try await h.waitForApp("web") { $0.syncStatus == "Synced" })
             #expect(PersistentDriftTests.driftCondition(try await h.app("web").status ?? [:]) == nil)
-            #expect(try await h.app("web").status?["history"]?.arrayValue?.count == 2)
+            // Settled: refreshes compare again and start nothing (no sync loop over the changed source). Each
+            // refresh is done once its annotation is gone; reconciles of one Application run one at a time.
+            let settled = try await h.app("web").status?["history"]?.arrayValue?.count
+            for _ in 0..<3 {
+                try await h.refresh("web")
+                #expect(
+                    try await h.cluster.eventually {
+                        try await h.app("web").annotations["argocd.argoproj.io/refresh"] == nil
+                    })
+            }
+            #expect(try await h.app("web").json["operation"] == nil)
+            #expect(try await h.app("web").status?["history"]?.arrayValue?.count == settled)
         }
     }
 

@@ -73,9 +73,12 @@ public actor AppComparer {
                 continue
             }
             do {
-                let output = try Renderer().render(
-                    source, tree: SourceTree(files: files, root: source.path), appName: app.name,
-                    destinationNamespace: app.destination.namespace, references: references)
+                let (appName, namespace) = (app.name, app.destination.namespace)
+                let output = try await offCooperativePool { () throws(RenderError) in
+                    try Renderer().render(
+                        source, tree: SourceTree(files: files, root: source.path), appName: appName,
+                        destinationNamespace: namespace, references: references)
+                }
                 rendered[slot] = (cacheKey, output.type, output.objects)
                 objects += output.objects
                 first = first ?? (Revision(commit), output.type)

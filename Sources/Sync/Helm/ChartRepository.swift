@@ -53,18 +53,9 @@ actor ChartRepository {
     /// `helm pull` into a fresh folder, off the cooperative pool (Helm blocks on the network).
     static func pull(repoURL: String, chart: String, version: String, access: Access) async throws(HelmError) -> Fetched
     {
-        let result: Result<Fetched, HelmError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                do throws(HelmError) {
-                    continuation.resume(
-                        returning: .success(
-                            try pullNow(repoURL: repoURL, chart: chart, version: version, access: access)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
+        try await offCooperativePool { () throws(HelmError) in
+            try pullNow(repoURL: repoURL, chart: chart, version: version, access: access)
         }
-        return try result.get()
     }
 
     private static func pullNow(
