@@ -100,6 +100,42 @@ import Testing
         #expect(reached, "wanted \(phase) at \(weight)%; last \(last)")
     }
 
+    /// A router whose kind the cluster does not serve (SMI's CRD not installed) is an InvalidSpec naming it,
+    /// and installing the CRD recovers the Rollout.
+    @Test func aRouterKindTheClusterDoesNotServeIsReportedUntilInstalled() async throws {
+        try await TestCluster.with { cluster in
+            let ns = cluster.namespace
+            let controller = RolloutController(
+                client: cluster.client, namespace: ns, logger: Logger(label: "test.traffic"))
+            try await controller.start()
+            try await withAwaitedTeardown(controller, teardown: { await $0.stop() }) { _ in
+                let documents = try String(contentsOf: Self.file, encoding: .utf8).components(separatedBy: "\n---\n")
+                try await apply(
+                    cluster, documents.filter { !$0.contains("kind: AnalysisTemplate") }.joined(separator: "\n---\n"))
+                var message = ""
+                let reported = try await cluster.eventually(timeout: .seconds(60)) {
+                    let rollout = try await cluster.client.get(
+                        RolloutController.gvr, namespace: ns, name: "rollout-linkerd")
+                    let condition = rollout.status?["conditions"]?.arrayValue?.first { $0["type"] == "InvalidSpec" }
+                    message = condition?["message"]?.stringValue ?? ""
+                    return message.contains("TrafficSplit") && message.contains("install its CRD")
+                }
+                #expect(reported, "\(message)")
+                try await CustomResources.ensure(
+                    [
+                        CustomResources.definition(
+                            group: "split.smi-spec.io", version: "v1alpha3", plural: "trafficsplits",
+                            kind: "TrafficSplit", shortNames: [])
+                    ], client: cluster.client, served: Self.trafficSplits)
+                #expect(
+                    try await cluster.eventually(timeout: .seconds(90)) {
+                        try await cluster.client.get(RolloutController.gvr, namespace: ns, name: "rollout-linkerd")
+                            .status?["phase"] == "Healthy"
+                    })
+            }
+        }
+    }
+
     @Test func everyRouterCarriesTheCanaryWeight() async throws {
         try await TestCluster.with { cluster in
             let ns = cluster.namespace

@@ -108,6 +108,13 @@ public actor RolloutController {
             case .canary(let canary): return try await reconcileCanary(context, canary)
             case .blueGreen(let blueGreen): return try await reconcileBlueGreen(context, blueGreen)
             }
+        } catch  where error.code == 404 && error.message.hasPrefix("the server has no resource for kind") {
+            // A traffic router's kind the cluster does not serve (its CRD is not installed): a problem of the
+            // set-up to report on the Rollout, looked at again later, not a silent retry loop.
+            let problem = SpecProblem(
+                field: "spec.strategy.canary.trafficRouting", message: "\(error.message); install its CRD")
+            _ = await writeInvalid(object, problems: [problem])
+            return .requeue(after: .seconds(15))
         } catch {
             // A conflict only means the Rollout changed since it was read: the retry reads it again.
             let level: Logger.Level = error.code == 409 ? .debug : .warning
