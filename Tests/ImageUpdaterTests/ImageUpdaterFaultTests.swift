@@ -65,6 +65,55 @@ import Testing
         }
     }
 
+    /// A registry that fails or answers garbage (a fault-injecting proxy in front of the real registry): each
+    /// fault is an Event naming it, nothing is written meanwhile, and the update goes through once it answers.
+    @Test func aRegistryThatFailsOrLiesIsReportedAndRetried() async throws {
+        try await ImageUpdaterHarness.with(files: { host in
+            [
+                "app/kustomization.yaml": "resources:\n- deployment.yaml\n",
+                "app/deployment.yaml": ImageUpdaterHarness.deployment("app", image: "\(host)/demo/app:1.0.0"),
+            ]
+        }) { h in
+            let proxy = try await FaultyRegistryProxy(upstream: h.registry.url)
+            try await withAwaitedTeardown(proxy, teardown: { await $0.stop() }) { proxy in
+                try await h.writeRegistriesConf(apiURL: proxy.url)
+                try await h.registry.push("demo/app", tag: "1.0.0")
+                try await h.createApp(
+                    "app", path: "app",
+                    annotations: ["image-list": "\(h.registry.host)/demo/app", "write-back-method": "git"])
+                #expect(
+                    try await h.cluster.eventually {
+                        let app = try await h.client.get(Sync.Application.gvr, namespace: h.namespace, name: "app")
+                        return app.status?[path: ["summary", "images"]] == [
+                            .string("\(h.registry.host)/demo/app:1.0.0")
+                        ]
+                    })
+                let faults: [(FaultyRegistryProxy.Fault, String)] = [
+                    (.status(503), "answered 503"), (.garbage, "is not JSON"),
+                    (.status(429, retryAfter: 1), "is rate limiting requests (retry after 1 s)"),
+                ]
+                for (index, (fault, words)) in faults.enumerated() {
+                    proxy.inject(fault)
+                    if index == 0 { try await h.registry.push("demo/app", tag: "1.1.0") }
+                    #expect(
+                        try await h.cluster.eventually(timeout: .seconds(60)) {
+                            try await h.events(about: "app").contains {
+                                $0.reason == "ImageCheckFailed" && $0.message.contains(words)
+                            }
+                        }, "\(fault)")
+                    #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+                }
+                #expect(try await h.deploymentImage("app") == "\(h.registry.host)/demo/app:1.0.0")
+                proxy.inject(.none)
+                #expect(
+                    try await h.cluster.eventually(timeout: .seconds(60)) {
+                        try await h.deploymentImage("app") == "\(h.registry.host)/demo/app:1.1.0"
+                    })
+                #expect(try h.remoteGit("rev-list", "--count", "main") == "2")
+            }
+        }
+    }
+
     /// `git:secret:` naming a Secret that is not there: the write-back fails with an Event naming it; nothing
     /// is committed.
     @Test func aMissingWriteBackSecretIsReportedAndNothingIsWritten() async throws {
@@ -91,6 +140,22 @@ import Testing
                 })
             #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
             #expect(await h.images.writeBacks == 0)
+            // `capstan image check` says what the updater would do, and writes nothing either.
+            let check = try await ChildProcess.run([
+                ChildProcess.capstan, "image", "check", "app", "-n", h.namespace, "--kubeconfig",
+                try h.cluster.kubeconfigPath(),
+            ])
+            #expect(check.status == 0, "\(check.output)")
+            let lines = check.output.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.first == ["ALIAS", "IMAGE", "STRATEGY", "LIVE", "CANDIDATES", "RESULT"], "\(check.output)")
+            #expect(
+                lines.dropFirst().first == [
+                    "-", "\(h.registry.host)/demo/app", "semver", "1.0.0", "2", "update", "to", "1.1.0",
+                ],
+                "\(check.output)")
+            #expect(
+                check.output.contains("write-back: git commit with Secret \(h.namespace)/absent"), "\(check.output)")
+            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
         }
     }
 

@@ -126,12 +126,12 @@ final class ImageUpdaterHarness: Sendable {
     }
 
     /// `registries.conf` naming the test registry, plain HTTP, as Argo's documentation writes it.
-    func writeRegistriesConf(extra: String = "", settings: [String: String] = [:]) async throws {
+    func writeRegistriesConf(extra: String = "", settings: [String: String] = [:], apiURL: String? = nil) async throws {
         let conf = """
             registries:
             - name: test
               prefix: \(registry.host)
-              api_url: \(registry.url)
+              api_url: \(apiURL ?? registry.url)
               limit: 50
             \(extra)
             """
