@@ -196,22 +196,6 @@ final class ImageUpdaterHarness: Sendable {
     }
 
     static func deployment(_ name: String, image: String) -> String {
-        """
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: \(name)
-        spec:
-          replicas: 1
-          selector:
-            matchLabels: {app: \(name)}
-          template:
-            metadata:
-              labels: {app: \(name)}
-            spec:
-              containers:
-              - name: app
-                image: \(image)
-        """
+        Fixtures.deploymentManifest(name, image: image, replicas: 1)
     }
 }

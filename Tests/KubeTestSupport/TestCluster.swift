@@ -113,4 +113,30 @@ public enum Fixtures {
                 ]
             ])
     }
+
+    /// A Deployment manifest as YAML text, as a user would commit it.
+    public static func deploymentManifest(
+        _ name: String, image: String = "nginx:1.25", replicas: Int = 2, annotations: [String: String] = [:]
+    ) -> String {
+        var text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \(name)\n"
+        if !annotations.isEmpty {
+            text +=
+                "  annotations:\n"
+                + annotations.sorted { $0.key < $1.key }.map { "    \($0.key): \"\($0.value)\"\n" }.joined()
+        }
+        return text + """
+            spec:
+              replicas: \(replicas)
+              selector:
+                matchLabels: {app: \(name)}
+              template:
+                metadata:
+                  labels: {app: \(name)}
+                spec:
+                  containers:
+                  - name: app
+                    image: \(image)
+
+            """
+    }
 }
