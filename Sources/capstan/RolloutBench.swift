@@ -27,14 +27,16 @@ struct RolloutBench: AsyncParsableCommand {
         node.json[path: ["status", "capacity", "pods"]] = .string(String(rollouts * 4))
         _ = try await client.updateStatus(node)
         let recorder = LatenessRecorder()
+        let tally = RequestTally()
         let controller = RolloutController(
-            client: client, namespace: "default", workers: workers, logger: logger,
+            client: client.counting(tally), namespace: "default", workers: workers, logger: logger,
             pauseLateness: { recorder.add($0) })
         try await controller.start()
         let started = ContinuousClock.now
         for index in 0..<rollouts { _ = try await client.create(Self.rollout(index, pause: pauseSeconds)) }
         try await waitUntil(client, phase: "Healthy", count: rollouts, timeout: .seconds(600))
         print("\(rollouts) Rollouts Healthy after \(ContinuousClock.now - started); updating them all")
+        _ = tally.take()
         for index in 0..<rollouts {
             try await RolloutActions.perform(
                 .setImage(container: "app", image: "example/app:2"), name: "bench-\(index)", namespace: "default",
@@ -42,6 +44,7 @@ struct RolloutBench: AsyncParsableCommand {
         }
         try await waitUntil(client, phase: "Healthy", count: rollouts, timeout: .seconds(900), image: "example/app:2")
         let samples = recorder.take().sorted()
+        let writes = tally.take()
         let memory = InformerMemory.residentMB()
         await controller.stop()
         try? await client.shutdown()
@@ -52,6 +55,16 @@ struct RolloutBench: AsyncParsableCommand {
         print(String(format: "pause end to next step p50: %8.1f ms", percentile(0.5)))
         print(String(format: "pause end to next step p99: %8.1f ms (target < 250)", percentile(0.99)))
         print(String(format: "controller resident memory: %7.1f MB (target < 150)", memory))
+        // The update is 4 steps (setWeight, pause, setWeight, pause) plus the promotion to stable.
+        let steps = Double(rollouts * 5)
+        let total = writes.values.reduce(0, +)
+        let byKind = writes.sorted { $0.value > $1.value }.map {
+            String(format: "%@ %.2f", $0.key, Double($0.value) / steps)
+        }
+        print(
+            String(
+                format: "controller API writes per step: %.2f (%@)", Double(total) / steps,
+                byKind.joined(separator: ", ")))
     }
 
     /// Waits until `count` Rollouts are in `phase` (on `image`, when given).

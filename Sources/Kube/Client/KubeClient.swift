@@ -14,6 +14,8 @@ public struct KubeClient: Sendable {
     let limiter: RateLimiter
     let logger: Logger
     let maximumAttempts: Int
+    /// Counts write requests when set (`counting(_:)`).
+    var tally: RequestTally?
 
     public init(
         config: ClusterConfig, logger: Logger, qps: Double = 100, burst: Int = 200, maximumAttempts: Int = 5
@@ -88,6 +90,7 @@ public struct KubeClient: Sendable {
         var delay: Duration = .milliseconds(100)
         var attempt = 1
         let authorization = try config.authorization()
+        tally?.record(method: method.rawValue, path: path)
         while true {
             await limiter.acquire()
             do {
