@@ -189,6 +189,9 @@ let package = Package(
             dependencies: [
                 "ImageUpdater", "Registry", "KubeTestSupport", "Sync", "Git", "Operator", "Kube", "Rollouts",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: upcoming),
         .testTarget(

@@ -40,9 +40,10 @@ public struct WebhookServer: Sendable {
                     return Response(status: .unauthorized, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
                 }
             }
-            guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
-                return Response(
-                    status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
+            let payload: JSON
+            switch parse(body, hook: "push webhook") {
+            case .success(let json): payload = json
+            case .failure(let refusal): return refusal.response
             }
             let urls = PushEvent.repositoryURLs(in: payload)
             var refreshed = 0
@@ -75,9 +76,10 @@ public struct WebhookServer: Sendable {
     func addRegistryRoute(_ router: Router<BasicRequestContext>, _ images: ImageUpdateController) {
         router.post("/api/registry-webhook") { request, context -> Response in
             let body = try await request.body.collect(upTo: 5 * 1024 * 1024)
-            guard let payload = try? JSON.parse(Array(body.readableBytesView)) else {
-                return Response(
-                    status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: "payload is not JSON\n")))
+            let payload: JSON
+            switch parse(body, hook: "registry webhook") {
+            case .success(let json): payload = json
+            case .failure(let refusal): return refusal.response
             }
             var checked = 0
             let pushed = RegistryPushEvent.images(in: payload)
@@ -94,5 +96,21 @@ public struct WebhookServer: Sendable {
             return Response(
                 status: .ok, body: .init(byteBuffer: ByteBuffer(string: "checking \(checked) applications\n")))
         }
+    }
+
+    /// The payload as JSON, or a 400 answer saying why it is not (logged too, so a misconfigured sender shows).
+    func parse(_ body: ByteBuffer, hook: String) -> Result<JSON, PayloadRefusal> {
+        do { return .success(try JSON.parse(Array(body.readableBytesView))) } catch {
+            logger.warning("\(hook) refused: the payload is not JSON", metadata: ["cause": "\(error)"])
+            return .failure(PayloadRefusal(message: "payload is not JSON: \(error)"))
+        }
+    }
+}
+
+/// A webhook payload that cannot be read: answered 400 with the reason.
+struct PayloadRefusal: Error {
+    let message: String
+    var response: Response {
+        Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

@@ -59,7 +59,12 @@ actor WorkloadSimulator {
     func reconcileAll() async {
         // One decoded list of the pods serves the count and the pod pass; pods created by this pass's
         // ReplicaSets and Jobs are taken up by the next pass, a moment later.
-        let pods = (try? await store.list(.pods)) ?? []
+        let pods: [KubeObject]
+        do { pods = try await store.list(.pods) } catch {
+            // Not "no pods": the node's count and every pod would be judged on nothing. The next pass retries.
+            logger.warning("simulation pass skipped: the pods cannot be read", metadata: ["error": "\(error)"])
+            return
+        }
         await countPods(pods)
         let map = try? await store.get(
             .configMaps, namespace: PodBehaviour.configMapNamespace, name: PodBehaviour.configMapName)

@@ -49,7 +49,7 @@ public actor ClusterStore {
         for crd in crds { _ = catalog.register(crd: crd) }
         if objects["namespaces"]?.isEmpty ?? true {
             for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-                _ = try? createNamespaceIfMissing(name)
+                try createNamespaceIfMissing(name)
             }
         }
     }

@@ -90,7 +90,9 @@ public actor ImageUpdateController {
 
     public func stop() async {
         await runtime.stop()
-        try? await registry.shutdown()
+        do { try await registry.shutdown() } catch {
+            logger.warning("the registry client did not shut down cleanly", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The Applications to check for an event: new ones, and changed annotations or live images.
