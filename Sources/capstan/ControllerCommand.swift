@@ -33,6 +33,15 @@ struct ControllerCommand: AsyncParsableCommand {
             "Watch Rollouts and AnalysisRuns only in this namespace (default: every namespace, as Argo Rollouts does).")
     var rolloutNamespace: String?
 
+    func validate() throws { _ = try Self.interval(imageUpdateInterval) }
+
+    static func interval(_ text: String) throws -> Duration {
+        guard let interval = DurationParser.parse(text), interval > .zero else {
+            throw ValidationError("--image-update-interval \"\(text)\" is not a duration like 2m or 30s")
+        }
+        return interval
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
         var logger = Logger(label: "capstan.controller")
@@ -52,10 +61,7 @@ struct ControllerCommand: AsyncParsableCommand {
             applications = controller
         }
         if !noImageUpdater {
-            guard let interval = DurationParser.parse(imageUpdateInterval), interval > .zero else {
-                throw CommandError(
-                    "--image-update-interval \"\(imageUpdateInterval)\" is not a duration like 2m or 30s")
-            }
+            let interval = try Self.interval(imageUpdateInterval)
             var imageOptions = ImageUpdateController.Options(
                 namespace: options.namespace, controllerNamespace: options.namespace ?? "argocd",
                 cacheDirectory: URL(fileURLWithPath: cacheDir).appendingPathComponent("write-back"))

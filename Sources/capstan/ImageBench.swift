@@ -18,6 +18,13 @@ struct ImageBench: AsyncParsableCommand {
     @Option(help: "Pushes timed from the registry to the write-back commit (0 skips them).")
     var pushes: Int = 10
 
+    func validate() throws {
+        guard tags > 0 else { throw ValidationError("--tags must be at least 1") }
+        guard registryTags >= 0, pushes >= 0 else {
+            throw ValidationError("--registry-tags and --pushes cannot be negative")
+        }
+    }
+
     func run() async throws {
         let names = Self.tagNames(tags)
         var built: [String: Date?] = [:]

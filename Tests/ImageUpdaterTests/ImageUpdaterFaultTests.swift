@@ -65,6 +65,14 @@ import Testing
         }
     }
 
+    /// A check interval that is not a duration is refused before anything starts.
+    @Test func aBadCheckIntervalIsRefused() async throws {
+        let run = try await ChildProcess.run([ChildProcess.capstan, "controller", "--image-update-interval", "soon"])
+        #expect(run.status != 0)
+        #expect(
+            run.output.contains("--image-update-interval \"soon\" is not a duration like 2m or 30s"), "\(run.output)")
+    }
+
     /// A registry that fails or answers garbage (a fault-injecting proxy in front of the real registry): each
     /// fault is an Event naming it, nothing is written meanwhile, and the update goes through once it answers.
     @Test func aRegistryThatFailsOrLiesIsReportedAndRetried() async throws {
