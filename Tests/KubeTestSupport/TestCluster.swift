@@ -72,7 +72,7 @@ public final class TestCluster: Sendable {
     }
 
     /// Polls `condition` until it holds or `timeout` passes (for effects of controllers, not for timing).
-    public func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool
+    public func eventually(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws -> Bool
     {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -89,7 +89,7 @@ final class SyncHarness: Sendable {
 
     /// Waits until the Application's status satisfies `condition`.
     func waitForApp(
-        _ name: String, timeout: Duration = .seconds(30), _ condition: @escaping (JSON) -> Bool
+        _ name: String, timeout: Duration = .seconds(90), _ condition: @escaping (JSON) -> Bool
     ) async throws -> Bool {
         try await cluster.eventually(timeout: timeout) { condition(try await app(name).status ?? .object([:])) }
     }
