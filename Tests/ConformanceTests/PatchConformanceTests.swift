@@ -69,6 +69,29 @@ import Testing
         }
     }
 
+    /// A manager's entry keeps its time while other managers write other fields; a write that changes no field
+    /// changes no entry (as kube-apiserver does).
+    @Test func untouchedManagerEntriesKeepTheirTime() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let ns = cluster.namespace
+            _ = try await cluster.client.create(
+                Fixtures.configMap("times", namespace: ns, data: ["a": "1"]), fieldManager: "first")
+            // managedFields times have a resolution of one second.
+            try await Task.sleep(for: .milliseconds(1100))
+            let patched = try await cluster.client.patch(
+                .configMaps, namespace: ns, name: "times", type: .merge, patch: ["data": ["b": "2"]],
+                fieldManager: "second")
+            let entries = patched.managedFields
+            let first = try #require(entries.first { $0["manager"] == "first" })
+            let second = try #require(entries.first { $0["manager"] == "second" })
+            #expect(first["time"] != second["time"])
+            let again = try await cluster.client.patch(
+                .configMaps, namespace: ns, name: "times", type: .merge, patch: ["data": ["b": "2"]],
+                fieldManager: "third")
+            #expect(again.managedFields == entries)
+        }
+    }
+
     @Test func applyCreatesMissingObjects() async throws {
         try await TestCluster.with(simulate: false) { cluster in
             let before = try await cluster.client.list(.configMaps, namespace: cluster.namespace).resourceVersion

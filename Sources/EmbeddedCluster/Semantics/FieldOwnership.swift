@@ -8,14 +8,22 @@ enum FieldOwnership {
         var operation: String
         var apiVersion: String
         var subresource: String?
-        var fields: FieldSet
+        var fields: FieldSet {
+            didSet { time = nil }
+        }
+        /// When the entry last changed; nil for an entry this write changes (it gets the write's time).
+        var time: String?
 
-        init(manager: String, operation: String, apiVersion: String, subresource: String?, fields: FieldSet) {
+        init(
+            manager: String, operation: String, apiVersion: String, subresource: String?, fields: FieldSet,
+            time: String? = nil
+        ) {
             self.manager = manager
             self.operation = operation
             self.apiVersion = apiVersion
             self.subresource = subresource
             self.fields = fields
+            self.time = time
         }
 
         init?(json: JSON) {
@@ -23,13 +31,13 @@ enum FieldOwnership {
             self.init(
                 manager: manager, operation: json["operation"]?.stringValue ?? "Update",
                 apiVersion: json["apiVersion"]?.stringValue ?? "", subresource: json["subresource"]?.stringValue,
-                fields: FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])))
+                fields: FieldSet(fieldsV1: json["fieldsV1"] ?? .object([:])), time: json["time"]?.stringValue)
         }
 
-        func json(time: String) -> JSON {
+        func json(time now: String) -> JSON {
             var o: [String: JSON] = [
                 "manager": .string(manager), "operation": .string(operation),
-                "apiVersion": .string(apiVersion), "time": .string(time),
+                "apiVersion": .string(apiVersion), "time": .string(time ?? now),
                 "fieldsType": "FieldsV1", "fieldsV1": fields.fieldsV1,
             ]
             if let subresource { o["subresource"] = .string(subresource) }
@@ -59,7 +67,7 @@ enum FieldOwnership {
         }
         for (i, entry) in entries.enumerated() {
             let lost = conflicts.filter { $0.manager == entry.manager }.map(\.path)
-            entries[i].fields.paths.subtract(lost)
+            if !lost.isEmpty { entries[i].fields.paths.subtract(lost) }
         }
         let mineIndex = entries.firstIndex { $0.manager == manager && $0.operation == "Apply" }
         let previouslyApplied = mineIndex.map { entries[$0].fields.paths } ?? []
@@ -98,17 +106,20 @@ enum FieldOwnership {
     }
 
     /// Records a non-apply write (create, update, patch) by `manager`: it takes ownership of every field it
-    /// changed, which other managers lose; fields that disappeared are dropped from every manager.
+    /// changed, which other managers lose; fields that disappeared are dropped from every manager. Entries
+    /// this write leaves alone keep their time. A write that changes no field leaves managedFields as they were.
     static func recordUpdate(manager: String, old: JSON?, new: JSON, subresource: String?) -> JSON {
-        var entries = (old.map(KubeObject.init)?.managedFields ?? []).compactMap(Entry.init(json:))
-        let includeStatus = subresource == "status"
-        let newFields = FieldSet(of: new, includeStatus: includeStatus).paths
-        // Fields outside this writer's reach (status, for a write of the main resource) keep their owners.
-        let presentFields = includeStatus ? newFields : FieldSet(of: new, includeStatus: true).paths
-        let oldJSON = old ?? .object([:])
-        let changed = newFields.filter { FieldSet.value(at: $0, in: oldJSON) != FieldSet.value(at: $0, in: new) }
-        for i in entries.indices {
-            entries[i].fields.paths = entries[i].fields.paths.intersection(presentFields).subtracting(changed)
+        let (changed, removed) = FieldSet.diff(old: old, new: new, includeStatus: subresource == "status")
+        let previous = old?["metadata"]?["managedFields"]
+        var result = new
+        guard !changed.isEmpty || !removed.isEmpty else {
+            result[path: ["metadata", "managedFields"]] = previous
+            return result
+        }
+        var entries = (previous?.arrayValue ?? []).compactMap(Entry.init(json:))
+        let lost = changed.union(removed)
+        for i in entries.indices where !entries[i].fields.paths.isDisjoint(with: lost) {
+            entries[i].fields.paths.subtract(lost)
         }
         if !changed.isEmpty {
             if let i = entries.firstIndex(where: {
@@ -123,14 +134,14 @@ enum FieldOwnership {
                         fields: FieldSet(changed)))
             }
         }
-        var result = new
         result[path: ["metadata", "managedFields"]] = render(entries)
         return result
     }
 
     static func render(_ entries: [Entry]) -> JSON? {
         let kept = entries.filter { !$0.fields.paths.isEmpty }
-        return kept.isEmpty ? nil : .array(kept.map { $0.json(time: KubeTime.now()) })
+        let now = KubeTime.now()
+        return kept.isEmpty ? nil : .array(kept.map { $0.json(time: now) })
     }
 
     static func conflictError(_ conflicts: [(manager: String, path: [String])]) -> KubeError {

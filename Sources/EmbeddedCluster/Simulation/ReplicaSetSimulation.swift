@@ -39,7 +39,7 @@ extension WorkloadSimulator {
     /// pass, since acting on an empty list would create a second set of pods or ReplicaSets.
     func owned(_ gvr: GroupVersionResource, by owner: KubeObject) async -> [KubeObject]? {
         guard let uid = owner.uid else { return nil }
-        do { return try await store.list(gvr, ownedBy: uid) } catch {
+        do { return try await list(gvr, ownedBy: uid) } catch {
             logger.warning(
                 "cannot read what an object owns; it is left for the next pass",
                 metadata: ["owner": "\(owner.kind) \(owner.namespace ?? "")/\(owner.name)", "error": "\(error)"])

@@ -29,6 +29,8 @@ actor WorkloadSimulator {
     var reportedBehaviours: Set<String> = []
     /// Events beyond the first few of a kind, combined (see `SimilarEvents`).
     var similarEvents = SimilarEvents()
+    /// Decoded copies of what the passes read, so a pass decodes only what changed.
+    var decoded = DecodedObjects()
     /// kubelet's default `maxPods`.
     static let defaultPodCapacity = 110
 
@@ -60,7 +62,7 @@ actor WorkloadSimulator {
         // One decoded list of the pods serves the count and the pod pass; pods created by this pass's
         // ReplicaSets and Jobs are taken up by the next pass, a moment later.
         let pods: [KubeObject]
-        do { pods = try await store.list(.pods) } catch {
+        do { pods = try await list(.pods) } catch {
             // Not "no pods": the node's count and every pod would be judged on nothing. The next pass retries.
             logger.warning("simulation pass skipped: the pods cannot be read", metadata: ["error": "\(error)"])
             return
@@ -71,14 +73,21 @@ actor WorkloadSimulator {
         let parsed = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
         imageBehaviours = parsed.map
         if let map, !parsed.invalid.isEmpty { await report(invalidLines: parsed.invalid, in: map) }
-        for deployment in (try? await store.list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
-        for rs in (try? await store.list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
-        for job in (try? await store.list(.jobs)) ?? [] { await reconcileJob(job) }
+        for deployment in (try? await list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
+        for rs in (try? await list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
+        for job in (try? await list(.jobs)) ?? [] { await reconcileJob(job) }
         for pod in pods { await reconcilePod(pod) }
-        for set in ((try? await store.list(.statefulSets)) ?? []) + ((try? await store.list(.daemonSets)) ?? []) {
+        for set in ((try? await list(.statefulSets)) ?? []) + ((try? await list(.daemonSets)) ?? []) {
             await reconcileInstantWorkload(set)
         }
         await reconcileEndpoints()
+        decoded.endPass()
+    }
+
+    /// The stored objects of a resource (or those `ownerUID` owns), in key order, decoding only what changed
+    /// since the last pass.
+    func list(_ gvr: GroupVersionResource, ownedBy ownerUID: String? = nil) async throws(KubeError) -> [KubeObject] {
+        try decoded.objects(try await store.versioned(gvr, ownedBy: ownerUID))
     }
 
     func countPods(_ pods: [KubeObject]) async {
@@ -289,8 +298,8 @@ actor WorkloadSimulator {
     // MARK: endpoints
 
     func reconcileEndpoints() async {
-        let pods = (try? await store.list(.pods)) ?? []
-        for service in (try? await store.list(.services)) ?? [] {
+        let pods = (try? await list(.pods)) ?? []
+        for service in (try? await list(.services)) ?? [] {
             guard let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty else { continue }
             let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
             let ready = pods.filter {

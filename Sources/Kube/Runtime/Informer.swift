@@ -15,7 +15,7 @@ public enum InformerEvent: Sendable {
     }
 }
 
-/// A list+watch cache of one resource, with a namespace index, a label index and event handlers.
+/// A list+watch cache of one resource, with namespace, label and controller-owner indexes and event handlers.
 /// It lists, then watches from the list's resourceVersion; when the watch ends it resumes from the last
 /// version seen; when the server says that version is gone (410) it lists again and reports the difference.
 public actor Informer: Service {
@@ -31,6 +31,8 @@ public actor Informer: Service {
     var store: [String: KubeObject] = [:]
     var byNamespace: [String: Set<String>] = [:]
     var byLabel: [String: Set<String>] = [:]
+    /// Keys by the uid of their controlling owner (the `controller: true` owner reference).
+    var byController: [String: Set<String>] = [:]
     var handlers: [@Sendable (InformerEvent) async -> Void] = []
     var lastResourceVersion: String?
     var syncWaiters: [CheckedContinuation<Void, Never>] = []
@@ -68,6 +70,12 @@ public actor Informer: Service {
             keys = Set(keys).intersection(labelled)
         }
         return keys.compactMap { store[$0] }.filter { selector?.matches($0.labels) ?? true }
+    }
+
+    /// Cached objects whose controlling owner has `uid` (what a controller asks for its ReplicaSets or runs on
+    /// every reconcile; an index, so the cost does not grow with the namespace).
+    public func list(controlledBy uid: String) -> [KubeObject] {
+        (byController[uid] ?? []).compactMap { store[$0] }
     }
 
     public var count: Int { store.count }
@@ -153,6 +161,7 @@ public actor Informer: Service {
         store[key] = object
         byNamespace[object.namespace ?? "", default: []].insert(key)
         for (k, v) in object.labels { byLabel["\(k)=\(v)", default: []].insert(key) }
+        if let owner = Self.controllerUID(object) { byController[owner, default: []].insert(key) }
         await notify(old.map { .updated(old: $0, new: object) } ?? .added(object))
     }
 
@@ -164,6 +173,14 @@ public actor Informer: Service {
     func unindex(_ object: KubeObject) {
         byNamespace[object.namespace ?? ""]?.remove(object.key)
         for (k, v) in object.labels { byLabel["\(k)=\(v)"]?.remove(object.key) }
+        if let owner = Self.controllerUID(object) {
+            byController[owner]?.remove(object.key)
+            if byController[owner]?.isEmpty == true { byController[owner] = nil }
+        }
+    }
+
+    static func controllerUID(_ object: KubeObject) -> String? {
+        object.ownerReferences.first { $0.controller }?.uid
     }
 
     func resyncAll() async {

@@ -225,9 +225,8 @@ public actor RolloutController {
     }
 
     func ownedAnalysisRuns(_ rollout: KubeObject) async -> [KubeObject] {
-        (await analysisRuns?.list(namespace: rollout.namespace) ?? []).filter { run in
-            run.ownerReferences.contains { $0.controller && $0.uid == rollout.uid }
-        }
+        guard let uid = rollout.uid else { return [] }
+        return await analysisRuns?.list(controlledBy: uid) ?? []
     }
 
     /// Starts the AnalysisRuns the plan asks for and records them in its status; stops the ones it no longer
@@ -264,9 +263,8 @@ public actor RolloutController {
     }
 
     func ownedReplicaSets(_ rollout: KubeObject) async -> [KubeObject] {
-        (await replicaSets?.list(namespace: rollout.namespace) ?? []).filter { rs in
-            rs.ownerReferences.contains { $0.controller && $0.uid == rollout.uid }
-        }
+        guard let uid = rollout.uid else { return [] }
+        return await replicaSets?.list(controlledBy: uid) ?? []
     }
 
     static func state(_ rs: KubeObject) -> ReplicaSetState {
