@@ -121,9 +121,10 @@ import Testing
             let terminated = try await waitForPhase(cluster, "forever", "Successful")
             #expect(terminated.status?["message"] == "Run Terminated")
 
-            let events = try await cluster.client.list(.events, namespace: ns).items
-            #expect(events.contains { $0.json["reason"] == "AnalysisRunFailed" && $0.json["type"] == "Warning" })
-            #expect(events.contains { $0.json["reason"] == "MetricFailed" })
+            #expect(
+                try await cluster.eventually(
+                    event: { $0.json["reason"] == "AnalysisRunFailed" && $0.json["type"] == "Warning" }, namespace: ns))
+            #expect(try await cluster.eventually(event: { $0.json["reason"] == "MetricFailed" }, namespace: ns))
         }
     }
 

@@ -71,6 +71,7 @@ import Testing
             await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
             await recorder.record(cm, type: .warning, reason: "ComparisonError", message: "bad yaml")
             await recorder.record(cm, type: .normal, reason: "Synced", message: "ok")
+            await recorder.flush()
             let events = try await cluster.client.list(.events, namespace: cluster.namespace).items
             let warning = try #require(events.first { $0.json["reason"] == "ComparisonError" })
             #expect(warning.json["count"] == 2 && warning.json["type"] == "Warning")

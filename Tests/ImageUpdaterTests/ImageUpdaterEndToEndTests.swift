@@ -58,8 +58,12 @@ import Testing
             let kustomization = try h.remoteGit("show", "main:app/kustomization.yaml")
             #expect(
                 kustomization == Self.kustomization(h.registry.host).replacingOccurrences(of: "1.0.0", with: "1.1.0"))
-            let events = try await h.events(about: "api")
-            #expect(events.contains { $0.reason == "ImagesUpdated" && $0.message.contains("1.0.0 → 1.1.0") })
+            #expect(
+                try await h.cluster.eventually {
+                    try await h.events(about: "api").contains {
+                        $0.reason == "ImagesUpdated" && $0.message.contains("1.0.0 → 1.1.0")
+                    }
+                })
             // Later checks find it up to date: still one update commit.
             let before = await h.images.reconcileCount
             #expect(try await h.cluster.eventually { await h.images.reconcileCount >= before + 2 })

@@ -40,13 +40,18 @@ import Testing
                         try await h.deploymentImage(name) == "\(h.registry.host)/demo/\(name):1.1.0"
                     })
             }
-            let events = try await h.events(about: "bad")
             #expect(
-                events.contains { $0.reason == "InvalidImageAnnotation" && $0.message.hasPrefix("broken.image-list") })
+                try await h.cluster.eventually {
+                    try await h.events(about: "bad").contains {
+                        $0.reason == "InvalidImageAnnotation" && $0.message.hasPrefix("broken.image-list")
+                    }
+                })
             #expect(
-                events.contains {
-                    $0.reason == "ImageCheckFailed" && $0.message.hasPrefix("down: ")
-                        && $0.message.contains("127.0.0.1:\(closed)")
+                try await h.cluster.eventually {
+                    try await h.events(about: "bad").contains {
+                        $0.reason == "ImageCheckFailed" && $0.message.hasPrefix("down: ")
+                            && $0.message.contains("127.0.0.1:\(closed)")
+                    }
                 })
             #expect(
                 try await h.cluster.eventually {

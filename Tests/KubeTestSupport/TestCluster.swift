@@ -81,6 +81,16 @@ public final class TestCluster: Sendable {
         }
         return try await condition()
     }
+
+    /// Waits until an Event in `namespace` (the test's by default) satisfies `match`. Controllers write their
+    /// Events in the background, a moment after the state they describe.
+    public func eventually(
+        event match: @escaping (KubeObject) -> Bool, namespace: String? = nil
+    ) async throws -> Bool {
+        try await eventually {
+            try await client.list(.events, namespace: namespace ?? self.namespace).items.contains(where: match)
+        }
+    }
 }
 
 /// Object builders shared by tests.

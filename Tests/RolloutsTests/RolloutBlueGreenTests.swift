@@ -119,10 +119,7 @@ import Testing
                 return hash != blue && rollout.status?["phase"] == "Healthy" && active == hash
             }
             #expect(promoted)
-            let reasons = try await cluster.client.list(.events, namespace: cluster.namespace).items.compactMap {
-                $0.json["reason"]?.stringValue
-            }
-            #expect(reasons.contains("RolloutPaused"), "\(reasons)")
+            #expect(try await cluster.eventually(event: { $0.json["reason"] == "RolloutPaused" }))
         }
     }
 
@@ -171,10 +168,9 @@ import Testing
                 #expect(aborted.status?["blueGreen"]?["postPromotionAnalysisRunStatus"]?["status"] == "Failed")
                 // The active Service did move to the new version before the post-promotion analysis failed.
                 let yellow = aborted.status?["currentPodHash"]?.stringValue ?? ""
-                let messages = try await cluster.client.list(.events, namespace: ns).items.compactMap {
-                    $0.json["message"]?.stringValue
-                }
-                #expect(messages.contains("Switched selector for service 'rollout-bluegreen-active' to '\(yellow)'"))
+                let switched = "Switched selector for service 'rollout-bluegreen-active' to '\(yellow)'"
+                #expect(
+                    try await cluster.eventually(event: { $0.json["message"]?.stringValue == switched }, namespace: ns))
                 let runs = try await cluster.client.list(AnalysisCRDs.analysisRuns, namespace: ns).items
                 #expect(Set(runs.compactMap { $0.labels["rollout-type"] }) == ["PrePromotion", "PostPromotion"])
             }

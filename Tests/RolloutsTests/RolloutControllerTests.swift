@@ -114,10 +114,7 @@ import Testing
             try await createHealthy(cluster, Self.timed)
             try await setImage(cluster, "timed", container: "app", image: "example/app:2")
             try await waitFor(cluster, "timed", phase: "Healthy", step: 2, replicas: ["example/app:2": 10])
-            let events = try await cluster.client.list(.events, namespace: ns).items.map {
-                $0.json["message"]?.stringValue ?? ""
-            }
-            #expect(events.contains("CanaryPauseStep"), "\(events)")
+            #expect(try await cluster.eventually(event: { $0.json["message"] == "CanaryPauseStep" }, namespace: ns))
         }
     }
 
@@ -306,10 +303,7 @@ extension RolloutControllerTests {
                     && Set(pods.map(\.name)).isDisjoint(with: before)
             }
             #expect(done, "pods \(pods.map(\.name))")
-            let reasons = try await cluster.client.list(.events, namespace: ns).items.compactMap {
-                $0.json["reason"]?.stringValue
-            }
-            #expect(reasons.filter { $0 == "RestartingPods" }.count >= 1)
+            #expect(try await cluster.eventually(event: { $0.json["reason"] == "RestartingPods" }, namespace: ns))
         }
     }
 

@@ -45,6 +45,11 @@ import Testing
             #expect(try await h.waitForApp("leaky") { comparisonError($0).contains("secret.yaml") })
             let leaky = comparisonError(try await h.app("leaky").status ?? [:])
             #expect(leaky.contains("line ") && !leaky.contains("hunter2"), "\(leaky)")
+            // The Event about the broken Secret is written, without its value.
+            #expect(
+                try await h.cluster.eventually(event: {
+                    $0.json[path: ["involvedObject", "name"]] == "leaky" && $0.json["reason"] == "ComparisonError"
+                }))
             let events = try await h.client.list(.events, namespace: h.namespace).items
             #expect(!events.contains { ($0.json["message"]?.stringValue ?? "").contains("hunter2") })
 

@@ -100,11 +100,10 @@ import Testing
                         $0["type"] == "ComparisonError" && ($0["message"]?.stringValue ?? "").contains("a.yaml")
                     } && status.syncStatus == "Unknown"
                 })
-            let events = try await h.client.list(.events, namespace: h.namespace).items
             #expect(
-                events.contains {
+                try await h.cluster.eventually(event: {
                     $0.json["reason"] == "ComparisonError" && $0.json[path: ["involvedObject", "name"]] == "broken"
-                })
+                }))
 
             // Annotation values that mean nothing are errors too, and nothing of that app is applied.
             try await h.createApp("odd", path: "odd", automated: [:])

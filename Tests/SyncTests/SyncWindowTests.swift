@@ -133,12 +133,11 @@ import Testing
             try await Task.sleep(for: .seconds(1))
             #expect(await h.configMap("denied-cm") == nil, "automated syncs wait for the windows")
             #expect(await h.configMap("outside-cm") == nil, "automated syncs wait for the windows")
-            let events = try await h.client.list(.events, namespace: h.namespace).items
             #expect(
-                events.contains {
+                try await h.cluster.eventually(event: {
                     $0.json["reason"] == "SyncWindowBlocked"
                         && $0.json[path: ["involvedObject", "name"]] == "denied-app"
-                })
+                }))
 
             // manualSync on the deny window lets a manual sync through.
             try await h.sync("denied-app")

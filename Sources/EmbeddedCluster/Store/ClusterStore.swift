@@ -12,7 +12,8 @@ public actor ClusterStore {
     var dependents: [String: Set<ObjectKey>] = [:]
     var resourceVersion: Int64 = 0
     var hub: WatchHub
-    let persistence: Persistence
+    /// The durable copy; nil for an in-memory cluster (its objects live only in `objects`).
+    let persistence: Persistence?
     let logger: Logger
     var pendingChanges: [(ObjectKey, [UInt8]?, Int64)] = []
     /// Namespaces being deleted, emptied by `finalizeTerminatingNamespaces` (found again at start-up).
@@ -24,9 +25,9 @@ public actor ClusterStore {
 
     /// Opens the store; with a path, every object and the resourceVersion sequence survive a restart.
     public init(path: String?, watchHistory: Int = 10_000, logger: Logger) async throws {
-        persistence = try Persistence(path: path)
+        persistence = try path.map { try Persistence(path: $0) }
         self.logger = logger
-        let loaded = try persistence.load()
+        let loaded = try persistence?.load() ?? (objects: [], resourceVersion: 0)
         resourceVersion = loaded.resourceVersion
         hub = WatchHub(capacity: watchHistory, startingAt: loaded.resourceVersion)
         var crds: [KubeObject] = []
@@ -119,7 +120,7 @@ public actor ClusterStore {
                 resourceVersion -= 1
                 throw error
             }
-            do { try persistence.commit([(key, stored.bytes, rv)], resourceVersion: rv) } catch {
+            do { try persistence?.commit([(key, stored.bytes, rv)], resourceVersion: rv) } catch {
                 resourceVersion -= 1
                 throw KubeError(code: 500, reason: .internalError, message: "storage write failed: \(error)")
             }
@@ -129,7 +130,7 @@ public actor ClusterStore {
             var gone = old.object
             gone.resourceVersion = String(rv)
             stored = StoredObject(object: gone, resourceVersion: rv)
-            do { try persistence.commit([(key, nil, rv)], resourceVersion: rv) } catch {
+            do { try persistence?.commit([(key, nil, rv)], resourceVersion: rv) } catch {
                 resourceVersion -= 1
                 throw KubeError(code: 500, reason: .internalError, message: "storage write failed: \(error)")
             }

@@ -6,23 +6,19 @@ import GRDB
 struct Persistence: Sendable {
     let queue: DatabaseQueue
 
-    /// Opens (or creates) the database at `path`; `nil` keeps everything in memory.
-    init(path: String?) throws {
+    /// Opens (or creates) the database at `path`.
+    init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             if db.configuration.readonly == false {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
         }
-        if let path {
-            try PrivateFiles.prepare(path)
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-            for sidecar in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: sidecar) {
-                try PrivateFiles.restrict(sidecar)
-            }
-        } else {
-            queue = try DatabaseQueue(configuration: configuration)
+        try PrivateFiles.prepare(path)
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+        for sidecar in [path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: sidecar) {
+            try PrivateFiles.restrict(sidecar)
         }
         try queue.write { db in
             try db.execute(
@@ -53,24 +49,24 @@ struct Persistence: Sendable {
         }
     }
 
-    /// Writes a batch of changes (`nil` bytes delete) and the new resourceVersion in one transaction.
+    /// Writes a batch of changes (`nil` bytes delete) and the new resourceVersion in one transaction. The
+    /// statements are compiled once per connection and reused.
     func commit(_ changes: [(ObjectKey, [UInt8]?, Int64)], resourceVersion: Int64) throws {
         try queue.write { db in
             for (key, bytes, rv) in changes {
                 if let bytes {
-                    try db.execute(
+                    try db.cachedStatement(
                         sql:
-                            "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [key.resource, key.namespace, key.name, rv, Data(bytes)])
+                            "INSERT OR REPLACE INTO objects (resource, namespace, name, rv, data) VALUES (?, ?, ?, ?, ?)"
+                    ).execute(arguments: [key.resource, key.namespace, key.name, rv, Data(bytes)])
                 } else {
-                    try db.execute(
-                        sql: "DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?",
-                        arguments: [key.resource, key.namespace, key.name])
+                    try db.cachedStatement(
+                        sql: "DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?"
+                    ).execute(arguments: [key.resource, key.namespace, key.name])
                 }
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('resourceVersion', ?)",
-                arguments: [resourceVersion])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('resourceVersion', ?)")
+                .execute(arguments: [resourceVersion])
         }
     }
 }
