@@ -43,8 +43,11 @@ public actor AnalysisRunController {
     /// Installs the analysis CRDs if missing, starts watching and returns once the caches are synced.
     public func start() async throws {
         try await CustomResources.ensure(AnalysisCRDs.definitions, client: client, served: AnalysisCRDs.analysisRuns)
-        let runs = Informer(client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger)
-        let jobs = Informer(client: client, gvr: .jobs, namespace: namespace, logger: logger)
+        let runs = Informer(
+            client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger,
+            transform: Informer.withoutManagedFields)
+        let jobs = Informer(
+            client: client, gvr: .jobs, namespace: namespace, logger: logger, transform: Informer.withoutManagedFields)
         self.runs = runs
         await runtime.watch(runs) { [$0.object.key] }
         await runtime.watch(jobs) { event in

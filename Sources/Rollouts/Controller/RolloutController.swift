@@ -46,10 +46,15 @@ public actor RolloutController {
     public func start() async throws {
         try await CustomResources.ensure(RolloutCRDs.definitions, client: client, served: Self.gvr)
         try await CustomResources.ensure(AnalysisCRDs.definitions, client: client, served: AnalysisCRDs.analysisRuns)
-        let rollouts = Informer(client: client, gvr: Self.gvr, namespace: namespace, logger: logger)
-        let replicaSets = Informer(client: client, gvr: .replicaSets, namespace: namespace, logger: logger)
+        let rollouts = Informer(
+            client: client, gvr: Self.gvr, namespace: namespace, logger: logger,
+            transform: Informer.withoutManagedFields)
+        let replicaSets = Informer(
+            client: client, gvr: .replicaSets, namespace: namespace, logger: logger,
+            transform: Informer.withoutManagedFields)
         let analysisRuns = Informer(
-            client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger)
+            client: client, gvr: AnalysisCRDs.analysisRuns, namespace: namespace, logger: logger,
+            transform: Informer.withoutManagedFields)
         self.rollouts = rollouts
         self.replicaSets = replicaSets
         self.analysisRuns = analysisRuns
@@ -60,7 +65,9 @@ public actor RolloutController {
         }
         await runtime.watch(replicaSets, keys: ownerKey)
         await runtime.watch(analysisRuns, keys: ownerKey)
-        let deployments = Informer(client: client, gvr: .deployments, namespace: namespace, logger: logger)
+        let deployments = Informer(
+            client: client, gvr: .deployments, namespace: namespace, logger: logger,
+            transform: Informer.withoutManagedFields)
         self.deployments = deployments
         await runtime.watch(deployments) { event in
             // The Rollouts whose workloadRef names this Deployment.
