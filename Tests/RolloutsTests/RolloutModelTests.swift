@@ -75,4 +75,31 @@ import Testing
         let pausing = plan(canaryPods: 2, stablePods: 3, at: 1)
         #expect(pausing.scale.isEmpty && pausing.status.currentStepIndex == 2 && pausing.phase == "Paused")
     }
+
+    /// A timed pause is measured from its recorded start (whole seconds, as Argo measures it) and the controller
+    /// is woken when it ends, not a fixed margin later.
+    @Test func aTimedPauseWakesTheControllerWhenItEnds() throws {
+        let spec = RolloutSpec(["replicas": 1, "strategy": ["canary": ["steps": [["pause": ["duration": "10s"]]]]]])
+        guard case .canary(let canary) = spec.strategy else {
+            Issue.record("not a canary")
+            return
+        }
+        var status = RolloutStatus(nil)
+        (status.currentPodHash, status.stableRS, status.currentStepIndex) = ("new", "old", 0)
+        let now = try #require(KubeTime.parse("2026-12-01T12:00:00Z")).addingTimeInterval(0.7)
+        func plan(_ status: RolloutStatus, at now: Date) -> CanaryPlanner.Plan {
+            CanaryPlanner(
+                spec: spec, canary: canary, status: status, currentHash: "new",
+                newRS: ReplicaSetState(name: "n", hash: "new", replicas: 1, available: 1),
+                stableRS: ReplicaSetState(name: "o", hash: "old", replicas: 0, available: 0), others: [], now: now
+            ).plan()
+        }
+        let started = plan(status, at: now)
+        #expect(started.phase == "Paused")
+        #expect(started.requeueAfter == .milliseconds(9_300) + WakeUp.margin)
+        let later = plan(started.status, at: now.addingTimeInterval(5))
+        #expect(later.requeueAfter == .milliseconds(4_300) + WakeUp.margin)
+        let ended = plan(started.status, at: now.addingTimeInterval(9.3))
+        #expect(ended.status.currentStepIndex == 1 && ended.pauseEnded == KubeTime.parse("2026-12-01T12:00:10Z"))
+    }
 }

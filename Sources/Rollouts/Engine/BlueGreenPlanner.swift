@@ -163,7 +163,7 @@ public struct BlueGreenPlanner {
         if blueGreen.autoPromotionEnabled, let seconds = blueGreen.autoPromotionSeconds, let pauseStart {
             let due = pauseStart.addingTimeInterval(TimeInterval(seconds))
             if now >= due { return nil }
-            plan.requeueAfter = .milliseconds(Int64(due.timeIntervalSince(now) * 1000) + 50)
+            plan.requeueAfter = WakeUp.after(due, now: now)
         }
         if pauseStart == nil {
             plan.status.pauseConditions = [
@@ -171,7 +171,8 @@ public struct BlueGreenPlanner {
             ]
             plan.status.controllerPause = true
             if let seconds = blueGreen.autoPromotionSeconds, blueGreen.autoPromotionEnabled {
-                plan.requeueAfter = .seconds(seconds) + .milliseconds(50)
+                plan.requeueAfter = WakeUp.after(
+                    WakeUp.recorded(now).addingTimeInterval(TimeInterval(seconds)), now: now)
             }
         }
         plan.phase = "Paused"

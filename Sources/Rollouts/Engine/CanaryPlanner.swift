@@ -148,7 +148,7 @@ public struct CanaryPlanner {
                     plan.pauseEnded = ends
                     return advance(from: index, &plan)
                 }
-                plan.requeueAfter = .milliseconds(Int64(ends.timeIntervalSince(now) * 1000) + 50)
+                plan.requeueAfter = WakeUp.after(ends, now: now)
             }
             plan.phase = "Paused"
             plan.message = "CanaryPauseStep"
@@ -161,7 +161,9 @@ public struct CanaryPlanner {
         plan.status.controllerPause = true
         plan.phase = "Paused"
         plan.message = "CanaryPauseStep"
-        if let duration = step.pause.duration { plan.requeueAfter = duration + .milliseconds(50) }
+        if let duration = step.pause.duration {
+            plan.requeueAfter = WakeUp.after(WakeUp.recorded(now).addingTimeInterval(duration.timeInterval), now: now)
+        }
         return nil
     }
 

@@ -24,6 +24,6 @@ public enum ProgressDeadline {
         if now >= ends { return Verdict(lastProgress: last, exceeded: true, checkAfter: nil) }
         return Verdict(
             lastProgress: last, exceeded: false,
-            checkAfter: .milliseconds(Int64(ends.timeIntervalSince(now) * 1000) + 100))
+            checkAfter: WakeUp.after(ends, now: now))
     }
 }

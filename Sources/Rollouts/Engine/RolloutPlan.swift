@@ -78,7 +78,7 @@ extension RolloutPlan {
 
     /// Asks to be reconciled again at `date` (or earlier, if something else asked for earlier).
     mutating func wakeUp(at date: Date, now: Date) {
-        let wait = Duration.milliseconds(Int64(date.timeIntervalSince(now) * 1000) + 50)
+        let wait = WakeUp.after(date, now: now)
         requeueAfter = min(requeueAfter ?? wait, wait)
     }
 }
