@@ -87,6 +87,7 @@ final class LatenessRecorder: @unchecked Sendable {
     func add(_ value: Double) { lock.withLock { samples.append(value) } }
     func reset() { lock.withLock { samples.removeAll() } }
     func take() -> [Double] { lock.withLock { samples } }
+    var count: Int { lock.withLock { samples.count } }
 }
 
 /// Debian's Prometheus started for a bench on a free high port, with no scrape targets.
