@@ -65,7 +65,7 @@ extension AnalysisRunController {
     func write(_ run: KubeObject, status: JSON) async -> Bool {
         guard run.status != status else { return true }
         do {
-            _ = try await client.patch(
+            try await client.patchWithoutResult(
                 AnalysisCRDs.analysisRuns, namespace: run.namespace, name: run.name, type: .merge,
                 patch: ["metadata": ["resourceVersion": .string(run.resourceVersion ?? "")], "status": status],
                 subresource: "status", fieldManager: Self.manager)

@@ -147,18 +147,34 @@ extension KubeClient {
     )
         async throws(KubeError) -> KubeObject
     {
+        let body = try await patchBytes(
+            gvr, namespace: namespace, name: name, type: type, patch: patch, subresource: subresource,
+            fieldManager: fieldManager, force: force)
+        return KubeObject(try Self.decode(body))
+    }
+
+    /// `patch` for a caller that does not read the patched object (a controller writing status): the answer's
+    /// status code is checked, its body is not decoded.
+    public func patchWithoutResult(
+        _ gvr: GroupVersionResource, namespace: String? = nil, name: String, type: PatchType,
+        patch: JSON, subresource: String? = nil, fieldManager: String? = nil
+    ) async throws(KubeError) {
+        _ = try await patchBytes(
+            gvr, namespace: namespace, name: name, type: type, patch: patch, subresource: subresource,
+            fieldManager: fieldManager, force: false)
+    }
+
+    func patchBytes(
+        _ gvr: GroupVersionResource, namespace: String?, name: String, type: PatchType,
+        patch: JSON, subresource: String?, fieldManager: String?, force: Bool
+    ) async throws(KubeError) -> [UInt8] {
         let ns = try await scopedNamespace(gvr, namespace)
         var query: [(String, String)] = []
         if let fieldManager { query.append(("fieldManager", fieldManager)) }
         if force { query.append(("force", "true")) }
-        let bytes: [UInt8] = patch.serializedBytes()
-        let body = try await send(
-            method: .PATCH,
-            path: Self.path(
-                gvr, namespace: ns, name: name,
-                subresource: subresource),
-            query: query, body: bytes, contentType: type.rawValue)
-        return KubeObject(try Self.decode(body))
+        return try await send(
+            method: .PATCH, path: Self.path(gvr, namespace: ns, name: name, subresource: subresource),
+            query: query, body: patch.serializedBytes(), contentType: type.rawValue)
     }
 
     /// Server-side apply of a whole object under `fieldManager`; `force` takes over conflicting fields.

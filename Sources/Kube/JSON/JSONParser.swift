@@ -27,6 +27,9 @@ struct JSONByteParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// Members of the objects being parsed, innermost last: an object's dictionary is built once, at its
+    /// exact size, instead of growing (and rehashing) member by member.
+    var members: [(String, JSON)] = []
     static let maximumDepth = JSON.maximumDepth
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -81,12 +84,12 @@ struct JSONByteParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var object: [String: JSON] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(object)
+            return .object([:])
         }
+        let start = members.count
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -94,13 +97,17 @@ struct JSONByteParser {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
-            object[key] = try parseValue()
+            let value = try parseValue()
+            members.append((key, value))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
+                var object = [String: JSON](minimumCapacity: members.count - start)
+                for i in start..<members.count { object[members[i].0] = members[i].1 }  // a repeated name: last wins
+                members.removeSubrange(start...)
                 return .object(object)
             } else {
                 throw fail("expected ',' or '}'")

@@ -213,7 +213,7 @@ public actor RolloutController {
             if replicas > 0 && deadlines[name] != nil {
                 patch["metadata"] = ["annotations": [BlueGreenPlanner.deadlineAnnotation: .null]]
             }
-            _ = try await client.patch(
+            try await client.patchWithoutResult(
                 .replicaSets, namespace: object.namespace, name: name, type: .merge, patch: patch,
                 fieldManager: Self.manager)
         }
@@ -302,7 +302,7 @@ public actor RolloutController {
             rollout, spec: spec, phase: status["phase"]?.stringValue ?? plan.phase,
             available: Int(status["availableReplicas"]?.intValue ?? 0))
         guard !RolloutStatusWriter.sameStatus(rollout.status, status) else { return verdict.checkAfter }
-        _ = try await client.patch(
+        try await client.patchWithoutResult(
             Self.gvr, namespace: rollout.namespace, name: rollout.name, type: .merge,
             patch: Self.statusPatch(rollout, status), subresource: "status", fieldManager: Self.manager)
         let phase = status["phase"]?.stringValue ?? plan.phase
