@@ -77,6 +77,15 @@ import Testing
                 GroupVersionResource(group: "apps", version: "v1", resource: "deployments"),
                 namespace: cluster.namespace, name: "web")
             #expect(stored.spec?["replica"] == nil && stored.spec?["replicas"] == 2)
+            // An update is checked where it changes the stored object.
+            let patch = #"{"spec":{"replica":4}}"#
+            let patched = try await Self.kubectl(
+                ["patch", "deployment", "web", "--type", "merge", "-p", patch] + ns, kc)
+            #expect(patched.output.contains("Warning: unknown field \"spec.replica\""), "\(patched.output)")
+            let afterPatch = try await cluster.client.get(
+                GroupVersionResource(group: "apps", version: "v1", resource: "deployments"),
+                namespace: cluster.namespace, name: "web")
+            #expect(afterPatch.spec?["replica"] == nil)
 
             _ = try await Self.kubectl(["apply", "-f", "-"], kc, input: Self.widgetCRD)
             let gadget = """

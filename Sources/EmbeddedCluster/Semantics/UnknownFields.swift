@@ -12,34 +12,47 @@ struct UnknownFields {
     let schemas: [String: JSON]
 
     /// The object with undeclared fields removed, and their paths (`spec.template.spec.containers[0].foo`).
-    func prune(_ object: JSON, schema: JSON) -> (pruned: JSON, unknown: [String]) {
+    /// `stored`, the version already in the store (pruned when it was written), lets every subtree that is
+    /// unchanged from it pass without a walk: an update is checked where it changes something.
+    func prune(_ object: JSON, schema: JSON, stored: JSON? = nil) -> (pruned: JSON, unknown: [String]) {
         var unknown: [String] = []
-        let pruned = resource(object, schema: schema, path: "", unknown: &unknown)
+        let pruned = resource(object, schema: schema, path: "", stored: stored, unknown: &unknown)
         return (pruned, unknown.sorted())
     }
 
-    private func resource(_ value: JSON, schema: JSON, path: String, unknown: inout [String]) -> JSON {
+    private func resource(
+        _ value: JSON, schema: JSON, path: String, stored: JSON?, unknown: inout [String]
+    ) -> JSON {
+        if let stored, stored == value { return value }
         guard case .object(var members) = value else { return value }
         let metadata = members.removeValue(forKey: "metadata")
         let typeMeta = (members.removeValue(forKey: "apiVersion"), members.removeValue(forKey: "kind"))
-        guard case .object(var result) = walk(.object(members), schema: schema, path: path, unknown: &unknown) else {
+        guard
+            case .object(var result) = walk(
+                .object(members), schema: schema, path: path, stored: stored, unknown: &unknown)
+        else {
             return value
         }
         if let metadata {
             let metaSchema = BuiltinSchemas.reference(BuiltinSchemas.objectMetaName)
-            result["metadata"] = walk(metadata, schema: metaSchema, path: join(path, "metadata"), unknown: &unknown)
+            result["metadata"] = walk(
+                metadata, schema: metaSchema, path: join(path, "metadata"), stored: stored?["metadata"],
+                unknown: &unknown)
         }
         result["apiVersion"] = typeMeta.0
         result["kind"] = typeMeta.1
         return .object(result)
     }
 
-    private func walk(_ value: JSON, schema unresolved: JSON, path: String, unknown: inout [String]) -> JSON {
+    private func walk(
+        _ value: JSON, schema unresolved: JSON, path: String, stored: JSON?, unknown: inout [String]
+    ) -> JSON {
+        if let stored, stored == value { return value }
         let schema = resolve(unresolved)
         if schema["x-kubernetes-embedded-resource"]?.boolValue == true && path != "" {
             var plain = schema
             plain["x-kubernetes-embedded-resource"] = nil
-            return resource(value, schema: plain, path: path, unknown: &unknown)
+            return resource(value, schema: plain, path: path, stored: stored, unknown: &unknown)
         }
         switch value {
         case .object(let members):
@@ -51,11 +64,13 @@ struct UnknownFields {
             for (key, member) in members {
                 let memberPath = join(path, key)
                 if let declared = properties?[key] {
-                    kept[key] = walk(member, schema: declared, path: memberPath, unknown: &unknown)
+                    kept[key] = walk(
+                        member, schema: declared, path: memberPath, stored: stored?[key], unknown: &unknown)
                 } else if let additional, additional != .bool(false) {
                     kept[key] =
                         additional == .bool(true)
-                        ? member : walk(member, schema: additional, path: memberPath, unknown: &unknown)
+                        ? member
+                        : walk(member, schema: additional, path: memberPath, stored: stored?[key], unknown: &unknown)
                 } else if preserve {
                     kept[key] = member
                 } else {
@@ -67,7 +82,8 @@ struct UnknownFields {
             guard let itemSchema = schema["items"] else { return value }
             return .array(
                 items.enumerated().map { index, item in
-                    walk(item, schema: itemSchema, path: "\(path)[\(index)]", unknown: &unknown)
+                    walk(
+                        item, schema: itemSchema, path: "\(path)[\(index)]", stored: stored?[index], unknown: &unknown)
                 })
         default:
             return value

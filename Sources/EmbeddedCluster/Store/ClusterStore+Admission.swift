@@ -137,10 +137,16 @@ extension ClusterStore {
 
 extension ClusterStore {
     /// Removes the fields the type's schema does not declare and reports them as `options.fieldValidation`
-    /// asks: a warning each, or (Strict) a 400 naming them all, as kube-apiserver's strict decoder does.
-    func dropUnknownFields(_ json: inout JSON, type: ResourceType, options: WriteOptions) throws(KubeError) {
+    /// asks: a warning each, or (Strict) a 400 naming them all, as kube-apiserver's strict decoder does. With
+    /// `stored`, only what differs from it is checked (it was checked when written); unlike kube-apiserver, which
+    /// prunes again on every read, a field that a CRD's later, narrower schema no longer declares stays until
+    /// that part of the object is written.
+    func dropUnknownFields(
+        _ json: inout JSON, type: ResourceType, options: WriteOptions, stored: JSON? = nil
+    ) throws(KubeError) {
         guard let schema = type.declaredSchema else { return }
-        let (pruned, unknown) = UnknownFields(schemas: BuiltinSchemas.shared.schemas).prune(json, schema: schema)
+        let (pruned, unknown) = UnknownFields(schemas: BuiltinSchemas.shared.schemas).prune(
+            json, schema: schema, stored: stored)
         guard !unknown.isEmpty else { return }
         switch options.fieldValidation {
         case .ignore: break

@@ -129,7 +129,7 @@ extension ClusterStore {
         options: WriteOptions, managerOperation: ManagerOperation
     ) throws(KubeError) -> KubeObject {
         var object = proposed
-        try dropUnknownFields(&object.json, type: type, options: options)
+        try dropUnknownFields(&object.json, type: type, options: options, stored: current.json)
         if subresource == "status" {
             var merged = current
             merged.status = proposed.status
