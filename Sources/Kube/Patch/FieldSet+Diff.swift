@@ -11,36 +11,37 @@ extension FieldSet {
         var changed = Set<[String]>()
         var removed = Set<[String]>()
         let apiVersion = new["apiVersion"]?.stringValue ?? ""
-        let oldMembers = old?.objectValue ?? [:]
-        let newMembers = new.objectValue ?? [:]
-        for (key, value) in newMembers where key != "apiVersion" && key != "kind" {
-            if key == "status" && !includeStatus { continue }
-            if key == "metadata" {
-                for (mk, mv) in value.objectValue ?? [:] where ownedMetadata.contains(mk) {
-                    collectChanged(
-                        mv, old: oldMembers["metadata"]?[mk], field: mk, prefix: ["f:metadata", "f:" + mk],
-                        apiVersion: "", into: &changed)
-                }
-            } else {
-                collectChanged(
-                    value, old: oldMembers[key], field: key, prefix: ["f:" + key], apiVersion: apiVersion,
-                    into: &changed)
-            }
+        let before = groups(of: old ?? .object([:]), apiVersion: apiVersion)
+        let after = groups(of: new, apiVersion: apiVersion)
+        for (name, group) in after where includeStatus || name != "status" {
+            collectChanged(
+                group.value, old: before[name]?.value, field: group.field, prefix: group.prefix,
+                apiVersion: group.apiVersion, into: &changed)
         }
-        for (key, value) in oldMembers where key != "apiVersion" && key != "kind" {
-            if key == "metadata" {
-                for (mk, mv) in value.objectValue ?? [:] where ownedMetadata.contains(mk) {
-                    collectRemoved(
-                        mv, new: newMembers["metadata"]?[mk], field: mk, prefix: ["f:metadata", "f:" + mk],
-                        apiVersion: "", into: &removed)
-                }
-            } else {
-                collectRemoved(
-                    value, new: newMembers[key], field: key, prefix: ["f:" + key], apiVersion: apiVersion,
-                    into: &removed)
-            }
+        for (name, group) in before {
+            collectRemoved(
+                group.value, new: after[name]?.value, field: group.field, prefix: group.prefix,
+                apiVersion: group.apiVersion, into: &removed)
         }
         return (changed, removed)
+    }
+
+    /// The top-level parts field sets are made of, by name: each member but `apiVersion` and `kind`, and
+    /// `metadata`'s owned members (`metadata.labels`, ...) instead of `metadata` itself.
+    static func groups(
+        of object: JSON, apiVersion: String
+    ) -> [String: (field: String, prefix: [String], apiVersion: String, value: JSON)] {
+        var groups: [String: (field: String, prefix: [String], apiVersion: String, value: JSON)] = [:]
+        for (key, value) in object.objectValue ?? [:] where key != "apiVersion" && key != "kind" {
+            guard key == "metadata" else {
+                groups[key] = (key, ["f:" + key], apiVersion, value)
+                continue
+            }
+            for (mk, mv) in value.objectValue ?? [:] where ownedMetadata.contains(mk) {
+                groups["metadata." + mk] = (mk, ["f:metadata", "f:" + mk], "", mv)
+            }
+        }
+        return groups
     }
 
     /// The paths under `prefix` that `collect` finds in `new` and whose value differs in `old`.
