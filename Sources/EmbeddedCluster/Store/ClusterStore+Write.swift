@@ -85,10 +85,18 @@ extension ClusterStore {
                 subresource: nil)
         }
         if options.dryRun { return try checkedDryRun(object) }
-        let stored = try commit(key, object, event: .added)!
-        afterWrite(type, stored.object)
-        if type.storageKey == "namespaces" { populateNamespace(stored.object.name) }
-        return stored.object
+        let stored = Self.committed(object, try commit(key, object, event: .added)!)
+        afterWrite(type, stored)
+        if type.storageKey == "namespaces" { populateNamespace(stored.name) }
+        return stored
+    }
+
+    /// The object as committed: what was written, with the resourceVersion the commit gave it. The same as
+    /// decoding the stored bytes again, which every write used to do two or three times.
+    static func committed(_ object: KubeObject, _ stored: StoredObject) -> KubeObject {
+        var result = object
+        result.resourceVersion = String(stored.resourceVersion)
+        return result
     }
 
     /// Replaces an object (PUT). `subresource: "status"` writes only status; the main resource ignores status.
@@ -167,9 +175,9 @@ extension ClusterStore {
             afterDelete(type, key: key, object: object)
             return object
         }
-        let stored = try commit(key, object, event: .modified)!
-        afterWrite(type, stored.object)
-        return stored.object
+        let stored = Self.committed(object, try commit(key, object, event: .modified)!)
+        afterWrite(type, stored)
+        return stored
     }
 
     public func patch(
