@@ -100,13 +100,14 @@ extension RolloutSafetyTests {
             let expected = abort ? ["example/app:1": 10] : ["example/app:broken": 4, "example/app:1": 8]
             try await helper.waitFor(cluster, "timed", phase: "Degraded", replicas: expected)
             // Once the pods have followed the ReplicaSets (and the status has counted them), Degraded is stable:
-            // no write loop.
+            // no write loop. (A change in the counts is progress, as in Argo, so the last of them may bring the
+            // Rollout back to Progressing until the deadline passes again.)
             let pods = abort ? (available: 10, all: 10) : (available: 8, all: 12)
             #expect(
                 try await cluster.eventually {
                     let status = try await helper.rollout(cluster, "timed").status
                     return status?["availableReplicas"]?.intValue == Int64(pods.available)
-                        && status?["replicas"]?.intValue == Int64(pods.all)
+                        && status?["replicas"]?.intValue == Int64(pods.all) && status?["phase"] == "Degraded"
                 })
             let settled = try await helper.rollout(cluster, "timed")
             try await Task.sleep(for: .seconds(1))
