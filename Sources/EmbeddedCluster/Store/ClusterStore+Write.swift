@@ -85,7 +85,7 @@ extension ClusterStore {
                 subresource: nil)
         }
         if options.dryRun { return try checkedDryRun(object) }
-        let stored = Self.committed(object, try commit(key, object, event: .added)!)
+        let stored = committed(key, object, try commit(key, object, event: .added)!)
         afterWrite(type, stored)
         if type.storageKey == "namespaces" { populateNamespace(stored.name) }
         return stored
@@ -93,9 +93,11 @@ extension ClusterStore {
 
     /// The object as committed: what was written, with the resourceVersion the commit gave it. The same as
     /// decoding the stored bytes again, which every write used to do two or three times.
-    static func committed(_ object: KubeObject, _ stored: StoredObject) -> KubeObject {
+    /// It is remembered decoded for the object's next write (`RecentObjects`).
+    func committed(_ key: ObjectKey, _ object: KubeObject, _ stored: StoredObject) -> KubeObject {
         var result = object
         result.resourceVersion = String(stored.resourceVersion)
+        recent.remember(key, result, resourceVersion: stored.resourceVersion)
         return result
     }
 
@@ -108,7 +110,7 @@ extension ClusterStore {
     {
         let type = try resourceType(gvr)
         let key = key(type, namespace, name)
-        guard let current = objects[type.storageKey]?[key]?.object else {
+        guard let current = currentObject(key) else {
             throw Self.notFound(type, name)
         }
         try FieldTypes.check(input, type: type)
@@ -175,7 +177,7 @@ extension ClusterStore {
             afterDelete(type, key: key, object: object)
             return object
         }
-        let stored = Self.committed(object, try commit(key, object, event: .modified)!)
+        let stored = committed(key, object, try commit(key, object, event: .modified)!)
         afterWrite(type, stored)
         return stored
     }
@@ -195,7 +197,7 @@ extension ClusterStore {
             throw KubeError(code: 400, reason: .badRequest, message: "the patch body cannot be decoded: \(error)")
         }
         try Self.checkPatchShape(patch, type: patchType)
-        guard let current = objects[type.storageKey]?[key]?.object else {
+        guard let current = currentObject(key) else {
             guard patchType == .apply else { throw Self.notFound(type, name) }
             return try createByApply(type, namespace: namespace, name: name, patch: patch, options: options)
         }

@@ -10,6 +10,8 @@ public actor ClusterStore {
     var objects: [String: [ObjectKey: StoredObject]] = [:]
     var byUID: [String: ObjectKey] = [:]
     var dependents: [String: Set<ObjectKey>] = [:]
+    /// Decoded copies of the last objects written (see `RecentObjects`).
+    var recent = RecentObjects(capacity: 512)
     var resourceVersion: Int64 = 0
     var hub: WatchHub
     /// The durable copy; nil for an in-memory cluster (its objects live only in `objects`).
