@@ -73,15 +73,26 @@ actor WorkloadSimulator {
         let parsed = PodBehaviour.imageMap(map?.json["data"]?[PodBehaviour.configMapKey]?.stringValue ?? "")
         imageBehaviours = parsed.map
         if let map, !parsed.invalid.isEmpty { await report(invalidLines: parsed.invalid, in: map) }
-        for deployment in (try? await list(.deployments)) ?? [] { await reconcileDeployment(deployment) }
-        for rs in (try? await list(.replicaSets)) ?? [] { await reconcileReplicaSet(rs) }
-        for job in (try? await list(.jobs)) ?? [] { await reconcileJob(job) }
+        for deployment in await readable(.deployments) ?? [] { await reconcileDeployment(deployment) }
+        for rs in await readable(.replicaSets) ?? [] { await reconcileReplicaSet(rs) }
+        for job in await readable(.jobs) ?? [] { await reconcileJob(job) }
         for pod in pods { await reconcilePod(pod) }
-        for set in ((try? await list(.statefulSets)) ?? []) + ((try? await list(.daemonSets)) ?? []) {
+        for set in (await readable(.statefulSets) ?? []) + (await readable(.daemonSets) ?? []) {
             await reconcileInstantWorkload(set)
         }
         await reconcileEndpoints()
         decoded.endPass()
+    }
+
+    /// `list(gvr)`, or nil with a log line when the objects cannot be read: the caller leaves that part of the
+    /// pass alone (acting on an empty list would, for instance, empty every Service's Endpoints).
+    func readable(_ gvr: GroupVersionResource) async -> [KubeObject]? {
+        do { return try await list(gvr) } catch {
+            logger.warning(
+                "simulation: objects cannot be read; left for the next pass",
+                metadata: ["resource": "\(gvr)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// The stored objects of a resource (or those `ownerUID` owns), in key order, decoding only what changed
@@ -298,8 +309,8 @@ actor WorkloadSimulator {
     // MARK: endpoints
 
     func reconcileEndpoints() async {
-        let pods = (try? await list(.pods)) ?? []
-        for service in (try? await list(.services)) ?? [] {
+        guard let pods = await readable(.pods), let services = await readable(.services) else { return }
+        for service in services {
             guard let selector = service.spec?["selector"]?.objectValue, !selector.isEmpty else { continue }
             let wanted = LabelSelector(matchLabels: KubeObject.stringMap(.object(selector)))
             let ready = pods.filter {
