@@ -31,7 +31,8 @@ struct ClusterBench: AsyncParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-bench-\(getpid())").path
         let server = try ServerProcess(dataDir: dir)
         defer { server.stop() }
-        let client = try KubeClient(config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0)
+        let client = try KubeClient(
+            config: try server.clusterConfig(), logger: logger, qps: 0, burst: 0, threading: .ownEventLoop)
         try await client.discover()
         let results = try await ClusterMeasurements(client: client, server: server, objects: objects, creates: creates)
             .run()

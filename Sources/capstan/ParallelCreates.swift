@@ -60,15 +60,17 @@ struct CreateWorker: AsyncParsableCommand {
         var logger = Logger(label: "capstan.bench.worker")
         logger.logLevel = .error
         let config = try KubeConfig(text: try String(contentsOfFile: kubeconfig, encoding: .utf8)).clusterConfig()
-        let client = try KubeClient(config: config, logger: logger, qps: 0, burst: 0)
+        let client = try KubeClient(config: config, logger: logger, qps: 0, burst: 0, threading: .ownEventLoop)
         try await client.discover()
         FileHandle.standardOutput.write(Data("ready\n".utf8))
         guard readLine() == "go" else { throw ValidationError("expected go") }
-        for i in 0..<count {
-            _ = try await client.create(
-                KubeObject(
-                    apiVersion: "v1", kind: "ConfigMap", name: "\(prefix)\(i)", namespace: "default",
-                    body: ["data": ["key": "value", "index": .string(String(i))]]))
+        try await client.onClientThread {
+            for i in 0..<count {
+                _ = try await client.create(
+                    KubeObject(
+                        apiVersion: "v1", kind: "ConfigMap", name: "\(prefix)\(i)", namespace: "default",
+                        body: ["data": ["key": "value", "index": .string(String(i))]]))
+            }
         }
         try await client.shutdown()
     }

@@ -85,7 +85,9 @@ public final class EmbeddedCluster: Sendable {
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestHandler()],
             idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
-        var builder = HTTPServerBuilder.http1(configuration: http1)
+        var builder = HTTPServerBuilder {
+            EventLoopPinnedChannel(base: HTTP1Channel(responder: $0, configuration: http1))
+        }
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [
@@ -96,7 +98,12 @@ public final class EmbeddedCluster: Sendable {
                 tls.certificateVerification = .noHostnameVerification
                 tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificates.caPEM, format: .pem)])
             }
-            builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
+            let configured = tls
+            builder = HTTPServerBuilder {
+                EventLoopPinnedChannel(
+                    base: try TLSChannel(
+                        HTTP1Channel(responder: $0, configuration: http1), tlsConfiguration: configured))
+            }
         }
         let (port, server) = try await ListeningServer.start(
             "the embedded API server", host: options.host, port: options.port, logger: logger

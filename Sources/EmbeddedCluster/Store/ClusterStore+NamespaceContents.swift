@@ -44,7 +44,7 @@ extension ClusterStore {
         let key = ObjectKey(resource: resource, namespace: input.namespace ?? "", name: input.name)
         guard objects[resource]?[key] == nil else { return }
         var object = input
-        object.uid = UUID().uuidString.lowercased()
+        object.uid = ObjectUID.make()
         object.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
         Defaults.apply(to: &object, resource: resource)
         if let manager {

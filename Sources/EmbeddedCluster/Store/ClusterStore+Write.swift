@@ -63,7 +63,7 @@ extension ClusterStore {
             throw KubeError(
                 code: 422, reason: .invalid, message: "\(type.kind) \"\(object.name)\" is invalid: \(problem)")
         }
-        object.uid = UUID().uuidString.lowercased()
+        object.uid = ObjectUID.make()
         object.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
         object.json[path: ["metadata", "deletionTimestamp"]] = nil
         object.json[path: ["metadata", "generation"]] = type.tracksGeneration ? 1 : nil

@@ -147,7 +147,7 @@ public actor ClusterStore {
         let key = ObjectKey(resource: "namespaces", namespace: "", name: name)
         guard objects["namespaces"]?[key] == nil else { return }
         var ns = KubeObject(apiVersion: "v1", kind: "Namespace", name: name)
-        ns.uid = UUID().uuidString.lowercased()
+        ns.uid = ObjectUID.make()
         ns.json[path: ["metadata", "creationTimestamp"]] = .string(KubeTime.now())
         ns.labels = ["kubernetes.io/metadata.name": name]
         Defaults.apply(to: &ns, resource: "namespaces")

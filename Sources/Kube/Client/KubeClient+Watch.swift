@@ -35,7 +35,8 @@ extension KubeClient {
         }
         let body = response.body
         return AsyncThrowingStream { continuation in
-            let task = Task {
+            // On the client's own event loop when it has one, so each event reaches the reader on one thread.
+            let task = Task(executorPreference: executor) {
                 var splitter = LineSplitter()
                 do {
                     for try await chunk in body {
