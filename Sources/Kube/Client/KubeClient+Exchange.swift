@@ -6,26 +6,15 @@ extension KubeClient {
     /// The largest answer a request accepts (a list of many large objects).
     static let maximumResponseBytes = 256 * 1024 * 1024
 
-    /// One request and its whole answer.
-    ///
-    /// This uses AsyncHTTPClient's future-based API: its async `execute` starts an extra unstructured task per
-    /// request (for cancellation bookkeeping), which wakes a pool thread every time, a measurable share of a
-    /// small request's cost. Cancelling the calling task cancels the request.
+    /// One request and its whole answer, on the client's own event loop when it has one.
     func exchange(
         method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?, timeout: TimeAmount
     ) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
         let request = try HTTPClient.Request(
             url: url, method: method, headers: headers, body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
-        let task = http.execute(
-            request: request,
-            delegate: ResponseAccumulator(request: request, maxBodySize: Self.maximumResponseBytes),
-            eventLoop: executor.map { .delegateAndChannel(on: $0.eventLoop) } ?? .indifferent,
-            deadline: .now() + timeout)
-        let response = try await withTaskCancellationHandler {
-            try await task.futureResult.get()
-        } onCancel: {
-            task.cancel()
-        }
+        let response = try await http.collect(
+            request, eventLoop: executor.map { .delegateAndChannel(on: $0.eventLoop) } ?? .indifferent,
+            timeout: timeout, maximumBytes: Self.maximumResponseBytes)
         return (response.status, response.headers, response.body.map { Array(buffer: $0) } ?? [])
     }
 
