@@ -20,6 +20,9 @@ public actor AnalysisRunController {
     var runs: Informer?
     /// Compiled conditions, by their text: each condition is parsed once, not at every measurement.
     var conditionCache: [String: MetricConditions] = [:]
+    /// Runs waiting for their next measurement, as last reconciled: the event of the controller's own status
+    /// write finds nothing to do, and is answered from here instead of assessing the run again.
+    var settled: [String: SettledRun] = [:]
     /// Told, for each measurement taken after an earlier one, how many seconds after its due time it began.
     let lateness: (@Sendable (TimeInterval) -> Void)?
 
@@ -67,8 +70,13 @@ public actor AnalysisRunController {
     }
 
     func reconcile(_ key: String) async -> ReconcileResult {
-        guard let run = await runs?.get(key), run.deletionTimestamp == nil else { return .done }
+        guard let run = await runs?.get(key), run.deletionTimestamp == nil else {
+            settled[key] = nil
+            return .done
+        }
         let now = Date()
+        if let wait = settled[key]?.wait(for: run, now: now) { return .requeue(after: wait) }
+        settled[key] = nil
         if let phase = run.status?["phase"]?.stringValue.flatMap(AnalysisPhase.init(rawValue:)), phase.isCompleted {
             return await expire(run, now: now)
         }
@@ -128,7 +136,22 @@ public actor AnalysisRunController {
         let next = MeasurementSchedule.nextReconcile(
             metrics: plan.metrics, results: assessment.results, startedAt: startedAt, now: now)
         guard let next else { return .done }
+        settled[key] = SettledRun(spec: run.spec, status: status, next: next)
         return .requeue(after: .milliseconds(max(0, Int64(next.timeIntervalSince(Date()) * 1000))))
+    }
+
+    /// A run's spec and status as its last reconcile left them, and when it next has work. While the run is
+    /// unchanged and that time has not come, a reconcile would find no measurement due and write nothing.
+    struct SettledRun {
+        var spec: JSON?
+        var status: JSON
+        var next: Date
+
+        /// How long to wait before the next reconcile, when `run` is still as it was left; nil otherwise.
+        func wait(for run: KubeObject, now: Date) -> Duration? {
+            guard now < next, run.status == status, run.spec == spec else { return nil }
+            return .milliseconds(max(0, Int64(next.timeIntervalSince(now) * 1000)))
+        }
     }
 
     /// What a run's spec resolves to before any measurement: the metrics, their compiled conditions, the
