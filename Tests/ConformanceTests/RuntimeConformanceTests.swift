@@ -80,4 +80,31 @@ import Testing
             #expect(events.filter { $0.json["reason"] == "Synced" }.count == 1)
         }
     }
+
+    /// A burst over several objects is written by parallel senders; each event's repeats still count up in order.
+    @Test func aBurstOfEventsIsWrittenWithItsRepeatsCounted() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            var logger = Logger(label: "events")
+            logger.logLevel = .critical
+            let recorder = EventRecorder(client: cluster.client, component: "capstan-test", logger: logger)
+            var subjects: [KubeObject] = []
+            for index in 0..<8 {
+                subjects.append(
+                    try await cluster.client.create(
+                        Fixtures.configMap("subject-\(index)", namespace: cluster.namespace))
+                )
+            }
+            for _ in 0..<5 {
+                for subject in subjects {
+                    await recorder.record(subject, type: .normal, reason: "Burst", message: "again")
+                }
+            }
+            await recorder.flush()
+            let events = try await cluster.client.list(.events, namespace: cluster.namespace).items
+                .filter { $0.json["reason"] == "Burst" }
+            #expect(events.count == 8)
+            #expect(events.allSatisfy { $0.json["count"] == 5 })
+            #expect(Set(events.compactMap { $0.json[path: ["involvedObject", "name"]]?.stringValue }).count == 8)
+        }
+    }
 }

@@ -35,11 +35,8 @@ public struct PrometheusProvider: MetricProvider {
             return .error("prometheus: authentication.\(auth) is not supported by Capstan; use headers")
         }
         let timeout = TimeAmount.seconds(Int64(Metric.integer(settings["timeout"]) ?? 30))
-        var request: HTTPClient.Request
-        do {
-            request = try Self.request(address: address, query: query)
-        } catch {
-            return .error("prometheus: address \(address) cannot be queried: \(error)")
+        guard var request = Self.request(address: address, query: query) else {
+            return .error("prometheus: address \(address) is not a URL")
         }
         for header in settings["headers"]?.arrayValue ?? [] {
             if let key = header["key"]?.stringValue {
@@ -56,18 +53,17 @@ public struct PrometheusProvider: MetricProvider {
     }
 
     /// A POST to `/api/v1/query` (form-encoded, so long queries fit), with basic auth from the address.
-    static func request(address: String, query: String) throws -> HTTPClient.Request {
-        guard var components = URLComponents(string: address), components.host != nil else {
-            throw HTTPClientError.invalidURL
-        }
+    static func request(address: String, query: String) -> HTTPClientRequest? {
+        guard var components = URLComponents(string: address), components.host != nil else { return nil }
         let user = components.user
         let password = components.password
         components.user = nil
         components.password = nil
         components.path =
             components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
-        guard let url = components.string else { throw HTTPClientError.invalidURL }
-        var request = try HTTPClient.Request(url: url, method: .POST)
+        guard let url = components.string else { return nil }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         if let user {
@@ -77,7 +73,7 @@ public struct PrometheusProvider: MetricProvider {
         var form = URLComponents()
         form.queryItems = [URLQueryItem(name: "query", value: query)]
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        request.body = .string(body)
+        request.body = .bytes(ByteBuffer(string: body))
         return request
     }
 

@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import Kube
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -25,13 +24,14 @@ public final class ProviderHTTP: Sendable {
 
     /// Sends `request` and reads at most 16 MiB of the answer; throws on a transport failure or timeout.
     func send(
-        _ request: HTTPClient.Request, timeout: TimeAmount, insecure: Bool
+        _ request: HTTPClientRequest, timeout: TimeAmount, insecure: Bool
     ) async throws
         -> (status: HTTPResponseStatus, body: [UInt8])
     {
         let client = insecure ? self.insecure : verifying
-        let response = try await client.collect(request, timeout: timeout, maximumBytes: 16 << 20)
-        return (response.status, response.body.map { Array($0.readableBytesView) } ?? [])
+        let response = try await client.execute(request, timeout: timeout)
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return (response.status, Array(body.readableBytesView))
     }
 
     /// A short description of a failed request, without the noise of NIO's type names.

@@ -28,21 +28,17 @@ public struct WebProvider: MetricProvider {
         }
         let method = (settings["method"]?.stringValue ?? "GET").uppercased()
         guard ["GET", "POST", "PUT"].contains(method) else { return .error("web: method \(method) is not supported") }
-        var request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method))
-        } catch {
-            return .error("web: url \(url) cannot be requested: \(error)")
-        }
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
         for header in settings["headers"]?.arrayValue ?? [] {
             if let key = header["key"]?.stringValue {
                 request.headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "")
             }
         }
         if let body = settings["body"]?.stringValue {
-            request.body = .string(body)
+            request.body = .bytes(ByteBuffer(string: body))
         } else if let json = settings["jsonBody"], json != .null {
-            request.body = .string(json.serialized())
+            request.body = .bytes(ByteBuffer(string: json.serialized()))
             if !request.headers.contains(name: "Content-Type") {
                 request.headers.add(name: "Content-Type", value: "application/json")
             }

@@ -173,12 +173,11 @@ public struct KubeClient: Sendable {
         method: HTTPMethod, path: String, query: [(String, String)], body: [UInt8]?,
         contentType: String, accept: String, authorization: String?
     ) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url(path: path, query: query))
-        request.method = method
-        request.headers = headers(
-            accept: accept, contentType: body == nil ? nil : contentType, authorization: authorization)
-        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        return request
+        Self.request(
+            method: method, url: url(path: path, query: query),
+            headers: headers(
+                accept: accept, contentType: body == nil ? nil : contentType, authorization: authorization),
+            body: body)
     }
 
     static let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
