@@ -5,7 +5,6 @@ import HummingbirdTLS
 import Kube
 import Logging
 import NIOCore
-import NIOPosix
 import NIOSSL
 import ServiceLifecycle
 
@@ -73,8 +72,6 @@ public final class EmbeddedCluster: Sendable {
     let simulation: Task<Void, Never>?
     let namespaceFinalizer: Task<Void, Never>
     let metrics: SimulatedMetricsServer?
-    /// The loops the server listens and answers on, its own (see `start`).
-    let eventLoops: MultiThreadedEventLoopGroup
 
     /// Opens the store, starts serving and returns once the port is bound.
     public static func start(_ options: Options = Options(), logger: Logger) async throws -> EmbeddedCluster {
@@ -88,9 +85,7 @@ public final class EmbeddedCluster: Sendable {
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestHandler()],
             idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
-        var builder = HTTPServerBuilder {
-            EventLoopPinnedChannel(base: HTTP1Channel(responder: $0, configuration: http1))
-        }
+        var builder = HTTPServerBuilder.http1(configuration: http1)
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [
@@ -101,36 +96,20 @@ public final class EmbeddedCluster: Sendable {
                 tls.certificateVerification = .noHostnameVerification
                 tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificates.caPEM, format: .pem)])
             }
-            let configured = tls
-            builder = HTTPServerBuilder {
-                EventLoopPinnedChannel(
-                    base: try TLSChannel(
-                        HTTP1Channel(responder: $0, configuration: http1), tlsConfiguration: configured))
-            }
+            builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
         }
-        // The server's own event loops: requests are answered on them (`EventLoopPinnedChannel`), so they must
-        // not be the process's shared loops, whose I/O clients in the same process (controllers, tests) need.
-        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let listening: (port: Int, runner: ServiceRunner)
-        do {
-            listening = try await ListeningServer.start(
-                "the embedded API server", host: options.host, port: options.port, logger: logger
-            ) { onServerRunning in
-                Application(
-                    responder: responder,
-                    server: builder,
-                    configuration: ApplicationConfiguration(
-                        address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
-                        availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
-                    onServerRunning: onServerRunning,
-                    eventLoopGroupProvider: .shared(eventLoops),
-                    logger: logger)
-            }
-        } catch {
-            await shutDown(eventLoops, logger: logger)
-            throw error
+        let (port, server) = try await ListeningServer.start(
+            "the embedded API server", host: options.host, port: options.port, logger: logger
+        ) { onServerRunning in
+            Application(
+                responder: responder,
+                server: builder,
+                configuration: ApplicationConfiguration(
+                    address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
+                    availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
+                onServerRunning: onServerRunning,
+                logger: logger)
         }
-        let (port, server) = listening
         let simulation =
             options.simulateWorkloads
             ? Task { await WorkloadSimulator(store: store, podStartDelay: options.podStartDelay, logger: logger).run() }
@@ -152,27 +131,19 @@ public final class EmbeddedCluster: Sendable {
                 simulation?.cancel()
                 namespaceFinalizer.cancel()
                 await server.stop()
-                await shutDown(eventLoops, logger: logger)
                 throw error
             }
         }
         return EmbeddedCluster(
             store: store, options: options, port: port, certificates: certificates, server: server,
-            simulation: simulation, namespaceFinalizer: namespaceFinalizer, metrics: metrics, eventLoops: eventLoops)
-    }
-
-    static func shutDown(_ eventLoops: MultiThreadedEventLoopGroup, logger: Logger) async {
-        do { try await eventLoops.shutdownGracefully() } catch {
-            logger.warning("the embedded API server's event loops did not stop", metadata: ["error": "\(error)"])
-        }
+            simulation: simulation, namespaceFinalizer: namespaceFinalizer, metrics: metrics)
     }
 
     init(
         store: ClusterStore, options: Options, port: Int, certificates: SelfSignedCertificates?,
         server: ServiceRunner, simulation: Task<Void, Never>?, namespaceFinalizer: Task<Void, Never>,
-        metrics: SimulatedMetricsServer?, eventLoops: MultiThreadedEventLoopGroup
+        metrics: SimulatedMetricsServer?
     ) {
-        self.eventLoops = eventLoops
         self.metrics = metrics
         self.store = store
         self.options = options
@@ -242,7 +213,6 @@ public final class EmbeddedCluster: Sendable {
         await server.stop()
         await simulation?.value
         await namespaceFinalizer.value
-        await Self.shutDown(eventLoops, logger: store.logger)
     }
 }
 
