@@ -139,11 +139,16 @@ extension ApplicationController {
         let runner = OperationRunner(
             apps: store, clusters: clusters, comparer: comparer, events: events, stepTimeout: options.stepTimeout,
             logger: logger
-        ) { [comparer] app, revision in
+        ) { [comparer, logger] app, revision in
             // Not knowing (Git unreachable) means no newer revision is known: the retry goes on.
-            guard let state = try? await comparer.desiredState(of: app, maxAge: .zero), state.revision != revision
-            else { return nil }
-            return state.revision
+            do {
+                let state = try await comparer.desiredState(of: app, maxAge: .zero)
+                return state.revision != revision ? state.revision : nil
+            } catch {
+                logger.debug(
+                    "sync retry: newer revision unknown", metadata: ["application": "\(app.object.key)", "error": "\(error)"])
+                return nil
+            }
         }
         operations[key] = Task {
             await runner.run(app, operation: operation)

@@ -138,16 +138,29 @@ public actor ApplicationController {
     /// queued at once and its reconcile reports the error. `diffs` caches one tree diff per pair of commits.
     private func pathChanged(_ app: Application, diffs: inout [String: [String]?]) async -> Bool {
         guard let source = app.sources.first, let synced = app.object.status?[path: ["sync", "revision"]]?.stringValue,
-            let old = CommitID(hex: synced),
-            let new = try? await repositories.resolve(
+            let old = CommitID(hex: synced)
+        else { return true }
+        let new: CommitID
+        do {
+            new = try await repositories.resolve(
                 source.repoURL, revision: source.targetRevision,
                 credentials: try await comparer.credentials.credentials(for: source.repoURL),
                 maxAge: .seconds(5))
-        else { return true }
+        } catch {
+            // The app is queued anyway; its reconcile reports the error as a condition.
+            logger.debug("push: revision not resolved", metadata: ["application": "\(app.object.key)", "error": "\(error)"])
+            return true
+        }
         guard new != old else { return false }
         let pair = "\(source.repoURL) \(old.hex) \(new.hex)"
         if diffs[pair] == nil {
-            diffs[pair] = .some(try? await repositories.changedPaths(source.repoURL, from: old, to: new))
+            do {
+                diffs[pair] = .some(try await repositories.changedPaths(source.repoURL, from: old, to: new))
+            } catch {
+                logger.debug(
+                    "push: changed paths unknown", metadata: ["repo": "\(source.repoURL)", "error": "\(error)"])
+                diffs[pair] = .some(nil)
+            }
         }
         guard let paths = diffs[pair] ?? nil else { return true }
         let prefix =
