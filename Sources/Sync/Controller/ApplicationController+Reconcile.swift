@@ -146,7 +146,8 @@ extension ApplicationController {
                 return state.revision != revision ? state.revision : nil
             } catch {
                 logger.debug(
-                    "sync retry: newer revision unknown", metadata: ["application": "\(app.object.key)", "error": "\(error)"])
+                    "sync retry: newer revision unknown",
+                    metadata: ["application": "\(app.object.key)", "error": "\(error)"])
                 return nil
             }
         }

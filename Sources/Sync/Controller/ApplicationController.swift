@@ -148,7 +148,8 @@ public actor ApplicationController {
                 maxAge: .seconds(5))
         } catch {
             // The app is queued anyway; its reconcile reports the error as a condition.
-            logger.debug("push: revision not resolved", metadata: ["application": "\(app.object.key)", "error": "\(error)"])
+            logger.debug(
+                "push: revision not resolved", metadata: ["application": "\(app.object.key)", "error": "\(error)"])
             return true
         }
         guard new != old else { return false }
