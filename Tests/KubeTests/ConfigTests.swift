@@ -61,6 +61,12 @@ import Testing
         #expect(GoDuration.parse("1.5h") == .seconds(5400))
         #expect(GoDuration.parse("250ms") == .milliseconds(250))
         #expect(GoDuration.parse("90") == .seconds(90))
-        for bad in ["", "-1", "5x", "m", "1h-5m"] { #expect(GoDuration.parse(bad) == nil, "\(bad)") }
+        #expect(GoDuration.parse(" 2m ") == .seconds(120))
+        #expect(GoDuration.parse("10\u{B5}s") == .microseconds(10))
+        #expect(GoDuration.parse("10\u{3BC}s") == .microseconds(10))
+        #expect(GoDuration.parse("1m0.5s") == .milliseconds(60_500))
+        for bad in ["", " ", "-1", "5x", "m", "1h-5m", "\u{0661}s", "1.2.3s"] {
+            #expect(GoDuration.parse(bad) == nil, "\(bad)")
+        }
     }
 }

@@ -75,17 +75,24 @@ public actor AnalysisRunController {
             return .done
         }
         let now = Date()
-        if let wait = settled[key]?.wait(for: run, now: now) { return .requeue(after: wait) }
-        settled[key] = nil
+        let memo = settled.removeValue(forKey: key)
+        if let memo, let wait = memo.wait(for: run, now: now) {
+            settled[key] = memo
+            return .requeue(after: wait)
+        }
         if let phase = run.status?["phase"]?.stringValue.flatMap(AnalysisPhase.init(rawValue:)), phase.isCompleted {
             return await expire(run, now: now)
         }
         let spec = AnalysisRunSpec(run.spec ?? [:])
         let plan: RunPlan
-        do {
-            plan = try prepare(spec)
-        } catch {
-            return await end(run, message: "Analysis spec invalid: \(error.message)", now: now)
+        if let memo, memo.spec == run.spec {
+            plan = memo.plan
+        } else {
+            do {
+                plan = try prepare(spec)
+            } catch {
+                return await end(run, message: "Analysis spec invalid: \(error.message)", now: now)
+            }
         }
         var results = (run.status?["metricResults"]?.arrayValue ?? []).map(MetricResult.init)
         let startedAt = run.status?["startedAt"]?.stringValue.flatMap(KubeTime.parse) ?? now
@@ -106,8 +113,9 @@ public actor AnalysisRunController {
             let measurable: [String: Metric]
             do {
                 secrets = try await ArgumentSecrets.values(spec.args, namespace: run.namespace ?? "", client: client)
-                measurable = Dictionary(
-                    try spec.resolvedMetrics(secrets: secrets).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                // Without secret arguments, the metrics measured are the plan's (resolved the same way).
+                let metrics = secrets.isEmpty ? plan.metrics : try spec.resolvedMetrics(secrets: secrets)
+                measurable = Dictionary(metrics.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             } catch {
                 return await end(run, message: "Unable to resolve metric arguments: \(error)", now: now)
             }
@@ -136,16 +144,18 @@ public actor AnalysisRunController {
         let next = MeasurementSchedule.nextReconcile(
             metrics: plan.metrics, results: assessment.results, startedAt: startedAt, now: now)
         guard let next else { return .done }
-        settled[key] = SettledRun(spec: run.spec, status: status, next: next)
+        settled[key] = SettledRun(spec: run.spec, status: status, next: next, plan: plan)
         return .requeue(after: .milliseconds(max(0, Int64(next.timeIntervalSince(Date()) * 1000))))
     }
 
-    /// A run's spec and status as its last reconcile left them, and when it next has work. While the run is
-    /// unchanged and that time has not come, a reconcile would find no measurement due and write nothing.
+    /// A run's spec and status as its last reconcile left them, when it next has work, and the plan its spec
+    /// resolved to. While the run is unchanged and that time has not come, a reconcile would find no
+    /// measurement due and write nothing; when it comes, an unchanged spec is not resolved again.
     struct SettledRun {
         var spec: JSON?
         var status: JSON
         var next: Date
+        var plan: RunPlan
 
         /// How long to wait before the next reconcile, when `run` is still as it was left; nil otherwise.
         func wait(for run: KubeObject, now: Date) -> Duration? {

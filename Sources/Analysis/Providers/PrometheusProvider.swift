@@ -4,6 +4,7 @@ import Foundation
 import Kube
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// Measures with a PromQL instant query (`provider.prometheus`): `address`, `query`, `timeout` (seconds, 30 by
 /// default), `headers` (`- key: Authorization`, `value: Bearer ...`), `insecure`; user and password in the
@@ -17,6 +18,7 @@ public struct PrometheusProvider: MetricProvider {
     let http: ProviderHTTP
     /// Used instead of every metric's address (`capstan analysis run --prometheus URL`).
     let overrideAddress: String?
+    let requests = PrometheusRequests()
 
     public init(http: ProviderHTTP, overrideAddress: String? = nil) {
         self.http = http
@@ -35,7 +37,7 @@ public struct PrometheusProvider: MetricProvider {
             return .error("prometheus: authentication.\(auth) is not supported by Capstan; use headers")
         }
         let timeout = TimeAmount.seconds(Int64(Metric.integer(settings["timeout"]) ?? 30))
-        guard var request = Self.request(address: address, query: query) else {
+        guard var request = requests.request(address: address, query: query) else {
             return .error("prometheus: address \(address) is not a URL")
         }
         for header in settings["headers"]?.arrayValue ?? [] {
@@ -125,5 +127,23 @@ public struct PrometheusProvider: MetricProvider {
         case "-Inf": return -.infinity
         default: return Double(text)
         }
+    }
+}
+
+/// The query requests built so far, by address and query: a run measures the same query at every interval,
+/// and parsing its address and encoding its form again cost more than the measurement's own JSON. Bounded: the
+/// whole set is dropped when it holds 1,024 queries.
+final class PrometheusRequests: Sendable {
+    private let built = Mutex<[String: HTTPClientRequest]>([:])
+
+    func request(address: String, query: String) -> HTTPClientRequest? {
+        let key = address + "\u{0}" + query
+        if let request = built.withLock({ $0[key] }) { return request }
+        guard let request = PrometheusProvider.request(address: address, query: query) else { return nil }
+        built.withLock {
+            if $0.count >= 1_024 { $0.removeAll() }
+            $0[key] = request
+        }
+        return request
     }
 }

@@ -4,14 +4,16 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 
-/// The HTTP clients providers share: one that verifies certificates and one for `insecure: true`.
+/// The HTTP clients providers share: one that verifies certificates and one for `insecure: true`. Neither
+/// records tracing spans: nothing reads them, and they cost a measurement a tenth of its request.
 public final class ProviderHTTP: Sendable {
     let verifying: HTTPClient
     let insecure: HTTPClient
 
     public init() {
-        verifying = HTTPClient(eventLoopGroupProvider: .singleton)
         var configuration = HTTPClient.Configuration()
+        configuration.tracing.tracer = nil
+        verifying = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         configuration.tlsConfiguration = .makeClientConfiguration()
         configuration.tlsConfiguration?.certificateVerification = .none
         insecure = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -10,8 +10,9 @@ public actor ClusterStore {
     var objects: [String: [ObjectKey: StoredObject]] = [:]
     var byUID: [String: ObjectKey] = [:]
     var dependents: [String: Set<ObjectKey>] = [:]
-    /// Decoded copies of the last objects written (see `RecentObjects`).
-    var recent = RecentObjects(capacity: 512)
+    /// Decoded copies of the last objects written (see `RecentObjects`): enough for a controller working
+    /// through a thousand objects in turn (AnalysisRuns measuring, Rollouts stepping) to find each one there.
+    var recent = RecentObjects(capacity: 2_048)
     var resourceVersion: Int64 = 0
     var hub: WatchHub
     /// The durable copy; nil for an in-memory cluster (its objects live only in `objects`).
