@@ -52,7 +52,7 @@ public actor AnalysisRunController {
         let jobs = Informer(
             client: client, gvr: .jobs, namespace: namespace, logger: logger, transform: Informer.withoutManagedFields)
         self.runs = runs
-        await runtime.watch(runs) { [$0.object.key] }
+        await runtime.watch(runs) { [weak self] event in await self?.keys(for: event) ?? [] }
         await runtime.watch(jobs) { event in
             let owner = event.object.ownerReferences.first { $0.controller && $0.kind == "AnalysisRun" }
             return owner.map { ["\(event.object.namespace ?? "")/\($0.name)"] } ?? []
@@ -67,6 +67,14 @@ public actor AnalysisRunController {
         do { try await http.shutdown() } catch {
             logger.debug("provider HTTP shutdown", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The run an event concerns, unless it is the controller's own status write of a settled run: that run's
+    /// timer is set for its next measurement, and reconciling it now would find nothing to do.
+    func keys(for event: InformerEvent) -> [String] {
+        let key = event.object.key
+        if case .updated(_, let run) = event, let memo = settled[key], memo.isUnchanged(run) { return [] }
+        return [key]
     }
 
     func reconcile(_ key: String) async -> ReconcileResult {
@@ -159,8 +167,12 @@ public actor AnalysisRunController {
 
         /// How long to wait before the next reconcile, when `run` is still as it was left; nil otherwise.
         func wait(for run: KubeObject, now: Date) -> Duration? {
-            guard now < next, run.status == status, run.spec == spec else { return nil }
+            guard now < next, isUnchanged(run) else { return nil }
             return .milliseconds(max(0, Int64(next.timeIntervalSince(now) * 1000)))
+        }
+
+        func isUnchanged(_ run: KubeObject) -> Bool {
+            run.deletionTimestamp == nil && run.status == status && run.spec == spec
         }
     }
 

@@ -116,6 +116,10 @@ enum FieldOwnership {
             result[path: ["metadata", "managedFields"]] = previous
             return result
         }
+        if removed.isEmpty, let retimed = retimed(previous, manager: manager, subresource: subresource, changed) {
+            result[path: ["metadata", "managedFields"]] = retimed
+            return result
+        }
         var entries = (previous?.arrayValue ?? []).compactMap(Entry.init(json:))
         let lost = changed.union(removed)
         for i in entries.indices where !entries[i].fields.paths.isDisjoint(with: lost) {
@@ -136,6 +140,38 @@ enum FieldOwnership {
         }
         result[path: ["metadata", "managedFields"]] = render(entries)
         return result
+    }
+
+    /// The managedFields of a write that changes only fields its manager's own Update entry already owns, and
+    /// no other entry does: the same entries, that one's time moved to now (what the full computation gives,
+    /// without parsing and rendering every entry's fields). Nil when ownership moves or an entry is unusual.
+    static func retimed(_ previous: JSON?, manager: String, subresource: String?, _ changed: Set<[String]>) -> JSON? {
+        guard var entries = previous?.arrayValue else { return nil }
+        var own: Int?
+        for (index, entry) in entries.enumerated() {
+            guard let name = entry["manager"]?.stringValue, let fields = entry["fieldsV1"]?.objectValue,
+                !fields.isEmpty
+            else { return nil }
+            let owns = { (path: [String]) in isLeaf(path, in: entry["fieldsV1"] ?? .null) }
+            if own == nil, name == manager, (entry["operation"]?.stringValue ?? "Update") == "Update",
+                entry["subresource"]?.stringValue == subresource
+            {
+                guard changed.allSatisfy(owns) else { return nil }
+                own = index
+            } else if changed.contains(where: owns) {
+                return nil
+            }
+        }
+        guard let own else { return nil }
+        entries[own]["time"] = .string(KubeTime.now())
+        return .array(entries)
+    }
+
+    /// Whether `path` is one of the leaf fields a `fieldsV1` object lists.
+    static func isLeaf(_ path: [String], in fieldsV1: JSON) -> Bool {
+        guard let node = fieldsV1[path: path] else { return false }
+        if case .object(let members) = node { return members.isEmpty }
+        return true
     }
 
     static func render(_ entries: [Entry]) -> JSON? {
