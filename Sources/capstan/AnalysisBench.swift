@@ -22,7 +22,7 @@ struct AnalysisBench: AsyncParsableCommand {
 
     func run() async throws {
         var logger = Logger(label: "capstan.bench")
-        logger.logLevel = .error
+        logger.logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"] == nil ? .error : .debug
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capstan-bench-analysis-\(getpid())")
             .path
         let server = try ServerProcess(dataDir: dir, inMemory: true)

@@ -73,7 +73,10 @@ public actor AnalysisRunController {
     /// timer is set for its next measurement, and reconciling it now would find nothing to do.
     func keys(for event: InformerEvent) -> [String] {
         let key = event.object.key
-        if case .updated(_, let run) = event, let memo = settled[key], memo.isUnchanged(run) { return [] }
+        if case .updated(_, let run) = event, let memo = settled[key], memo.isUnchanged(run) {
+            settled[key]?.confirmed = run.resourceVersion
+            return []
+        }
         return [key]
     }
 
@@ -93,7 +96,8 @@ public actor AnalysisRunController {
         }
         let spec = AnalysisRunSpec(run.spec ?? [:])
         let plan: RunPlan
-        if let memo, memo.spec == run.spec {
+        let unchanged = memo?.isUnchanged(run) == true
+        if let memo, unchanged || memo.spec == run.spec {
             plan = memo.plan
         } else {
             do {
@@ -102,7 +106,12 @@ public actor AnalysisRunController {
                 return await end(run, message: "Analysis spec invalid: \(error.message)", now: now)
             }
         }
-        var results = (run.status?["metricResults"]?.arrayValue ?? []).map(MetricResult.init)
+        var results =
+            if let memo, unchanged {
+                memo.results
+            } else {
+                (run.status?["metricResults"]?.arrayValue ?? []).map(MetricResult.init)
+            }
         let startedAt = run.status?["startedAt"]?.stringValue.flatMap(KubeTime.parse) ?? now
         let terminating = RunAssessment.isTerminating(terminate: spec.terminate, results: results)
         let tasks = MeasurementSchedule.tasks(
@@ -152,18 +161,24 @@ public actor AnalysisRunController {
         let next = MeasurementSchedule.nextReconcile(
             metrics: plan.metrics, results: assessment.results, startedAt: startedAt, now: now)
         guard let next else { return .done }
-        settled[key] = SettledRun(spec: run.spec, status: status, next: next, plan: plan)
+        settled[key] = SettledRun(spec: run.spec, status: status, next: next, plan: plan, results: assessment.results)
         return .requeue(after: .milliseconds(max(0, Int64(next.timeIntervalSince(Date()) * 1000))))
     }
 
-    /// A run's spec and status as its last reconcile left them, when it next has work, and the plan its spec
-    /// resolved to. While the run is unchanged and that time has not come, a reconcile would find no
-    /// measurement due and write nothing; when it comes, an unchanged spec is not resolved again.
+    /// A run's spec and status as its last reconcile left them, when it next has work, the plan its spec
+    /// resolved to and the metric results its status holds. While the run is unchanged and that time has not
+    /// come, a reconcile would find no measurement due and write nothing; when it comes, an unchanged run is
+    /// neither resolved nor read from its status again (the results kept are the status's, but for times
+    /// finer than the status's milliseconds).
     struct SettledRun {
         var spec: JSON?
         var status: JSON
         var next: Date
         var plan: RunPlan
+        var results: [MetricResult]
+        /// The resourceVersion of the controller's own write, once its watch event was found unchanged: that
+        /// version needs no comparison again.
+        var confirmed: String?
 
         /// How long to wait before the next reconcile, when `run` is still as it was left; nil otherwise.
         func wait(for run: KubeObject, now: Date) -> Duration? {
@@ -172,7 +187,9 @@ public actor AnalysisRunController {
         }
 
         func isUnchanged(_ run: KubeObject) -> Bool {
-            run.deletionTimestamp == nil && run.status == status && run.spec == spec
+            guard run.deletionTimestamp == nil else { return false }
+            if let confirmed, run.resourceVersion == confirmed { return true }
+            return run.status == status && run.spec == spec
         }
     }
 
