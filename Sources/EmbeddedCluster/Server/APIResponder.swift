@@ -177,9 +177,10 @@ struct APIResponder: HTTPResponder {
             return Self.bytes(try await store.getBytes(gvr, namespace: path.namespace, name: name))
         case (.post, nil, nil):
             let object = KubeObject(try await body(&request))
-            return Self.json(
-                try await store.create(gvr, namespace: path.namespace, object: object, options: options).json,
-                status: .created)
+            return Self.bytes(
+                try await store.answer(gvr, dryRun: options.dryRun) { (store) throws(KubeError) in
+                    try store.create(gvr, namespace: path.namespace, object: object, options: options)
+                }, status: .created)
         case (.put, let name?, "scale"):
             let scale = KubeObject(try await body(&request))
             return Self.json(
@@ -189,11 +190,11 @@ struct APIResponder: HTTPResponder {
                 ).json)
         case (.put, let name?, let sub):
             let object = KubeObject(try await body(&request))
-            return Self.json(
-                try await store.update(
-                    gvr, namespace: path.namespace, name: name, object: object,
-                    subresource: sub, options: options
-                ).json)
+            return Self.bytes(
+                try await store.answer(gvr, dryRun: options.dryRun) { (store) throws(KubeError) in
+                    try store.update(
+                        gvr, namespace: path.namespace, name: name, object: object, subresource: sub, options: options)
+                })
         case (.patch, let name?, let sub):
             guard let type = PatchType(contentType: request.headers[.contentType] ?? "") else {
                 throw KubeError(
@@ -210,11 +211,12 @@ struct APIResponder: HTTPResponder {
                         patchType: type, patchBody: raw, options: options
                     ).json)
             }
-            return Self.json(
-                try await store.patch(
-                    gvr, namespace: path.namespace, name: name, type: type, body: raw,
-                    subresource: sub, options: options
-                ).json)
+            return Self.bytes(
+                try await store.answer(gvr, dryRun: options.dryRun) { (store) throws(KubeError) in
+                    try store.patch(
+                        gvr, namespace: path.namespace, name: name, type: type, body: raw, subresource: sub,
+                        options: options)
+                })
         case (.delete, let name?, nil):
             let raw = try await rawBody(&request)
             let deleteOptions = raw.isEmpty ? JSON.object([:]) : try Self.parse(raw)

@@ -161,3 +161,22 @@ extension ClusterStore {
     /// Puts a bookmark at the current resourceVersion into a watch stream, after every change already sent.
     func bookmark(_ id: Int) { hub.bookmark(id, at: resourceVersion) }
 }
+
+extension ClusterStore {
+    /// Runs a write (create, update, patch) and answers with the written object's bytes: the very bytes its
+    /// commit stored when the write committed that version (the same JSON, not serialized a second time),
+    /// otherwise the object serialized (a dry run, a write that changed nothing, a deletion it finished).
+    public func answer(
+        _ gvr: GroupVersionResource, dryRun: Bool,
+        _ write: @Sendable (isolated ClusterStore) throws(KubeError) -> KubeObject
+    ) throws(KubeError) -> [UInt8] {
+        let object = try write(self)
+        if !dryRun, let type = catalog.type(gvr),
+            let stored = objects[type.storageKey]?[key(type, object.namespace, object.name)],
+            object.resourceVersion == String(stored.resourceVersion)
+        {
+            return stored.bytes
+        }
+        return object.json.serializedBytes()
+    }
+}
