@@ -85,7 +85,7 @@ extension ClusterStore {
                 subresource: nil)
         }
         if options.dryRun { return try checkedDryRun(object) }
-        let stored = committed(key, object, try commit(key, object, event: .added)!)
+        let stored = committed(key, object, try commit(key, object, event: .added)!, remember: false)
         afterWrite(type, stored)
         if type.storageKey == "namespaces" { populateNamespace(stored.name) }
         return stored
@@ -93,11 +93,13 @@ extension ClusterStore {
 
     /// The object as committed: what was written, with the resourceVersion the commit gave it. The same as
     /// decoding the stored bytes again, which every write used to do two or three times.
-    /// It is remembered decoded for the object's next write (`RecentObjects`).
-    func committed(_ key: ObjectKey, _ object: KubeObject, _ stored: StoredObject) -> KubeObject {
+    /// An updated object is remembered decoded for its next write (`RecentObjects`); a created one is not:
+    /// objects are often created by the thousand and never written again, and an object written after its
+    /// creation is remembered from that write on.
+    func committed(_ key: ObjectKey, _ object: KubeObject, _ stored: StoredObject, remember: Bool = true) -> KubeObject {
         var result = object
         result.resourceVersion = String(stored.resourceVersion)
-        recent.remember(key, result, resourceVersion: stored.resourceVersion)
+        if remember { recent.remember(key, result, resourceVersion: stored.resourceVersion) }
         return result
     }
 
