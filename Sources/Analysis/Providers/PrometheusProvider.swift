@@ -55,7 +55,7 @@ public struct PrometheusProvider: MetricProvider {
     }
 
     /// A POST to `/api/v1/query` (form-encoded, so long queries fit), with basic auth from the address.
-    static func request(address: String, query: String) -> HTTPClientRequest? {
+    static func request(address: String, query: String) -> HTTPClient.Request? {
         guard var components = URLComponents(string: address), components.host != nil else { return nil }
         let user = components.user
         let password = components.password
@@ -64,19 +64,17 @@ public struct PrometheusProvider: MetricProvider {
         components.path =
             components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
         guard let url = components.string else { return nil }
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        headers.add(name: "Accept", value: "application/json")
         if let user {
             let credentials = Data("\(user):\(password ?? "")".utf8).base64EncodedString()
-            request.headers.add(name: "Authorization", value: "Basic \(credentials)")
+            headers.add(name: "Authorization", value: "Basic \(credentials)")
         }
         var form = URLComponents()
         form.queryItems = [URLQueryItem(name: "query", value: query)]
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        request.body = .bytes(ByteBuffer(string: body))
-        return request
+        return try? HTTPClient.Request(url: url, method: .POST, headers: headers, body: .string(body))
     }
 
     /// Reads Prometheus's answer: the value for the conditions, or the error it reports.
@@ -134,9 +132,9 @@ public struct PrometheusProvider: MetricProvider {
 /// and parsing its address and encoding its form again cost more than the measurement's own JSON. Bounded: the
 /// whole set is dropped when it holds 1,024 queries.
 final class PrometheusRequests: Sendable {
-    private let built = Mutex<[String: HTTPClientRequest]>([:])
+    private let built = Mutex<[String: HTTPClient.Request]>([:])
 
-    func request(address: String, query: String) -> HTTPClientRequest? {
+    func request(address: String, query: String) -> HTTPClient.Request? {
         let key = address + "\u{0}" + query
         if let request = built.withLock({ $0[key] }) { return request }
         guard let request = PrometheusProvider.request(address: address, query: query) else { return nil }

@@ -28,20 +28,25 @@ public struct WebProvider: MetricProvider {
         }
         let method = (settings["method"]?.stringValue ?? "GET").uppercased()
         guard ["GET", "POST", "PUT"].contains(method) else { return .error("web: method \(method) is not supported") }
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
+        var headers = HTTPHeaders()
         for header in settings["headers"]?.arrayValue ?? [] {
             if let key = header["key"]?.stringValue {
-                request.headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "")
+                headers.replaceOrAdd(name: key, value: header["value"]?.stringValue ?? "")
             }
         }
-        if let body = settings["body"]?.stringValue {
-            request.body = .bytes(ByteBuffer(string: body))
+        var body: HTTPClient.Body?
+        if let text = settings["body"]?.stringValue {
+            body = .string(text)
         } else if let json = settings["jsonBody"], json != .null {
-            request.body = .bytes(ByteBuffer(string: json.serialized()))
-            if !request.headers.contains(name: "Content-Type") {
-                request.headers.add(name: "Content-Type", value: "application/json")
-            }
+            body = .bytes(json.serializedBytes())
+            if !headers.contains(name: "Content-Type") { headers.add(name: "Content-Type", value: "application/json") }
+        }
+        let request: HTTPClient.Request
+        do {
+            request = try HTTPClient.Request(
+                url: url, method: HTTPMethod(rawValue: method), headers: headers, body: body)
+        } catch {
+            return .error("web: url \(url) cannot be requested: \(error)")
         }
         let seconds = Metric.integer(settings["timeoutSeconds"]) ?? 10
         let timeout = TimeAmount.seconds(Int64(seconds > 0 ? seconds : 10))

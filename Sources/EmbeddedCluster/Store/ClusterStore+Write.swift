@@ -96,7 +96,8 @@ extension ClusterStore {
     /// An updated object is remembered decoded for its next write (`RecentObjects`); a created one is not:
     /// objects are often created by the thousand and never written again, and an object written after its
     /// creation is remembered from that write on.
-    func committed(_ key: ObjectKey, _ object: KubeObject, _ stored: StoredObject, remember: Bool = true) -> KubeObject {
+    func committed(_ key: ObjectKey, _ object: KubeObject, _ stored: StoredObject, remember: Bool = true) -> KubeObject
+    {
         var result = object
         result.resourceVersion = String(stored.resourceVersion)
         if remember { recent.remember(key, result, resourceVersion: stored.resourceVersion) }
