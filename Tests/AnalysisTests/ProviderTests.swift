@@ -86,6 +86,8 @@ import Testing
             #expect(await message("/html").contains("not JSON"))
             let closed = try LoopbackPort.free()
             #expect(await message("", ["address": .string("http://127.0.0.1:\(closed)")]).contains("failed"))
+            #expect(
+                await message("", ["address": "not a url"]).contains("address not a url is not a URL (it has no host)"))
             // Basic auth from the address and custom headers reach the server.
             let auth = await provider.measure(
                 Self.prometheus(

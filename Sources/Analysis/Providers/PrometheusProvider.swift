@@ -37,8 +37,11 @@ public struct PrometheusProvider: MetricProvider {
             return .error("prometheus: authentication.\(auth) is not supported by Capstan; use headers")
         }
         let timeout = TimeAmount.seconds(Int64(Metric.integer(settings["timeout"]) ?? 30))
-        guard var request = requests.request(address: address, query: query) else {
-            return .error("prometheus: address \(address) is not a URL")
+        var request: HTTPClient.Request
+        do {
+            request = try requests.request(address: address, query: query)
+        } catch {
+            return .error("prometheus: address \(address) is not a URL (\(error))")
         }
         for header in settings["headers"]?.arrayValue ?? [] {
             if let key = header["key"]?.stringValue {
@@ -55,15 +58,17 @@ public struct PrometheusProvider: MetricProvider {
     }
 
     /// A POST to `/api/v1/query` (form-encoded, so long queries fit), with basic auth from the address.
-    static func request(address: String, query: String) -> HTTPClient.Request? {
-        guard var components = URLComponents(string: address), components.host != nil else { return nil }
+    static func request(address: String, query: String) throws -> HTTPClient.Request {
+        guard var components = URLComponents(string: address), components.host != nil else {
+            throw AnalysisSpecError("it has no host")
+        }
         let user = components.user
         let password = components.password
         components.user = nil
         components.password = nil
         components.path =
             components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
-        guard let url = components.string else { return nil }
+        guard let url = components.string else { throw AnalysisSpecError("it cannot be written back as a URL") }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Accept", value: "application/json")
@@ -74,7 +79,7 @@ public struct PrometheusProvider: MetricProvider {
         var form = URLComponents()
         form.queryItems = [URLQueryItem(name: "query", value: query)]
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        return try? HTTPClient.Request(url: url, method: .POST, headers: headers, body: .string(body))
+        return try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .string(body))
     }
 
     /// Reads Prometheus's answer: the value for the conditions, or the error it reports.
@@ -134,10 +139,10 @@ public struct PrometheusProvider: MetricProvider {
 final class PrometheusRequests: Sendable {
     private let built = Mutex<[String: HTTPClient.Request]>([:])
 
-    func request(address: String, query: String) -> HTTPClient.Request? {
+    func request(address: String, query: String) throws -> HTTPClient.Request {
         let key = address + "\u{0}" + query
         if let request = built.withLock({ $0[key] }) { return request }
-        guard let request = PrometheusProvider.request(address: address, query: query) else { return nil }
+        let request = try PrometheusProvider.request(address: address, query: query)
         built.withLock {
             if $0.count >= 1_024 { $0.removeAll() }
             $0[key] = request
