@@ -31,39 +31,6 @@ import Testing
         #expect(await queue.next() == "later")
     }
 
-    /// A later `add(_:after:)` keeps an earlier pending timer; an earlier one replaces a later timer.
-    @Test func theSoonerOfTwoTimersWins() async {
-        let queue = WorkQueue()
-        await queue.add("kept", after: .milliseconds(20))
-        await queue.add("kept", after: .seconds(3600))
-        await queue.add("replaced", after: .seconds(3600))
-        await queue.add("replaced", after: .milliseconds(20))
-        var arrived: Set<String> = []
-        for _ in 0..<2 {
-            let key = await Self.next(queue, within: .seconds(60))
-            if let key {
-                arrived.insert(key)
-                await queue.done(key)
-            }
-        }
-        #expect(arrived == ["kept", "replaced"])
-    }
-
-    /// The queue's next key, or nil when none arrives within `bound` (a bound for failures only).
-    static func next(_ queue: WorkQueue, within bound: Duration) async -> String? {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask { await queue.next() }
-            group.addTask {
-                do { try await Task.sleep(for: bound) } catch { return nil }
-                await queue.shutdown()
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
-        }
-    }
-
     @Test func lineSplitterKeepsLinesAcrossChunks() throws {
         var splitter = LineSplitter()
         #expect(try splitter.feed(Array("{\"a\"".utf8)).isEmpty)

@@ -8,7 +8,7 @@ public actor WorkQueue {
     var processing: Set<String> = []
     var failures: [String: Int] = [:]
     var waiting: [CheckedContinuation<String?, Never>] = []
-    var timers: [String: (due: ContinuousClock.Instant, task: Task<Void, Never>)] = [:]
+    var timers: [String: Task<Void, Never>] = [:]
     var isShutDown = false
     let baseDelay: Duration
     let maximumDelay: Duration
@@ -39,20 +39,15 @@ public actor WorkQueue {
             add(key)
             return
         }
-        let due = ContinuousClock.now + delay
-        if let pending = timers[key] {
-            if pending.due <= due { return }
-            pending.task.cancel()
+        timers[key]?.cancel()
+        timers[key] = Task { [weak self] in
+            try? await Task.sleep(for: delay)
+            guard !Task.isCancelled else { return }
+            await self?.timerFired(key)
         }
-        let task = Task { [weak self] in
-            do { try await Task.sleep(until: due, clock: .continuous) } catch { return }
-            await self?.timerFired(key, due: due)
-        }
-        timers[key] = (due, task)
     }
 
-    func timerFired(_ key: String, due: ContinuousClock.Instant) {
-        guard timers[key]?.due == due else { return }
+    func timerFired(_ key: String) {
         timers[key] = nil
         add(key)
     }
@@ -107,7 +102,7 @@ public actor WorkQueue {
     /// Stops handing out keys; waiting workers get `nil`.
     public func shutdown() {
         isShutDown = true
-        for timer in timers.values { timer.task.cancel() }
+        for timer in timers.values { timer.cancel() }
         timers = [:]
         for w in waiting { w.resume(returning: nil) }
         waiting = []
