@@ -32,7 +32,7 @@ public actor WorkQueue {
         }
     }
 
-    /// Queues `key` after `delay`; an earlier pending timer for the key is kept if it fires sooner.
+    /// Queues `key` after `delay`, replacing any pending timer for the key.
     public func add(_ key: String, after delay: Duration) {
         guard !isShutDown else { return }
         if delay <= .zero {
