@@ -1,7 +1,6 @@
 import ArgumentParser
 
-/// The `capstan` command line.
-@main
+/// The `capstan` command line (started from `main.swift`).
 struct Capstan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capstan",

@@ -205,7 +205,7 @@ public final class EmbeddedCluster: Sendable {
         try PrivateFiles.write(kubeconfig, to: path)
     }
 
-    /// Stops serving and the simulation; the durable store keeps its data for the next start.
+    /// Stops serving and the simulation and closes the durable store, which keeps its data for the next start.
     public func stop() async {
         await metrics?.stop()
         simulation?.cancel()
@@ -213,6 +213,7 @@ public final class EmbeddedCluster: Sendable {
         await server.stop()
         await simulation?.value
         await namespaceFinalizer.value
+        await store.close()
     }
 }
 

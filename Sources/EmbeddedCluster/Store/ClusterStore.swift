@@ -108,6 +108,14 @@ public actor ClusterStore {
 
     // MARK: commit
 
+    /// Closes the durable store and releases its file for the next server; writes after this fail.
+    /// `EmbeddedCluster.stop()` calls it once nothing serves or simulates any more.
+    public func close() {
+        do { try persistence?.close() } catch {
+            logger.error("the durable store did not close cleanly", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Stores `object` (nil deletes) under a new resourceVersion, persists it and notifies watchers.
     @discardableResult
     func commit(_ key: ObjectKey, _ object: KubeObject?, event: WatchEvent.EventType) throws(KubeError) -> StoredObject?
