@@ -6,28 +6,25 @@ extension KubeClient {
     /// The largest answer a request accepts (a list of many large objects).
     static let maximumResponseBytes = 256 * 1024 * 1024
 
-    /// One request and its whole answer.
+    /// One request and its whole answer, on the client's own connections (`HTTP1ConnectionPool`).
     ///
-    /// With its own event loop (`Threading.ownEventLoop`), the client sends through AsyncHTTPClient's
-    /// future-based API pinned to that loop (`HTTPClient.collect`), so the exchange never leaves its thread. Shared
-    /// clients use the async API, which runs each exchange on its connection's event loop and resumes the caller
-    /// on the pool; the future-based API would add a hop between event loops whenever the connection it finds is
-    /// on another loop than the one the request was given (measured: Events queued behind slower requests).
+    /// With its own event loop (`Threading.ownEventLoop`), the caller runs on the loop its connections use,
+    /// so the exchange never leaves that thread. Shared clients hand the request to a connection's event loop
+    /// and are resumed on Swift's pool with the answer.
     func exchange(
-        method: HTTPMethod, url: String, headers: HTTPHeaders, body: [UInt8]?, timeout: TimeAmount
+        method: HTTPMethod, target: String, headers: HTTPHeaders, body: [UInt8]?, timeout: TimeAmount
     ) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
-        guard let executor else {
-            let request = Self.request(method: method, url: url, headers: headers, body: body)
-            let response = try await http.execute(request, timeout: timeout)
-            let bytes = try await response.body.collect(upTo: Self.maximumResponseBytes)
-            return (response.status, response.headers, Array(buffer: bytes))
+        var head = HTTPRequestHead(
+            version: .http1_1, method: method, uri: pool.address.pathPrefix + target, headers: headers)
+        head.headers.add(name: "Host", value: pool.address.hostHeader)
+        if let body {
+            head.headers.add(name: "Content-Length", value: String(body.count))
+        } else if method == .POST || method == .PUT || method == .PATCH {
+            head.headers.add(name: "Content-Length", value: "0")
         }
-        let request = try HTTPClient.Request(
-            url: url, method: method, headers: headers, body: body.map { .byteBuffer(ByteBuffer(bytes: $0)) })
-        let response = try await http.collect(
-            request, eventLoop: .delegateAndChannel(on: executor.eventLoop), timeout: timeout,
-            maximumBytes: Self.maximumResponseBytes)
-        return (response.status, response.headers, response.body.map { Array(buffer: $0) } ?? [])
+        let response = try await pool.exchange(
+            head, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout, maximumBytes: Self.maximumResponseBytes)
+        return (response.status, response.headers, Array(buffer: response.body))
     }
 
     /// A request for AsyncHTTPClient's async API.
@@ -41,11 +38,13 @@ extension KubeClient {
 
     /// The URL of `path` with `query`, percent-encoded.
     func url(path: String, query: [(String, String)]) -> String {
-        var url = config.server + path
-        if !query.isEmpty {
-            url += "?" + query.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
-        }
-        return url
+        config.server + target(path: path, query: query)
+    }
+
+    /// `path` with `query`, percent-encoded: what a request line names below the server's address.
+    func target(path: String, query: [(String, String)]) -> String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { "\($0.0)=\(Self.percentEncode($0.1))" }.joined(separator: "&")
     }
 
     /// The headers every request carries, and the body's type when it has one.

@@ -11,7 +11,10 @@ import NIOSSL
 public struct KubeClient: Sendable {
     public let config: ClusterConfig
     public let mapper: RESTMapper
+    /// Watches (streamed answers).
     let http: HTTPClient
+    /// Every other request (`exchange`).
+    let pool: HTTP1ConnectionPool
     let limiter: RateLimiter
     let logger: Logger
     let maximumAttempts: Int
@@ -48,16 +51,23 @@ public struct KubeClient: Sendable {
         // No spans: Capstan bootstraps no tracer, and starting a no-op span costs 5% of a small request.
         configuration.tracing.tracer = nil
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
-        if config.server.hasPrefix("https") {
-            configuration.tlsConfiguration = try Self.tlsConfiguration(config)
-        }
+        let address = try ServerAddress(config.server)
+        let tls = address.tls ? try Self.tlsConfiguration(config) : nil
+        configuration.tlsConfiguration = tls
         switch threading {
         case .shared:
             self.ownGroup = nil
             self.executor = nil
+            // The pool first: AsyncHTTPClient must be shut down once made, so nothing may throw after it.
+            self.pool = try HTTP1ConnectionPool(
+                address: address, tls: tls, group: MultiThreadedEventLoopGroup.singleton)
             self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         case .ownEventLoop:
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            do { self.pool = try HTTP1ConnectionPool(address: address, tls: tls, group: group) } catch {
+                try? group.syncShutdownGracefully()
+                throw error
+            }
             self.ownGroup = group
             self.executor = EventLoopTaskExecutor(group.next())
             self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
@@ -67,6 +77,7 @@ public struct KubeClient: Sendable {
 
     /// Closes the connection pool (and the client's own event loop).
     public func shutdown() async throws {
+        pool.shutdown()
         try await http.shutdown()
         try await ownGroup?.shutdownGracefully()
     }
@@ -134,7 +145,7 @@ public struct KubeClient: Sendable {
             do {
                 let response = try await onClientThread {
                     try await exchange(
-                        method: method, url: url(path: path, query: query),
+                        method: method, target: target(path: path, query: query),
                         headers: headers(
                             accept: accept, contentType: body == nil ? nil : contentType, authorization: authorization),
                         body: body, timeout: timeout)
@@ -166,6 +177,7 @@ public struct KubeClient: Sendable {
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError { return error.description }
+        if let error = error as? HTTP1ExchangeError { return error.description }
         return String(describing: error)
     }
 

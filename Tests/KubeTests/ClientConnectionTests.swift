@@ -1,0 +1,151 @@
+import Kube
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Testing
+
+/// `KubeClient`'s own HTTP/1.1 connections, against a small NIO server that records what arrives: each
+/// request whole in one write, a server URL's path prefix kept, connections reused, and a connection the
+/// server closed while idle replaced without the caller seeing an error.
+@Suite struct ClientConnectionTests {
+    let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    @Test func aRequestArrivesWholeInOneReadAndConnectionsAreReused() async throws {
+        let server = try await RecordingServer.start(dropSecondRequest: false)
+        let client = try KubeClient(
+            config: ClusterConfig(server: "http://127.0.0.1:\(server.port)/prefix/"), logger: logger, qps: 0, burst: 0)
+        for i in 0..<3 {
+            _ = try await client.sendRaw(method: .POST, path: "/api/v1/namespaces", body: Array("{\"n\":\(i)}".utf8))
+        }
+        try await client.shutdown()
+        let seen = server.seen
+        #expect(seen.map(\.target) == Array(repeating: "/prefix/api/v1/namespaces", count: 3))
+        #expect(seen.map(\.body) == ["{\"n\":0}", "{\"n\":1}", "{\"n\":2}"])
+        #expect(seen.allSatisfy { $0.readsForRequest == 1 })
+        #expect(Set(seen.map(\.connection)).count == 1)
+        try await server.stop()
+    }
+
+    @Test func aRequestOnAConnectionTheServerDropsIsSentAgainOnANewOne() async throws {
+        let server = try await RecordingServer.start(dropSecondRequest: true)
+        let client = try KubeClient(
+            config: ClusterConfig(server: "http://127.0.0.1:\(server.port)"), logger: logger, qps: 0, burst: 0,
+            maximumAttempts: 1)
+        for _ in 0..<3 {
+            let answer = try await client.sendRaw(method: .GET, path: "/version")
+            #expect(answer.status == 200)
+        }
+        try await client.shutdown()
+        // The second and third requests each found their connection dropped, and went on a new one.
+        #expect(server.seen.map(\.connection) == [1, 2, 3])
+        try await server.stop()
+    }
+}
+
+/// Answers every request with `200 {}` and records it: its target, body, how many reads brought it and on
+/// which connection. With `dropSecondRequest`, a connection's second request closes it unanswered, as when a
+/// server ends an idle keep-alive connection just as the client sends on it.
+final class RecordingServer: Sendable {
+    struct Request: Sendable {
+        let target: String
+        let body: String
+        let readsForRequest: Int
+        let connection: Int
+    }
+
+    let channel: any Channel
+    private let requests: NIOLockedValueBox<[Request]>
+    var port: Int { channel.localAddress?.port ?? 0 }
+    var seen: [Request] { requests.withLockedValue { $0 } }
+
+    private init(channel: any Channel, requests: NIOLockedValueBox<[Request]>) {
+        self.channel = channel
+        self.requests = requests
+    }
+
+    static func start(dropSecondRequest: Bool) async throws -> RecordingServer {
+        let requests = NIOLockedValueBox<[Request]>([])
+        let connections = NIOLockedValueBox(0)
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let number = connections.withLockedValue { count in
+                        count += 1
+                        return count
+                    }
+                    let counter = ReadCounter()
+                    try channel.pipeline.syncOperations.addHandler(counter)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(
+                        Recorder(
+                            connection: number, dropSecond: dropSecondRequest, counter: counter, requests: requests))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return RecordingServer(channel: channel, requests: requests)
+    }
+
+    func stop() async throws { try await channel.close() }
+
+    /// Counts the socket reads since the last answer.
+    final class ReadCounter: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        var reads = 0
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            reads += 1
+            context.fireChannelRead(data)
+        }
+    }
+
+    final class Recorder: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let connection: Int
+        let dropSecond: Bool
+        let counter: ReadCounter
+        let requests: NIOLockedValueBox<[Request]>
+        var target = ""
+        var body = ""
+        var answered = 0
+
+        init(connection: Int, dropSecond: Bool, counter: ReadCounter, requests: NIOLockedValueBox<[Request]>) {
+            self.connection = connection
+            self.dropSecond = dropSecond
+            self.counter = counter
+            self.requests = requests
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                target = head.uri
+                body = ""
+            case .body(let buffer):
+                body += String(buffer: buffer)
+            case .end:
+                if dropSecond && answered == 1 {
+                    context.close(promise: nil)
+                    return
+                }
+                answered += 1
+                let request = Request(
+                    target: target, body: body, readsForRequest: counter.reads, connection: connection)
+                counter.reads = 0
+                requests.withLockedValue { $0.append(request) }
+                var headers = HTTPHeaders()
+                headers.add(name: "Content-Length", value: "2")
+                headers.add(name: "Content-Type", value: "application/json")
+                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "{}")))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+        }
+    }
+}
