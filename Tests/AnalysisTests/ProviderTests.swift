@@ -71,6 +71,9 @@ import Testing
             return
                 #"{"status":"success","data":{"resultType":"scalar","result":[1,"\#(header.count)"]},"x":"\#(custom)"}"#
         }
+        router.post("/moved/api/v1/query") { _, _ -> Response in
+            Response(status: .permanentRedirect, headers: [.location: "/auth/api/v1/query"])
+        }
         let server = try await LocalHTTPServer.start(router, label: "fake-prometheus")
         try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
             let provider = PrometheusProvider(http: Self.http)
@@ -95,6 +98,10 @@ import Testing
                     ["headers": [["key": "X-Scope-OrgID", "value": "team"]]]), context: Self.context)
             let expected = LocalHTTPServer.basicAuthorization("user", "secret")?.count ?? 0
             #expect(auth == .value(.float(Double(expected)), text: "\(expected)"))
+            // A redirect is followed, as Prometheus's Go client does (the answer is the bare one: no header).
+            let moved = await provider.measure(
+                Self.prometheus("up", address: "\(base)/moved"), context: Self.context)
+            #expect(moved == .value(.float(0), text: "0"))
         }
     }
 

@@ -37,7 +37,7 @@ public struct PrometheusProvider: MetricProvider {
             return .error("prometheus: authentication.\(auth) is not supported by Capstan; use headers")
         }
         let timeout = TimeAmount.seconds(Int64(Metric.integer(settings["timeout"]) ?? 30))
-        var request: HTTPClient.Request
+        var request: PrometheusQueryRequest
         do {
             request = try requests.request(address: address, query: query)
         } catch {
@@ -50,7 +50,9 @@ public struct PrometheusProvider: MetricProvider {
         }
         let insecure = settings["insecure"]?.boolValue ?? false
         do {
-            let (status, body) = try await http.send(request, timeout: timeout, insecure: insecure)
+            let (status, body) = try await http.exchange(
+                origin: request.origin, .POST, request.target, headers: request.headers, body: request.body,
+                timeout: timeout, insecure: insecure)
             return Self.outcome(status: status, body: body)
         } catch {
             return .error(ProviderHTTP.describe(error, url: address, timeout: timeout))
@@ -58,28 +60,33 @@ public struct PrometheusProvider: MetricProvider {
     }
 
     /// A POST to `/api/v1/query` (form-encoded, so long queries fit), with basic auth from the address.
-    static func request(address: String, query: String) throws -> HTTPClient.Request {
-        guard var components = URLComponents(string: address), components.host != nil else {
+    static func request(address: String, query: String) throws -> PrometheusQueryRequest {
+        guard let components = URLComponents(string: address), let scheme = components.scheme,
+            let host = components.host, !host.isEmpty
+        else {
             throw AnalysisSpecError("it has no host")
         }
-        let user = components.user
-        let password = components.password
-        components.user = nil
-        components.password = nil
-        components.path =
-            components.path.hasSuffix("/") ? components.path + "api/v1/query" : components.path + "/api/v1/query"
-        guard let url = components.string else { throw AnalysisSpecError("it cannot be written back as a URL") }
+        var origin = URLComponents()
+        origin.scheme = scheme
+        origin.host = host
+        origin.port = components.port
+        guard let originText = origin.string else {
+            throw AnalysisSpecError("it cannot be written back as a URL")
+        }
+        let path = components.percentEncodedPath
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         headers.add(name: "Accept", value: "application/json")
-        if let user {
-            let credentials = Data("\(user):\(password ?? "")".utf8).base64EncodedString()
+        if let user = components.user {
+            let credentials = Data("\(user):\(components.password ?? "")".utf8).base64EncodedString()
             headers.add(name: "Authorization", value: "Basic \(credentials)")
         }
         var form = URLComponents()
         form.queryItems = [URLQueryItem(name: "query", value: query)]
         let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
-        return try HTTPClient.Request(url: url, method: .POST, headers: headers, body: .string(body))
+        return PrometheusQueryRequest(
+            origin: originText, target: (path.hasSuffix("/") ? path : path + "/") + "api/v1/query", headers: headers,
+            body: body)
     }
 
     /// Reads Prometheus's answer: the value for the conditions, or the error it reports.
@@ -133,13 +140,22 @@ public struct PrometheusProvider: MetricProvider {
     }
 }
 
+/// A Prometheus instant query ready to send: the server (`scheme://host:port`), the path of its query API
+/// (below any path the address has), the headers and the form-encoded body.
+struct PrometheusQueryRequest: Sendable {
+    let origin: String
+    let target: String
+    var headers: HTTPHeaders
+    let body: String
+}
+
 /// The query requests built so far, by address and query: a run measures the same query at every interval,
 /// and parsing its address and encoding its form again cost more than the measurement's own JSON. Bounded: the
 /// whole set is dropped when it holds 1,024 queries.
 final class PrometheusRequests: Sendable {
-    private let built = Mutex<[String: HTTPClient.Request]>([:])
+    private let built = Mutex<[String: PrometheusQueryRequest]>([:])
 
-    func request(address: String, query: String) throws -> HTTPClient.Request {
+    func request(address: String, query: String) throws -> PrometheusQueryRequest {
         let key = address + "\u{0}" + query
         if let request = built.withLock({ $0[key] }) { return request }
         let request = try PrometheusProvider.request(address: address, query: query)

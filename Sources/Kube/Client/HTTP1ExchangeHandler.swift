@@ -2,16 +2,16 @@ import NIOCore
 import NIOHTTP1
 
 /// A whole HTTP/1.1 answer, and whether its connection can carry another request.
-struct HTTP1Response: Sendable {
-    let status: HTTPResponseStatus
-    let headers: HTTPHeaders
-    let body: ByteBuffer
+public struct HTTP1Response: Sendable {
+    public let status: HTTPResponseStatus
+    public let headers: HTTPHeaders
+    public let body: ByteBuffer
     let keepAlive: Bool
 }
 
 /// Why an exchange on a pooled connection failed.
-struct HTTP1ExchangeError: Error, CustomStringConvertible {
-    enum Kind {
+public struct HTTP1ExchangeError: Error, CustomStringConvertible {
+    public enum Kind: Sendable {
         /// The connection closed before any of the answer arrived: a reused connection the server had just
         /// closed, which another connection can retry.
         case closedBeforeAnswer
@@ -21,11 +21,11 @@ struct HTTP1ExchangeError: Error, CustomStringConvertible {
         case busy
         case cancelled
     }
-    let kind: Kind
+    public let kind: Kind
     /// What the connection reported when it closed (a TLS failure, a reset), if anything.
-    let cause: (any Error)?
+    public let cause: (any Error)?
 
-    var description: String {
+    public var description: String {
         let what =
             switch kind {
             case .closedBeforeAnswer: "the connection closed before the server answered"

@@ -14,16 +14,9 @@ extension KubeClient {
     func exchange(
         method: HTTPMethod, target: String, headers: HTTPHeaders, body: [UInt8]?, timeout: TimeAmount
     ) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
-        var head = HTTPRequestHead(
-            version: .http1_1, method: method, uri: pool.address.pathPrefix + target, headers: headers)
-        head.headers.add(name: "Host", value: pool.address.hostHeader)
-        if let body {
-            head.headers.add(name: "Content-Length", value: String(body.count))
-        } else if method == .POST || method == .PUT || method == .PATCH {
-            head.headers.add(name: "Content-Length", value: "0")
-        }
         let response = try await pool.exchange(
-            head, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout, maximumBytes: Self.maximumResponseBytes)
+            method, target, headers: headers, body: body.map { ByteBuffer(bytes: $0) }, timeout: timeout,
+            maximumBytes: Self.maximumResponseBytes)
         return (response.status, response.headers, Array(buffer: response.body))
     }
 

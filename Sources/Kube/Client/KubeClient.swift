@@ -51,8 +51,7 @@ public struct KubeClient: Sendable {
         // No spans: Capstan bootstraps no tracer, and starting a no-op span costs 5% of a small request.
         configuration.tracing.tracer = nil
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
-        let address = try ServerAddress(config.server)
-        let tls = address.tls ? try Self.tlsConfiguration(config) : nil
+        let tls = config.server.hasPrefix("https") ? try Self.tlsConfiguration(config) : nil
         configuration.tlsConfiguration = tls
         switch threading {
         case .shared:
@@ -60,11 +59,11 @@ public struct KubeClient: Sendable {
             self.executor = nil
             // The pool first: AsyncHTTPClient must be shut down once made, so nothing may throw after it.
             self.pool = try HTTP1ConnectionPool(
-                address: address, tls: tls, group: MultiThreadedEventLoopGroup.singleton)
+                server: config.server, tls: tls, group: MultiThreadedEventLoopGroup.singleton)
             self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         case .ownEventLoop:
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            do { self.pool = try HTTP1ConnectionPool(address: address, tls: tls, group: group) } catch {
+            do { self.pool = try HTTP1ConnectionPool(server: config.server, tls: tls, group: group) } catch {
                 try? group.syncShutdownGracefully()
                 throw error
             }
