@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// The `capstan` command line (started from `main.swift`).
+/// The `capstan` command line.
+@main
 struct Capstan: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capstan",
