@@ -104,15 +104,17 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             context.close(promise: nil)
             return
         }
+        // Taken out while it changes, so appending to its body does not copy the body.
+        exchange = nil
         switch unwrapInboundIn(data) {
         case .head(let head):
             // 1xx answers (100 Continue) precede the real one.
-            guard head.status.code >= 200 || head.status == .switchingProtocols else { return }
-            current.head = head
+            if head.status.code >= 200 || head.status == .switchingProtocols { current.head = head }
             exchange = current
         case .body(let chunk):
             let size = (current.body?.readableBytes ?? 0) + chunk.readableBytes
             guard size <= current.maximumBytes else {
+                exchange = current
                 fail(.tooLarge(current.maximumBytes))
                 context.close(promise: nil)
                 return
@@ -125,8 +127,10 @@ final class HTTP1ExchangeHandler: ChannelInboundHandler {
             }
             exchange = current
         case .end:
-            guard let head = current.head else { return }
-            exchange = nil
+            guard let head = current.head else {
+                exchange = current
+                return
+            }
             current.timeout?.cancel()
             current.promise.succeed(
                 HTTP1Response(
