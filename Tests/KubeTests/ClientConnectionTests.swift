@@ -1,4 +1,5 @@
 import Kube
+import KubeTestSupport
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -16,35 +17,59 @@ import Testing
         return logger
     }()
 
+    /// Runs `body` with a client of `server`, shut down afterwards even when `body` throws.
+    func withClient(
+        _ server: String, maximumAttempts: Int = 5, _ body: (KubeClient) async throws -> Void
+    ) async throws {
+        let client = try KubeClient(
+            config: ClusterConfig(server: server), logger: logger, qps: 0, burst: 0, maximumAttempts: maximumAttempts)
+        try await withAwaitedTeardown(
+            client,
+            teardown: { client in
+                do { try await client.shutdown() } catch { Issue.record("the client did not shut down: \(error)") }
+            }, body)
+    }
+
     @Test func aRequestArrivesWholeInOneReadAndConnectionsAreReused() async throws {
         let server = try await RecordingServer.start(dropSecondRequest: false)
-        let client = try KubeClient(
-            config: ClusterConfig(server: "http://127.0.0.1:\(server.port)/prefix/"), logger: logger, qps: 0, burst: 0)
-        for i in 0..<3 {
-            _ = try await client.sendRaw(method: .POST, path: "/api/v1/namespaces", body: Array("{\"n\":\(i)}".utf8))
+        try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
+            try await withClient("http://127.0.0.1:\(server.port)/prefix/") { client in
+                for i in 0..<3 {
+                    let body = Array("{\"n\":\(i)}".utf8)
+                    _ = try await client.sendRaw(method: .POST, path: "/api/v1/namespaces", body: body)
+                }
+            }
+            let seen = server.seen
+            #expect(seen.map(\.target) == Array(repeating: "/prefix/api/v1/namespaces", count: 3))
+            #expect(seen.map(\.body) == ["{\"n\":0}", "{\"n\":1}", "{\"n\":2}"])
+            #expect(seen.allSatisfy { $0.readsForRequest == 1 })
+            #expect(Set(seen.map(\.connection)).count == 1)
         }
-        try await client.shutdown()
-        let seen = server.seen
-        #expect(seen.map(\.target) == Array(repeating: "/prefix/api/v1/namespaces", count: 3))
-        #expect(seen.map(\.body) == ["{\"n\":0}", "{\"n\":1}", "{\"n\":2}"])
-        #expect(seen.allSatisfy { $0.readsForRequest == 1 })
-        #expect(Set(seen.map(\.connection)).count == 1)
-        try await server.stop()
     }
 
     @Test func aRequestOnAConnectionTheServerDropsIsSentAgainOnANewOne() async throws {
         let server = try await RecordingServer.start(dropSecondRequest: true)
-        let client = try KubeClient(
-            config: ClusterConfig(server: "http://127.0.0.1:\(server.port)"), logger: logger, qps: 0, burst: 0,
-            maximumAttempts: 1)
-        for _ in 0..<3 {
-            let answer = try await client.sendRaw(method: .GET, path: "/version")
-            #expect(answer.status == 200)
+        try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
+            try await withClient("http://127.0.0.1:\(server.port)", maximumAttempts: 1) { client in
+                for _ in 0..<3 {
+                    let answer = try await client.sendRaw(method: .GET, path: "/version")
+                    #expect(answer.status == 200)
+                }
+            }
+            // The second and third requests each found their connection dropped, and went on a new one.
+            #expect(server.seen.map(\.connection) == [1, 2, 3])
         }
-        try await client.shutdown()
-        // The second and third requests each found their connection dropped, and went on a new one.
-        #expect(server.seen.map(\.connection) == [1, 2, 3])
-        try await server.stop()
+    }
+
+    @Test func aServerThatIsNotListeningIsNamedWithTheCause() async throws {
+        let port = try LoopbackPort.free()
+        try await withClient("http://127.0.0.1:\(port)", maximumAttempts: 1) { client in
+            let error = await #expect(throws: KubeError.self) {
+                _ = try await client.sendRaw(method: .GET, path: "/version")
+            }
+            #expect(error?.message.contains("cannot connect to 127.0.0.1:\(port)") == true)
+            #expect(error?.message.contains("refused") == true)
+        }
     }
 }
 
@@ -91,7 +116,9 @@ final class RecordingServer: Sendable {
         return RecordingServer(channel: channel, requests: requests)
     }
 
-    func stop() async throws { try await channel.close() }
+    func stop() async {
+        do { try await channel.close() } catch { Issue.record("the recording server did not close: \(error)") }
+    }
 
     /// Counts the socket reads since the last answer.
     final class ReadCounter: ChannelInboundHandler {

@@ -45,7 +45,7 @@ import Testing
         "scaled",
         strategy: """
                   scaleDownDelaySeconds: 2
-                  abortScaleDownDelaySeconds: 2
+                  abortScaleDownDelaySeconds: 6
                   minPodsPerReplicaSet: 2
             """,
         steps: """
@@ -164,7 +164,8 @@ import Testing
             try await deploy(cluster, Self.scaled, name: "scaled")
             try await waitFor(cluster, "scaled", phase: "Paused", canary: 3, stable: 4, weight: 10)
             try await RolloutActions.perform(.abort, name: "scaled", namespace: ns, client: cluster.client)
-            // Traffic goes back at once; the canary's pods stay until abortScaleDownDelaySeconds has passed.
+            // Traffic goes back at once; the canary's pods stay until abortScaleDownDelaySeconds has passed (6 s:
+            // a window the polling below catches even on a loaded CI machine, where 2 s was once missed).
             var sawKept = false
             #expect(
                 try await cluster.eventually(timeout: .seconds(30)) {

@@ -182,7 +182,14 @@ public final class HTTP1ConnectionPool: Sendable {
                     made.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                 }
             }
-        let channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+        } catch let error as NIOConnectionError {
+            // NIO lists every address it tried; the first failure says why.
+            let cause = error.connectionErrors.first?.error ?? error.dnsAAAAError ?? error.dnsAError
+            throw HTTP1ExchangeError(kind: .cannotConnect("\(address.host):\(address.port)"), cause: cause)
+        }
         guard let handler = made.withLockedValue({ $0 }) else {
             channel.close(promise: nil)
             throw HTTP1ExchangeError(kind: .closedBeforeAnswer, cause: ChannelError.ioOnClosedChannel)

@@ -20,6 +20,8 @@ public struct HTTP1ExchangeError: Error, CustomStringConvertible {
         case tooLarge(Int)
         case busy
         case cancelled
+        /// No connection to `host:port` could be made.
+        case cannotConnect(String)
     }
     public let kind: Kind
     /// What the connection reported when it closed (a TLS failure, a reset), if anything.
@@ -34,6 +36,7 @@ public struct HTTP1ExchangeError: Error, CustomStringConvertible {
             case .tooLarge(let limit): "the answer is larger than \(limit) bytes"
             case .busy: "the connection is already sending a request"
             case .cancelled: "the request was cancelled"
+            case .cannotConnect(let target): "cannot connect to \(target)"
             }
         return cause.map { "\(what): \($0)" } ?? what
     }
