@@ -132,9 +132,10 @@ import Testing
                 #expect(tokens.requestCount == before + 2)
                 let wrong = RegistryEndpoint(
                     apiURL: server.url, credentials: RegistryCredentials(username: "robot", password: "nope"))
-                // A fresh client: this one holds a token for the scope already.
+                // A fresh client: this one holds a token for the scope already. Its bound is as long as the
+                // first one's: under a loaded CI machine 5 s ran out before the token service answered.
                 try await withAwaitedTeardown(
-                    RegistryClient(timeout: .seconds(5)), teardown: { try? await $0.shutdown() }
+                    RegistryClient(timeout: .seconds(30)), teardown: { try? await $0.shutdown() }
                 ) { fresh in
                     let refused = await #expect(throws: RegistryError.self) { try await fresh.tags(app, at: wrong) }
                     #expect(refused?.kind == .unauthorized)
