@@ -64,7 +64,11 @@ public struct KubeClient: Sendable {
         case .ownEventLoop:
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             do { self.pool = try HTTP1ConnectionPool(server: config.server, tls: tls, group: group) } catch {
-                try? group.syncShutdownGracefully()
+                // The configuration error is what the caller needs; a loop that will not stop is logged beside it.
+                do { try group.syncShutdownGracefully() } catch let shutdownError {
+                    logger.warning(
+                        "the client's event loop did not shut down", metadata: ["error": "\(shutdownError)"])
+                }
                 throw error
             }
             self.ownGroup = group
