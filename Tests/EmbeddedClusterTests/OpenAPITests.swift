@@ -164,4 +164,32 @@ import Testing
             #expect(document[path: ["components", "schemas", "io.k8s.api.apps.v1.Deployment"]] != nil)
         }
     }
+
+    /// kubectl reads `/openapi/v2` only in gnostic's protobuf form: to validate a kind the v3 documents do not
+    /// describe, and for `explain --output plaintext-openapiv2`.
+    @Test func theProtobufV2DocumentServesKubectlsFallbacks() async throws {
+        try await TestCluster.with { cluster in
+            let kc = try cluster.kubeconfigPath()
+            let rollout =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: demo, namespace: default}\n"
+            let uninstalled = try await Self.kubectl(["apply", "-f", "-"], kc, input: rollout)
+            #expect(uninstalled.status != 0)
+            #expect(
+                uninstalled.output.contains("no matches for kind \"Rollout\" in version \"argoproj.io/v1alpha1\"")
+                    && uninstalled.output.contains("ensure CRDs are installed first"), "\(uninstalled.output)")
+            let strategy = try await Self.kubectl(
+                ["explain", "deployment.spec.strategy", "--output", "plaintext-openapiv2"], kc)
+            #expect(strategy.status == 0, "\(strategy.output)")
+            #expect(strategy.output.contains("RESOURCE: strategy <Object>"), "\(strategy.output)")
+            #expect(strategy.output.contains("rollingUpdate\t<Object>"), "\(strategy.output)")
+            _ = try await Self.kubectl(["apply", "-f", "-"], kc, input: Self.widgetCRD)
+            #expect(
+                try await cluster.eventually(timeout: .seconds(60)) {
+                    let gadget = try await Self.kubectl(
+                        ["explain", "gadget.spec", "--output", "plaintext-openapiv2"], kc)
+                    return gadget.output.contains("What the gadget should be.")
+                        && gadget.output.contains("size\t<integer>")
+                })
+        }
+    }
 }

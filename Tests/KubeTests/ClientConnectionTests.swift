@@ -51,9 +51,17 @@ import Testing
         let server = try await RecordingServer.start(dropSecondRequest: true)
         try await withAwaitedTeardown(server, teardown: { await $0.stop() }) { server in
             try await withClient("http://127.0.0.1:\(server.port)", maximumAttempts: 1) { client in
-                for _ in 0..<3 {
-                    let answer = try await client.sendRaw(method: .GET, path: "/version")
-                    #expect(answer.status == 200)
+                for attempt in 1...3 {
+                    do {
+                        let answer = try await client.sendRaw(method: .GET, path: "/version")
+                        #expect(answer.status == 200)
+                    } catch {
+                        // What the server had seen tells a lost request from a lost answer.
+                        let seen = server.seen.map(\.connection)
+                        Issue.record(
+                            "request \(attempt): \(error); seen on \(seen) of \(server.connectionCount) connections")
+                        throw error
+                    }
                 }
             }
             // The second and third requests each found their connection dropped, and went on a new one.
@@ -86,12 +94,16 @@ final class RecordingServer: Sendable {
 
     let channel: any Channel
     private let requests: NIOLockedValueBox<[Request]>
+    private let connections: NIOLockedValueBox<Int>
     var port: Int { channel.localAddress?.port ?? 0 }
     var seen: [Request] { requests.withLockedValue { $0 } }
+    /// Connections accepted so far.
+    var connectionCount: Int { connections.withLockedValue { $0 } }
 
-    private init(channel: any Channel, requests: NIOLockedValueBox<[Request]>) {
+    private init(channel: any Channel, requests: NIOLockedValueBox<[Request]>, connections: NIOLockedValueBox<Int>) {
         self.channel = channel
         self.requests = requests
+        self.connections = connections
     }
 
     static func start(dropSecondRequest: Bool) async throws -> RecordingServer {
@@ -113,7 +125,7 @@ final class RecordingServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return RecordingServer(channel: channel, requests: requests)
+        return RecordingServer(channel: channel, requests: requests, connections: connections)
     }
 
     func stop() async {

@@ -66,11 +66,18 @@ struct APIResponder: HTTPResponder {
             return Self.bytes(document)
         case .openAPIv2:
             let accept = request.headers[.accept] ?? ""
+            if OpenAPIv2Protobuf.requested(by: accept) {
+                let document = await openAPI.encoded(revision: catalog.revision, key: "v2 protobuf") {
+                    OpenAPIv2Protobuf.document(catalog.openAPIv2)
+                }
+                return Response(
+                    status: .ok, headers: [.contentType: OpenAPIv2Protobuf.mediaType],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: document ?? [])))
+            }
             guard accept.isEmpty || accept.contains("json") || accept.contains("*/*") else {
                 throw KubeError(
                     code: 406, reason: .notAcceptable,
-                    message: "only application/json is supported for /openapi/v2; the embedded cluster does not "
-                        + "serve the protobuf form")
+                    message: "/openapi/v2 is served as application/json or \(OpenAPIv2Protobuf.mediaType)")
             }
             return Self.bytes(await openAPI.bytes(revision: catalog.revision, key: "v2") { catalog.openAPIv2 } ?? [])
         case .unknown, .resource:

@@ -9,13 +9,17 @@ actor OpenAPICache {
 
     /// The document `key` names for the catalog at `revision`, built by `build` when not cached (nil: none).
     func bytes(revision: Int, key: String, build: () -> JSON?) -> [UInt8]? {
+        encoded(revision: revision, key: key) { build()?.serializedBytes() }
+    }
+
+    /// The document `key` names, in the form `encode` writes (nil: none).
+    func encoded(revision: Int, key: String, encode: () -> [UInt8]?) -> [UInt8]? {
         if revision != self.revision {
             self.revision = revision
             documents = [:]
         }
         if let cached = documents[key] { return cached }
-        guard let document = build() else { return nil }
-        let bytes = document.serializedBytes()
+        guard let bytes = encode() else { return nil }
         documents[key] = bytes
         return bytes
     }
