@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// simulated nodes and controllers. Start it with `start()`, point clients at `clusterConfig` or the
 /// kubeconfig written by `writeKubeconfig(to:)`, and `stop()` it at the end.
 public final class EmbeddedCluster: Sendable {
+    /// The `Server` header of every answer.
+    static let serverName = "capstan-embedded-cluster"
     /// How to start a cluster.
     public struct Options: Sendable {
         /// SQLite file for durable state; `nil` keeps everything in memory.
@@ -85,7 +87,15 @@ public final class EmbeddedCluster: Sendable {
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: [MalformedRequestHandler()],
             idleTimeout: ConnectionLimits.timeAmount(options.idleTimeout))
-        var builder = HTTPServerBuilder.http1(configuration: http1)
+        let token = certificateAuth ? nil : options.token
+        let snapshot = store.snapshot
+        let makeHandler = { @Sendable in
+            DirectReadHandler(snapshot: snapshot, token: token, serverName: Self.serverName)
+        }
+        let connection = { @Sendable (responder: @escaping HTTPChannelHandler.Responder) in
+            DirectReadChannel(base: HTTP1Channel(responder: responder, configuration: http1), makeHandler: makeHandler)
+        }
+        var builder = HTTPServerBuilder { connection($0) }
         if let certificates {
             var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: [
@@ -96,7 +106,8 @@ public final class EmbeddedCluster: Sendable {
                 tls.certificateVerification = .noHostnameVerification
                 tls.trustRoots = .certificates([try NIOSSLCertificate(bytes: certificates.caPEM, format: .pem)])
             }
-            builder = try .tls(.http1(configuration: http1), tlsConfiguration: tls)
+            let configuration = tls
+            builder = HTTPServerBuilder { try TLSChannel(connection($0), tlsConfiguration: configuration) }
         }
         let (port, server) = try await ListeningServer.start(
             "the embedded API server", host: options.host, port: options.port, logger: logger
@@ -105,7 +116,7 @@ public final class EmbeddedCluster: Sendable {
                 responder: responder,
                 server: builder,
                 configuration: ApplicationConfiguration(
-                    address: .hostname(options.host, port: options.port), serverName: "capstan-embedded-cluster",
+                    address: .hostname(options.host, port: options.port), serverName: Self.serverName,
                     availableConnectionsDelegate: .maximum(options.maximumConnections, logger: logger)),
                 onServerRunning: onServerRunning,
                 logger: logger)

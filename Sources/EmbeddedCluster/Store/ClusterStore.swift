@@ -6,7 +6,11 @@ import Logging
 /// admission (names, namespaces, defaults), optimistic concurrency, field ownership, deletion and
 /// garbage collection. One actor, so every write is serialized like a single etcd member behind one API server.
 public actor ClusterStore {
-    var catalog = ResourceCatalog()
+    var catalog = ResourceCatalog() {
+        didSet { snapshot.serve(catalog) }
+    }
+    /// The objects' bytes and the served resources, for reads that do not wait for the actor.
+    public nonisolated let snapshot = ReadSnapshot()
     var objects: [String: [ObjectKey: StoredObject]] = [:]
     var byUID: [String: ObjectKey] = [:]
     var dependents: [String: Set<ObjectKey>] = [:]
@@ -51,6 +55,7 @@ public actor ClusterStore {
             }
         }
         for crd in crds { _ = catalog.register(crd: crd) }
+        snapshot.serve(catalog)
         if objects["namespaces"]?.isEmpty ?? true {
             for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
                 try createNamespaceIfMissing(name)
@@ -67,6 +72,7 @@ public actor ClusterStore {
     func index(_ key: ObjectKey, _ stored: StoredObject) {
         if let old = objects[key.resource]?[key] { unindex(key, old) }
         objects[key.resource, default: [:]][key] = stored
+        snapshot.set(key, stored.bytes)
         byUID[stored.uid] = key
         for owner in stored.ownerUIDs { dependents[owner, default: []].insert(key) }
     }
@@ -147,6 +153,7 @@ public actor ClusterStore {
             }
             unindex(key, old)
             objects[key.resource]?[key] = nil
+            snapshot.remove(key)
         }
         hub.record(ChangeEvent(type: event, key: key, stored: stored, previous: previous))
         return object == nil ? nil : stored
