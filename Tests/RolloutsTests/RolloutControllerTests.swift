@@ -163,6 +163,16 @@ extension RolloutControllerTests {
             ])
     }
 
+    @Test func aClusterThatNeverRanTheControllerIsExplained() async throws {
+        try await TestCluster.with { cluster in
+            let listed = try await capstan(cluster, "list")
+            #expect(listed.status == 1)
+            #expect(
+                listed.output.contains("the server has no resource argoproj.io/v1alpha1/rollouts"), "\(listed.output)")
+            #expect(listed.output.contains("`capstan controller` installs"), "\(listed.output)")
+        }
+    }
+
     @Test func setImagePauseResumeFromTheCommandLineAndOldReplicaSetsTrimmed() async throws {
         try await withController { cluster, ns in
             try await createHealthy(
