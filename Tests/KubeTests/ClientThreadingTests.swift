@@ -46,6 +46,22 @@ import Testing
         }
     }
 
+    /// The watches' AsyncHTTPClient is made by the first watch, so a client that never watches holds none; a
+    /// watch after `shutdown()` is refused instead of making a transport nobody would shut down.
+    @Test func theWatchTransportIsMadeByTheFirstWatchAndRefusedAfterShutdown() async throws {
+        try await TestCluster.with(simulate: false) { cluster in
+            let client = try KubeClient(config: cluster.client.config, logger: Logger(label: "test"))
+            _ = try await client.list(.configMaps, namespace: cluster.namespace)
+            let events = try await client.watch(.configMaps, namespace: cluster.namespace, timeoutSeconds: 1)
+            for try await _ in events {}
+            try await client.shutdown()
+            let refused = await #expect(throws: KubeError.self) {
+                _ = try await client.watch(.configMaps, namespace: cluster.namespace)
+            }
+            #expect(refused?.message.contains("shut down") == true, "\(String(describing: refused))")
+        }
+    }
+
     @Test func cancellingARequestEndsItBeforeItsTimeout() async throws {
         try await cancelBeforeTimeout(threading: .shared)
     }

@@ -23,9 +23,10 @@ extension KubeClient {
         let request = makeRequest(
             method: .GET, path: path, query: query, body: nil, contentType: "",
             accept: "application/json", authorization: authorization)
+        let transport = try watches.client()
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .seconds(30))
+            response = try await transport.execute(request, timeout: .seconds(30))
         } catch {
             throw KubeError(code: 0, reason: .transport, message: "watch \(path): \(Self.describe(error))")
         }

@@ -12,7 +12,7 @@ public struct KubeClient: Sendable {
     public let config: ClusterConfig
     public let mapper: RESTMapper
     /// Watches (streamed answers).
-    let http: HTTPClient
+    let watches: WatchTransport
     /// Every other request (`exchange`).
     let pool: HTTP1ConnectionPool
     let limiter: RateLimiter
@@ -57,10 +57,9 @@ public struct KubeClient: Sendable {
         case .shared:
             self.ownGroup = nil
             self.executor = nil
-            // The pool first: AsyncHTTPClient must be shut down once made, so nothing may throw after it.
             self.pool = try HTTP1ConnectionPool(
                 server: config.server, tls: tls, group: MultiThreadedEventLoopGroup.singleton)
-            self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            self.watches = WatchTransport(group: .singleton, configuration: configuration)
         case .ownEventLoop:
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             do { self.pool = try HTTP1ConnectionPool(server: config.server, tls: tls, group: group) } catch {
@@ -73,16 +72,19 @@ public struct KubeClient: Sendable {
             }
             self.ownGroup = group
             self.executor = EventLoopTaskExecutor(group.next())
-            self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
+            self.watches = WatchTransport(group: .shared(group), configuration: configuration)
         }
         self.mapper = RESTMapper()
     }
 
-    /// Closes the connection pool (and the client's own event loop).
+    /// Closes the connection pool, the watches' transport and the client's own event loop; the loop is shut
+    /// down even when the transport's shutdown fails (that failure is then thrown).
     public func shutdown() async throws {
         pool.shutdown()
-        try await http.shutdown()
+        var failure: (any Error)?
+        do { try await watches.shutdown() } catch { failure = error }
         try await ownGroup?.shutdownGracefully()
+        if let failure { throw failure }
     }
 
     /// Runs `body` on the client's own event loop when it has one (`Threading.ownEventLoop`), so a loop of
