@@ -9,8 +9,9 @@ swift format lint --strict -r Sources Tests Package.swift
 swift build --build-tests
 # The suites run at once, each with its servers and clients: about 1,200 descriptors at the peak, over the
 # 1,024 that many machines allow by default. Raise the soft limit as far as the hard one allows.
+soft=$(ulimit -n)
 hard=$(ulimit -Hn)
 if [ "$hard" = unlimited ]; then hard=65536; fi
-if ! ulimit -n "$hard"; then echo "note: cannot raise the open-file limit above $(ulimit -n)" >&2; fi
-echo "open-file limit for the tests: $(ulimit -n)"
+if ! ulimit -n "$hard"; then echo "note: cannot raise the open-file limit above $soft" >&2; fi
+echo "open-file limit for the tests: $(ulimit -n) (was $soft)"
 swift test --skip-build
