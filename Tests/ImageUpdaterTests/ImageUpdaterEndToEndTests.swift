@@ -40,22 +40,22 @@ import Testing
                     try await h.deploymentImage("api") == "\(h.registry.host)/demo/api:1.0.0"
                 })
             // Nothing newer: no commit.
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
             try await h.registry.push("demo/api", tag: "1.1.0")
             try await h.registry.push("demo/api", tag: "2.0.0")  // outside ~1
             #expect(
                 try await h.cluster.eventually(timeout: .seconds(60)) {
                     try await h.deploymentImage("api") == "\(h.registry.host)/demo/api:1.1.0"
                 })
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "2")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "2")
             #expect(
-                try h.remoteGit("log", "-1", "--format=%an <%ae>%n%B", "main") == """
+                try await h.remoteGit("log", "-1", "--format=%an <%ae>%n%B", "main") == """
                     argocd-image-updater <noreply@argoproj.io>
                     build: automatic update of api
 
                     updates image \(h.registry.host)/demo/api tag '1.0.0' to '1.1.0'
                     """)
-            let kustomization = try h.remoteGit("show", "main:app/kustomization.yaml")
+            let kustomization = try await h.remoteGit("show", "main:app/kustomization.yaml")
             #expect(
                 kustomization == Self.kustomization(h.registry.host).replacingOccurrences(of: "1.0.0", with: "1.1.0"))
             #expect(
@@ -67,7 +67,7 @@ import Testing
             // Later checks find it up to date: still one update commit.
             let before = await h.images.reconcileCount
             #expect(try await h.cluster.eventually { await h.images.reconcileCount >= before + 2 })
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "2")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "2")
             #expect(await h.images.writeBacks == 1)
         }
     }
@@ -99,7 +99,7 @@ import Testing
                 app.json[path: ["spec", "source", "kustomize", "images"]] == [
                     .string("\(h.registry.host)/demo/web:1.2.0")
                 ])
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")  // nothing written to Git
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")  // nothing written to Git
         }
     }
 
@@ -162,7 +162,7 @@ import Testing
                     rollout.json[path: ["spec", "template", "spec", "containers"]]?[0]?["image"]
                         == .string("\(h.registry.host)/demo/shop:1.1.0"))
                 #expect(
-                    try h.remoteGit("show", "main:deploy/shop.yaml")
+                    try await h.remoteGit("show", "main:deploy/shop.yaml")
                         == Self.rollout(h.registry.host).replacingOccurrences(of: "1.0.0", with: "1.1.0"))
                 let configMap = try await h.client.get(.configMaps, namespace: h.namespace, name: "shop-version")
                 #expect(configMap.json[path: ["data", "version"]] == "1.1.0")
@@ -204,29 +204,29 @@ import Testing
             let branch = "image-updates-api"
             #expect(
                 try await h.cluster.eventually(timeout: .seconds(60)) {
-                    (try? h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.1.0\"")
+                    (try? await h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.1.0\"")
                         == true
                 })
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
-            #expect(try h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
             #expect(
-                try h.remoteGit("log", "-1", "--format=%an <%ae>|%B", branch)
+                try await h.remoteGit("log", "-1", "--format=%an <%ae>|%B", branch)
                     == "Release Bot <release@example.com>|deploy api: 1.1.0")
-            let first = try h.remoteGit("rev-parse", branch)
+            let first = try await h.remoteGit("rev-parse", branch)
             // Later cycles find the change already on the target branch: nothing is pushed again.
             let before = await h.images.reconcileCount
             #expect(try await h.cluster.eventually { await h.images.reconcileCount >= before + 3 })
-            #expect(try h.remoteGit("rev-parse", branch) == first)
+            #expect(try await h.remoteGit("rev-parse", branch) == first)
             #expect(try await h.deploymentImage("api") == "\(h.registry.host)/demo/api:1.0.0")  // main still says 1.0.0
             // A newer image replaces the updater's commit on its branch (still one commit over main).
             try await h.registry.push("demo/api", tag: "1.2.0")
             #expect(
                 try await h.cluster.eventually(timeout: .seconds(60)) {
-                    (try? h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.2.0\"")
+                    (try? await h.remoteGit("show", "\(branch):app/kustomization.yaml"))?.contains("newTag: \"1.2.0\"")
                         == true
                 })
-            #expect(try h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main..\(branch)") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
         }
     }
 }
@@ -281,7 +281,8 @@ import Testing
                         try await h.deploymentImage(app) == "\(image):1.1.0"
                     })
             }
-            let parameters = try YAML.parse(h.remoteGit("show", "main:by-parameters/.argocd-source-by-parameters.yaml"))
+            let parameters = try YAML.parse(
+                await h.remoteGit("show", "main:by-parameters/.argocd-source-by-parameters.yaml"))
             #expect(
                 parameters[path: ["helm", "parameters"]] == [
                     ["name": "image.name", "value": .string(image), "forcestring": true],
@@ -289,7 +290,7 @@ import Testing
                 ])
             // The values file keeps its comments, order and the unchanged name line as written.
             #expect(
-                try h.remoteGit("show", "main:by-values/values.yaml")
+                try await h.remoteGit("show", "main:by-values/values.yaml")
                     == "# the API image\nimage:\n  name: \(image)\n  tag: \"1.1.0\"  # set by CI\nreplicas: 1")
         }
     }

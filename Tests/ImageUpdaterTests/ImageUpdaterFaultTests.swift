@@ -114,7 +114,7 @@ import Testing
                                 $0.reason == "ImageCheckFailed" && $0.message.contains(words)
                             }
                         }, "\(fault)")
-                    #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+                    #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
                 }
                 #expect(try await h.deploymentImage("app") == "\(h.registry.host)/demo/app:1.0.0")
                 proxy.inject(.none)
@@ -122,7 +122,7 @@ import Testing
                     try await h.cluster.eventually(timeout: .seconds(60)) {
                         try await h.deploymentImage("app") == "\(h.registry.host)/demo/app:1.1.0"
                     })
-                #expect(try h.remoteGit("rev-list", "--count", "main") == "2")
+                #expect(try await h.remoteGit("rev-list", "--count", "main") == "2")
             }
         }
     }
@@ -151,7 +151,7 @@ import Testing
                             && $0.message.contains("the write-back Secret \(h.namespace)/absent was not found")
                     }
                 })
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
             #expect(await h.images.writeBacks == 0)
             // `capstan image check` says what the updater would do, and writes nothing either.
             let check = try await ChildProcess.run([
@@ -168,7 +168,7 @@ import Testing
                 "\(check.output)")
             #expect(
                 check.output.contains("write-back: git commit with Secret \(h.namespace)/absent"), "\(check.output)")
-            #expect(try h.remoteGit("rev-list", "--count", "main") == "1")
+            #expect(try await h.remoteGit("rev-list", "--count", "main") == "1")
         }
     }
 

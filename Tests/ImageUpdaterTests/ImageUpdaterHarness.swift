@@ -184,8 +184,11 @@ final class ImageUpdaterHarness: Sendable {
             .stringValue
     }
 
-    func remoteGit(_ arguments: String...) throws -> String {
-        try GitFixture.run(["git", "--git-dir", remote] + arguments).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// A git command on the remote repository, run off the cooperative pool (see `ChildProcess.offThePool`).
+    func remoteGit(_ arguments: String...) async throws -> String {
+        let command = ["git", "--git-dir", remote] + arguments
+        return try await ChildProcess.offThePool { try GitFixture.run(command) }
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Reasons and messages of the Events about `name`.

@@ -18,11 +18,16 @@ public enum ChildProcess {
     }
 
     public static func run(_ arguments: [String], input: String? = nil) async throws -> Output {
+        try await offThePool { try runBlocking(arguments, input: input) }
+    }
+
+    /// Runs blocking work (reading a child's output, a synchronous git command) on a Dispatch thread. A test
+    /// that blocks one of the cooperative pool's two threads instead can starve the servers in the test process
+    /// that the child is waiting for: the whole test process then stalls for minutes.
+    public static func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
-                do { continuation.resume(returning: try runBlocking(arguments, input: input)) } catch {
-                    continuation.resume(throwing: error)
-                }
+                do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
             }
         }
     }

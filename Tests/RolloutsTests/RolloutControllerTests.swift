@@ -246,10 +246,11 @@ extension RolloutControllerTests {
                 try await Task.sleep(for: .seconds(90))
                 kill(watcher.pid, SIGKILL)
             }
-            let before = await Task.detached { Self.read(watcher.outputDescriptor, until: paused) }.value
+            let descriptor = watcher.outputDescriptor
+            let before = try await ChildProcess.offThePool { Self.read(descriptor, until: paused) }
             try await RolloutActions.perform(
                 .promote, name: "timed", namespace: cluster.namespace, client: cluster.client)
-            let after = await Task.detached { Self.read(watcher.outputDescriptor, until: healthy) }.value
+            let after = try await ChildProcess.offThePool { Self.read(descriptor, until: healthy) }
             limit.cancel()
             watcher.stop()
             let output = before + after
