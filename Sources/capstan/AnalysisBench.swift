@@ -61,7 +61,7 @@ struct AnalysisBench: AsyncParsableCommand {
         let samples = recorder.take().sorted()
         let memory = InformerMemory.residentMB()
         await controller.stop()
-        try? await client.shutdown()
+        await shutDown("the Kubernetes client") { try await client.shutdown() }
         func percentile(_ p: Double) -> Double {
             samples.isEmpty ? .nan : samples[min(samples.count - 1, Int(Double(samples.count) * p))] * 1000
         }

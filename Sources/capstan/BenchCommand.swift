@@ -38,13 +38,13 @@ struct ClusterBench: AsyncParsableCommand {
             .run()
         for line in results { print(line) }
         print(try await InformerMemory(count: informerObjects, logger: logger).measure())
-        try? await client.shutdown()
+        await shutDown("the Kubernetes client") { try await client.shutdown() }
         if churnPods > 0 {
             let simulated = try ServerProcess(dataDir: dir + "-churn", simulate: true)
             defer { simulated.stop() }
             let churnClient = try KubeClient(config: try simulated.clusterConfig(), logger: logger, qps: 0, burst: 0)
             for line in try await PodChurnMeasurement(client: churnClient, pods: churnPods).run() { print(line) }
-            try? await churnClient.shutdown()
+            await shutDown("the churn client") { try await churnClient.shutdown() }
         }
     }
 }

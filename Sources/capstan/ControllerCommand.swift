@@ -112,6 +112,6 @@ struct ControllerCommand: AsyncParsableCommand {
         let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         for await _ in signals { break }
         for stop in stops { await stop() }
-        try? await client.shutdown()
+        await shutDown("the Kubernetes client") { try await client.shutdown() }
     }
 }

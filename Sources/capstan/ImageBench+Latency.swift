@@ -71,7 +71,7 @@ extension ImageBench {
         await webhook.server.stop()
         await images.stop()
         await applications.stop()
-        try? await client.shutdown()
+        await shutDown("the Kubernetes client") { try await client.shutdown() }
     }
 
     /// Waits until the Application reports `image:tag` live (synced), so the next push starts from rest.

@@ -27,10 +27,10 @@ struct KubeOptions: ParsableArguments {
         let client = try client()
         do {
             let result = try await body(client)
-            try? await client.shutdown()
+            await shutDown("the Kubernetes client") { try await client.shutdown() }
             return result
         } catch {
-            try? await client.shutdown()
+            await shutDown("the Kubernetes client") { try await client.shutdown() }
             throw error
         }
     }

@@ -48,10 +48,10 @@ struct AnalysisRunOnce: AsyncParsableCommand {
                 spec, providers: providers,
                 context: MeasurementContext(namespace: "default", runName: "capstan-analysis-run"))
         } catch {
-            try? await http.shutdown()
+            await shutDown("the HTTP client") { try await http.shutdown() }
             throw CommandError("\(error)")
         }
-        try? await http.shutdown()
+        await shutDown("the HTTP client") { try await http.shutdown() }
         let rows = verdicts.map { v in
             [
                 v.metric + (v.dryRun ? " (dry run)" : ""), v.measurement.value ?? "-", v.measurement.phase.rawValue,

@@ -42,9 +42,7 @@ struct ImageCheck: AsyncParsableCommand {
                 chooser: TagChooser(client: registry),
                 secrets: PullSecretResolver(client: client, environment: ProcessInfo.processInfo.environment))
             let (results, problems) = await checker.check(object, registries: configuration.registries)
-            do { try await registry.shutdown() } catch {
-                FileHandle.standardError.write(Data("warning: the registry client did not shut down: \(error)\n".utf8))
-            }
+            await shutDown("the registry client") { try await registry.shutdown() }
             print(Self.report(results, problems: problems, annotations: object.annotations), terminator: "")
         }
     }
